@@ -1,0 +1,3 @@
+from mimdesk.cli import entry
+
+entry()

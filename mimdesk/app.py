@@ -1,0 +1,66 @@
+"""The composition root: settings, the store and the use-case context, built once.
+
+Both the GUI and the CLI start here; nothing else constructs these objects, so there are no
+import-time side effects or singletons to reset in tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mimdesk import config
+from mimdesk.config import Settings
+from mimdesk.domain.events import Author
+from mimdesk.paths import Paths, default_paths
+from mimdesk.store.eventlog import EventLog
+from mimdesk.store.sqlite import open_database
+from mimdesk.usecases.context import Context, os_login, system_now
+
+
+@dataclass
+class App:
+    paths: Paths
+    settings: Settings
+    database: Path
+    log: EventLog
+    ctx: Context
+    backup: Path | None = None
+
+    def set_display_name(self, name: str) -> None:
+        config.save_user_setting(self.paths, "user", "display_name", name)
+        self.settings.display_name = name
+        self.ctx.author = Author(name, self.ctx.author.login)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+def database_path(paths: Paths, settings: Settings, db: Path | str | None) -> Path:
+    """The database to open: the one asked for, else the configured one, else the default."""
+    if db:
+        return Path(db).expanduser()
+    if settings.database:
+        return Path(settings.database).expanduser()
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    return paths.default_database
+
+
+def open_app(
+    *,
+    db: Path | str | None = None,
+    env: Mapping[str, str] = os.environ,
+    now: Callable[[], datetime] = system_now,
+) -> App:
+    """Open MIM Desk's state. Raises :class:`mimdesk.errors.DatabaseError` on a bad database."""
+    paths = default_paths(env)
+    settings = config.load_settings(paths, env)
+    database = database_path(paths, settings, db)
+    engine, backup = open_database(database)
+    log = EventLog(engine)
+    login = os_login()
+    author = Author(settings.display_name or login or "Unknown", login)
+    return App(paths, settings, database, log, Context(log, author, now), backup)

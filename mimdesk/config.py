@@ -1,0 +1,125 @@
+"""Settings in layers: built-in defaults, IT's site file, the user's own settings.
+
+Each layer is a TOML file read into a dict; a key set in a higher layer wins. Every value in
+force remembers the layer it came from (``Settings.sources``), which ``mimdesk doctor`` and the
+settings dialog show. Secrets are in none of these files: they live in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from mimdesk.domain.roles import RoleDef
+from mimdesk.paths import Paths, site_config_candidates
+from mimdesk.resources import resource_path
+
+BUILTIN = "built-in"
+SITE = "site"
+USER = "user"
+
+
+@dataclass(frozen=True, slots=True)
+class Severity:
+    id: str
+    label: str
+    description: str
+    major: bool
+
+
+@dataclass
+class Settings:
+    display_name: str
+    theme: str
+    database: str
+    severities: tuple[Severity, ...]
+    roles: tuple[RoleDef, ...]
+    sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def severity_label(self, severity_id: str) -> str:
+        for s in self.severities:
+            if s.id == severity_id:
+                return f"{s.id} {s.label}"
+        return severity_id
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _merge(
+    into: dict[str, Any],
+    layer: Mapping[str, Any],
+    name: str,
+    sources: dict[str, str],
+    prefix: str = "",
+) -> None:
+    for key, value in layer.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value, name, sources, f"{dotted}.")
+        else:
+            into[key] = value
+            sources[dotted] = name
+
+
+def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+    merged: dict[str, Any] = {}
+    _merge(merged, _read(resource_path("defaults", "settings.toml")), BUILTIN, sources)
+    for layer, candidates in ((SITE, site_config_candidates(env)), (USER, [paths.user_settings])):
+        for path in candidates:
+            if not path.is_file():
+                continue
+            try:
+                _merge(merged, _read(path), f"{layer} ({path})", sources)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                # A broken file must never stop the desk: fall back and say so.
+                warnings.append(f"Ignored {path}: {exc}. Fix the file; built-in values are used.")
+    user = merged.get("user", {})
+    app = merged.get("app", {})
+    return Settings(
+        display_name=str(user.get("display_name", "")),
+        theme=str(app.get("theme", "system")),
+        database=str(app.get("database", "")),
+        severities=tuple(
+            Severity(
+                str(s["id"]),
+                str(s.get("label", s["id"])),
+                str(s.get("description", "")),
+                bool(s.get("major", False)),
+            )
+            for s in merged.get("severities", [])
+        ),
+        roles=tuple(
+            RoleDef(str(r["id"]), str(r.get("label", r["id"]))) for r in merged.get("roles", [])
+        ),
+        sources=sources,
+        warnings=warnings,
+    )
+
+
+def save_user_setting(paths: Paths, section: str, key: str, value: Any) -> None:
+    """Write one value into the user's settings file, keeping the rest of it."""
+    path = paths.user_settings
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = _read(path)
+        except tomllib.TOMLDecodeError:
+            # Keep the damaged file for the user to look at rather than overwrite it blindly.
+            path.replace(path.with_suffix(".toml.damaged"))
+    data.setdefault(section, {})[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,1 @@
+"""The vocabulary of MIM Desk: pure Python, no I/O, no Qt, no database."""

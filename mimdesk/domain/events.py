@@ -1,0 +1,85 @@
+"""Events: the immutable facts an incident is made of.
+
+Every change is an :class:`Event` appended to the log. An incident's state is a fold of its
+events (:mod:`mimdesk.domain.incident`); the timeline, the audit trail and the sync all read
+the same log. Payloads are plain JSON-able dicts; each type's payload is documented beside its
+name below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+PAYLOAD_VERSION = 1
+
+
+class EventType(StrEnum):
+    # {reference, title, impact?, severity?, users_affected?, services?, reported_at?}
+    INCIDENT_REPORTED = "incident.reported"
+    # {field, value}; for key times the value is an ISO-8601 UTC string or None
+    FIELD_CHANGED = "incident.field_changed"
+    # {to, reason?}  the previous status is not stored: the fold decides what applies
+    STATUS_CHANGED = "incident.status_changed"
+    # {target, text?, retract?, occurred_at?}  fixes an earlier entry; the original stays
+    CORRECTED = "incident.corrected"
+    # {role, person, note?}
+    ROLE_ASSIGNED = "role.assigned"
+    # {role, person?, note?}
+    ROLE_RELEASED = "role.released"
+    # {text, kind}  kind is one of NOTE_KINDS
+    NOTE_ADDED = "note.added"
+
+
+NOTE_KINDS = ("observation", "decision", "action", "workaround", "update")
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    login: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One immutable fact.
+
+    ``hlc`` orders events across desks. ``occurred_at`` is when the user says it happened (it
+    may be back-dated); ``recorded_at`` is when the desk wrote it. Both are timezone-aware UTC.
+    """
+
+    event_id: str
+    stream_id: str
+    type: str
+    payload: dict[str, Any]
+    author: Author
+    desk_id: str
+    hlc: int
+    occurred_at: datetime
+    recorded_at: datetime
+    payload_v: int = PAYLOAD_VERSION
+    server_seq: int | None = field(default=None, compare=False)
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        """The one total order every desk agrees on."""
+        return (self.hlc, self.desk_id, self.event_id)
+
+
+def utc(dt: datetime) -> datetime:
+    """Refuse naive datetimes: a time without a zone is a bug waiting for daylight saving."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: pass a timezone-aware time")
+    return dt.astimezone(UTC)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    return utc(datetime.fromisoformat(value))
+
+
+def format_time(value: datetime | None) -> str | None:
+    return None if value is None else utc(value).isoformat()

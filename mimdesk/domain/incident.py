@@ -1,0 +1,309 @@
+"""The incident as a pure, deterministic fold of its events.
+
+Rules (DESIGN.md, "Fold rules"): events are applied in (hlc, desk id, event id) order whatever
+order they arrived in; fields are last-writer-wins; notes only accumulate; a status change the
+lifecycle does not allow, or a key time that contradicts the others, is *not applied* and is
+kept as a conflict so the timeline can show it. Nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from mimdesk.domain import keytimes, lifecycle
+from mimdesk.domain.events import Author, Event, EventType, parse_time
+from mimdesk.domain.ids import crockford
+from mimdesk.domain.lifecycle import Status
+
+REFERENCE_PREFIX = "MI-"
+REFERENCE_LENGTH = 5
+
+# Fields a field-changed event may set, with the type its value must have.
+TEXT_FIELDS = ("title", "impact", "severity", "bridge", "external_ref", "workaround")
+FIELDS: dict[str, type | tuple[type, ...]] = {
+    **dict.fromkeys(TEXT_FIELDS, str),
+    "users_affected": (int, type(None)),
+    "services": list,
+}
+
+
+def reference_for(stream_id: str, length: int = REFERENCE_LENGTH) -> str:
+    """A short reference from the random bits of the incident's id (UUIDv7: low 62 bits).
+
+    Desks create incidents offline without asking anyone, so the reference cannot be a shared
+    counter. Twenty-five random bits make a clash rare; the projection settles a clash by
+    lengthening the later incident's reference (:func:`disambiguate`).
+    """
+    random_bits = uuid.UUID(stream_id).int & ((1 << 62) - 1)
+    return REFERENCE_PREFIX + crockford(random_bits, length)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleHolder:
+    role: str
+    person: str
+    since: datetime
+    event_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    event_id: str
+    role: str
+    person: str
+    assigned: bool
+    at: datetime
+    by: Author
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    event_id: str
+    text: str
+    kind: str
+    author: Author
+    occurred_at: datetime
+    recorded_at: datetime
+    corrected_by: str | None = None
+    retracted: bool = False
+    original_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """An event that was kept in the log but not applied to the state, and why."""
+
+    event_id: str
+    reason: str
+
+
+@dataclass
+class IncidentState:
+    stream_id: str
+    reference: str = ""
+    title: str = ""
+    impact: str = ""
+    severity: str = ""
+    bridge: str = ""
+    external_ref: str = ""
+    workaround: str = ""
+    users_affected: int | None = None
+    services: list[str] = field(default_factory=list)
+    status: Status = Status.CANDIDATE
+    reported_by: Author | None = None
+    key_times: dict[str, datetime | None] = field(
+        default_factory=lambda: dict.fromkeys(keytimes.KEY_TIMES)
+    )
+    roles: dict[str, RoleHolder] = field(default_factory=dict)
+    role_history: list[RoleChange] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    reopened: int = 0
+    last_hlc: int = 0
+    updated_at: datetime | None = None
+    event_count: int = 0
+    unknown_events: int = 0
+    # Fold bookkeeping, kept on the state so that events can be applied one at a time.
+    explicit_times: set[str] = field(default_factory=set, repr=False)
+    note_index: dict[str, int] = field(default_factory=dict, repr=False)
+    last_key: tuple[int, str, str] = field(default=(0, "", ""), repr=False)
+
+    @property
+    def is_major(self) -> bool:
+        return self.status in lifecycle.MAJOR
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in lifecycle.ACTIVE
+
+    def holder(self, role: str) -> str:
+        held = self.roles.get(role)
+        return held.person if held else ""
+
+
+def fold(events: Iterable[Event]) -> IncidentState:
+    ordered = sorted(events, key=lambda e: e.sort_key)
+    if not ordered:
+        raise ValueError("an incident needs at least its reported event")
+    state = IncidentState(stream_id=ordered[0].stream_id)
+    for event in ordered:
+        apply(state, event)
+    return state
+
+
+def apply(state: IncidentState, event: Event) -> None:
+    """Apply one event that sorts after every event already folded into ``state``.
+
+    Callers holding a state for a live incident use this to stay current without a full fold;
+    an event that sorts earlier (a late arrival from another desk) needs a full :func:`fold`.
+    """
+    if event.sort_key <= state.last_key:
+        raise ValueError("event sorts before the state; fold the stream again")
+    state.last_key = event.sort_key
+    state.event_count += 1
+    state.last_hlc = event.hlc
+    state.updated_at = event.recorded_at
+    handler = _HANDLERS.get(event.type)
+    if handler is None:
+        # A newer desk's event: kept and relayed by the store, skipped here, counted.
+        state.unknown_events += 1
+        return
+    handler(state, event)
+
+
+def _reported(state: IncidentState, e: Event) -> None:
+    p = e.payload
+    state.reference = p.get("reference") or reference_for(e.stream_id)
+    state.title = p.get("title", "")
+    state.impact = p.get("impact", "")
+    state.severity = p.get("severity", "")
+    state.users_affected = p.get("users_affected")
+    state.services = list(p.get("services", []))
+    state.reported_by = e.author
+    state.key_times["reported_at"] = parse_time(p.get("reported_at")) or e.occurred_at
+    for name in ("impact_started_at", "detected_at"):
+        if p.get(name):
+            state.key_times[name] = parse_time(p[name])
+            state.explicit_times.add(name)
+
+
+def _field_changed(
+    state: IncidentState,
+    e: Event,
+) -> None:
+    name, value = e.payload.get("field"), e.payload.get("value")
+    if name in keytimes.KEY_TIMES:
+        when = parse_time(value)
+        problems = keytimes.check_change(state.key_times, name, when)
+        if problems:
+            state.conflicts.append(Conflict(e.event_id, "; ".join(problems)))
+            return
+        state.key_times[name] = when
+        state.explicit_times.add(name)
+        return
+    expected = FIELDS.get(str(name))
+    if expected is None or not isinstance(value, expected):
+        state.conflicts.append(Conflict(e.event_id, f"unknown or malformed field {name!r}"))
+        return
+    setattr(state, str(name), list(value) if isinstance(value, list) else value)
+
+
+_AUTO_TIME = {
+    Status.DECLARED: "declared_at",
+    Status.MITIGATED: "mitigated_at",
+    Status.RESOLVED: "resolved_at",
+}
+
+
+def _status_changed(
+    state: IncidentState,
+    e: Event,
+) -> None:
+    try:
+        target = Status(e.payload.get("to"))
+    except ValueError:
+        state.conflicts.append(Conflict(e.event_id, f"unknown status {e.payload.get('to')!r}"))
+        return
+    current = state.status
+    if not lifecycle.can_move(current, target):
+        state.conflicts.append(Conflict(e.event_id, lifecycle.why_not(current, target)))
+        return
+    if lifecycle.is_reopen(current, target):
+        state.reopened += 1
+        for name in ("mitigated_at", "resolved_at"):
+            state.key_times[name] = None
+            state.explicit_times.discard(name)
+    state.status = target
+    # Moving straight past "mitigated" (a fix found at once) means it was mitigated then too.
+    auto = [_AUTO_TIME[target]] if target in _AUTO_TIME else []
+    if target is Status.RESOLVED and state.key_times["mitigated_at"] is None:
+        auto.append("mitigated_at")
+    for name in auto:
+        if name not in state.explicit_times and not keytimes.check_change(
+            state.key_times, name, e.occurred_at
+        ):
+            state.key_times[name] = e.occurred_at
+
+
+def _role_assigned(
+    state: IncidentState,
+    e: Event,
+) -> None:
+    role, person = str(e.payload.get("role", "")), str(e.payload.get("person", ""))
+    if not role or not person:
+        state.conflicts.append(Conflict(e.event_id, "role assignment without role or person"))
+        return
+    note = str(e.payload.get("note", ""))
+    state.roles[role] = RoleHolder(role, person, e.occurred_at, e.event_id, note)
+    state.role_history.append(
+        RoleChange(e.event_id, role, person, True, e.occurred_at, e.author, note)
+    )
+
+
+def _role_released(
+    state: IncidentState,
+    e: Event,
+) -> None:
+    role = str(e.payload.get("role", ""))
+    held = state.roles.get(role)
+    named = e.payload.get("person")
+    if held is None or (named and named != held.person):
+        who = f"{named} does not hold" if named else "nobody holds"
+        state.conflicts.append(Conflict(e.event_id, f"not applied: {who} {role}"))
+        return
+    del state.roles[role]
+    note = str(e.payload.get("note", ""))
+    state.role_history.append(
+        RoleChange(e.event_id, role, held.person, False, e.occurred_at, e.author, note)
+    )
+
+
+def _note_added(state: IncidentState, e: Event) -> None:
+    state.note_index[e.event_id] = len(state.notes)
+    state.notes.append(
+        Note(
+            event_id=e.event_id,
+            text=str(e.payload.get("text", "")),
+            kind=str(e.payload.get("kind", "observation")),
+            author=e.author,
+            occurred_at=e.occurred_at,
+            recorded_at=e.recorded_at,
+        )
+    )
+
+
+def _corrected(state: IncidentState, e: Event) -> None:
+    target = e.payload.get("target")
+    index = state.note_index.get(str(target))
+    if index is None:
+        # Corrections of non-note entries only change how the timeline shows them.
+        return
+    note = state.notes[index]
+    changes: dict[str, Any] = {"corrected_by": e.event_id}
+    if "text" in e.payload:
+        changes["text"] = str(e.payload["text"])
+        changes["original_text"] = note.original_text or note.text
+    if "kind" in e.payload:
+        changes["kind"] = str(e.payload["kind"])
+    if e.payload.get("occurred_at"):
+        changes["occurred_at"] = parse_time(e.payload["occurred_at"])
+    if e.payload.get("retract"):
+        changes["retracted"] = True
+    state.notes[index] = replace(note, **changes)
+
+
+_HANDLERS = {
+    EventType.INCIDENT_REPORTED: _reported,
+    EventType.FIELD_CHANGED: _field_changed,
+    EventType.STATUS_CHANGED: _status_changed,
+    EventType.ROLE_ASSIGNED: _role_assigned,
+    EventType.ROLE_RELEASED: _role_released,
+    EventType.NOTE_ADDED: _note_added,
+    EventType.CORRECTED: _corrected,
+}

@@ -1,0 +1,30 @@
+"""Incident roles. The list is configuration; these are the built-in defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIM = "mim"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleDef:
+    id: str
+    label: str
+
+
+DEFAULT_ROLES: tuple[RoleDef, ...] = (
+    RoleDef(MIM, "Major Incident Manager"),
+    RoleDef("tech_lead", "Technical Lead"),
+    RoleDef("comms_lead", "Communications Lead"),
+    RoleDef("scribe", "Scribe"),
+    RoleDef("business_liaison", "Business Liaison"),
+    RoleDef("service_owner", "Service Owner"),
+)
+
+
+def role_label(role_id: str, roles: tuple[RoleDef, ...] = DEFAULT_ROLES) -> str:
+    for role in roles:
+        if role.id == role_id:
+            return role.label
+    return role_id.replace("_", " ").capitalize()

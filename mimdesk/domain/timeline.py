@@ -1,0 +1,131 @@
+"""The timeline: every event of an incident as an entry a person can read.
+
+The timeline is built from the same log as the state. Entries are in the order things
+happened (the time the user gave, so back-filled entries land in their place), ties broken by
+the log order. Corrections are entries of their own and mark the entry they correct; events the
+fold did not apply say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from mimdesk.domain import keytimes
+from mimdesk.domain.events import Author, Event, EventType, parse_time
+from mimdesk.domain.incident import IncidentState
+from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.roles import role_label
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    event_id: str
+    occurred_at: datetime
+    recorded_at: datetime
+    author: Author
+    desk_id: str
+    kind: str  # note kind, or "status", "field", "role", "correction", "report", "other"
+    text: str
+    is_note: bool = False
+    corrected_by: str | None = None
+    corrects: str | None = None
+    retracted: bool = False
+    not_applied: str | None = None
+    original_text: str | None = None
+
+    @property
+    def backdated(self) -> bool:
+        return (self.recorded_at - self.occurred_at).total_seconds() > 60
+
+
+def _describe(e: Event) -> tuple[str, str]:
+    p = e.payload
+    match e.type:
+        case EventType.INCIDENT_REPORTED:
+            return "report", f"Reported: {p.get('title', '')}"
+        case EventType.FIELD_CHANGED:
+            name, value = str(p.get("field")), p.get("value")
+            if name in keytimes.KEY_TIMES:
+                when = parse_time(value)
+                shown = f"{when:%Y-%m-%d %H:%M} UTC" if when else "cleared"
+                return "field", f"Time {keytimes.label(name)} set to {shown}"
+            if isinstance(value, list):
+                value = ", ".join(map(str, value)) or "none"
+            return "field", f"{name.replace('_', ' ').capitalize()} set to {value}"
+        case EventType.STATUS_CHANGED:
+            try:
+                label = Status(p.get("to")).label
+            except ValueError:
+                label = str(p.get("to"))
+            reason = f" ({p['reason']})" if p.get("reason") else ""
+            return "status", f"Status: {label}{reason}"
+        case EventType.ROLE_ASSIGNED:
+            note = f": {p['note']}" if p.get("note") else ""
+            return "role", f"{p.get('person')} is {role_label(str(p.get('role')))}{note}"
+        case EventType.ROLE_RELEASED:
+            note = f": {p['note']}" if p.get("note") else ""
+            who = p.get("person") or "Holder"
+            return "role", f"{who} released as {role_label(str(p.get('role')))}{note}"
+        case EventType.CORRECTED:
+            if p.get("retract"):
+                return "correction", "Entry withdrawn" + (f": {p['text']}" if p.get("text") else "")
+            if "text" in p:
+                return "correction", f"Corrected to: {p['text']}"
+            return "correction", "Entry time corrected"
+        case _:
+            return "other", f"({e.type}: written by a newer MIM Desk)"
+
+
+def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
+    events = list(events)
+    conflicts = {c.event_id: c.reason for c in state.conflicts}
+    notes = {n.event_id: n for n in state.notes}
+    # Corrections that change only the time move the corrected non-note entry too.
+    corrected_by: dict[str, str] = {}
+    moved: dict[str, datetime] = {}
+    for e in sorted(events, key=lambda e: e.sort_key):
+        if e.type == EventType.CORRECTED and e.payload.get("target"):
+            corrected_by[str(e.payload["target"])] = e.event_id
+            when = parse_time(e.payload.get("occurred_at"))
+            if when:
+                moved[str(e.payload["target"])] = when
+    entries = []
+    for e in events:
+        note = notes.get(e.event_id)
+        if note is not None:
+            entries.append(
+                TimelineEntry(
+                    event_id=e.event_id,
+                    occurred_at=note.occurred_at,
+                    recorded_at=e.recorded_at,
+                    author=e.author,
+                    desk_id=e.desk_id,
+                    kind=note.kind,
+                    text=note.text,
+                    is_note=True,
+                    corrected_by=note.corrected_by,
+                    retracted=note.retracted,
+                    original_text=note.original_text,
+                )
+            )
+            continue
+        kind, text = _describe(e)
+        entries.append(
+            TimelineEntry(
+                event_id=e.event_id,
+                occurred_at=moved.get(e.event_id, e.occurred_at),
+                recorded_at=e.recorded_at,
+                author=e.author,
+                desk_id=e.desk_id,
+                kind=kind,
+                text=text,
+                corrected_by=corrected_by.get(e.event_id),
+                corrects=str(e.payload.get("target")) if e.type == EventType.CORRECTED else None,
+                not_applied=conflicts.get(e.event_id),
+            )
+        )
+    order = {e.event_id: e.sort_key for e in events}
+    entries.sort(key=lambda t: (t.occurred_at, order[t.event_id]))
+    return entries

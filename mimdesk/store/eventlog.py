@@ -1,0 +1,346 @@
+"""The event log repository: append events, read streams, keep the summary projection.
+
+Statement-based; returns domain objects (never live ORM rows), so callers on any thread hold
+plain data. Each append is one transaction holding the events, the projection rows and the
+desk's clock, so a crash leaves either all of it or none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from threading import RLock
+from typing import Any
+
+from sqlalchemy import Engine, Row, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from mimdesk import errors
+from mimdesk.domain import incident
+from mimdesk.domain.events import Author, Event, EventType
+from mimdesk.domain.hlc import HybridClock
+from mimdesk.domain.ids import new_id
+from mimdesk.domain.incident import IncidentState
+from mimdesk.domain.lifecycle import ACTIVE, Status
+from mimdesk.domain.summary import IncidentSummary, search_text
+from mimdesk.store.models import EventRow, IncidentSummaryRow, MetaRow
+from mimdesk.store.sqlite import translate
+
+LONG_REFERENCE = 7
+
+_EVENT_COLUMNS = (
+    EventRow.event_id,
+    EventRow.stream_id,
+    EventRow.type,
+    EventRow.payload,
+    EventRow.author_name,
+    EventRow.author_login,
+    EventRow.desk_id,
+    EventRow.hlc,
+    EventRow.occurred_at,
+    EventRow.recorded_at,
+    EventRow.payload_v,
+    EventRow.server_seq,
+)
+
+_SUMMARY = IncidentSummaryRow.__table__
+
+# Filters of the incident list.
+FILTERS = ("active", "candidates", "recent", "all")
+
+
+def _to_event(row: Row[Any]) -> Event:
+    return Event(
+        event_id=row[0],
+        stream_id=row[1],
+        type=row[2],
+        payload=json.loads(row[3]),
+        author=Author(row[4], row[5]),
+        desk_id=row[6],
+        hlc=row[7],
+        occurred_at=row[8],
+        recorded_at=row[9],
+        payload_v=row[10],
+        server_seq=row[11],
+    )
+
+
+def _to_row(e: Event) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "stream_id": e.stream_id,
+        "type": e.type,
+        "payload_v": e.payload_v,
+        "payload": json.dumps(e.payload, ensure_ascii=False, separators=(",", ":")),
+        "hlc": e.hlc,
+        "desk_id": e.desk_id,
+        "author_name": e.author.name,
+        "author_login": e.author.login,
+        "occurred_at": e.occurred_at,
+        "recorded_at": e.recorded_at,
+        "server_seq": e.server_seq,
+    }
+
+
+def _to_summary(row: Row[Any]) -> IncidentSummary:
+    return IncidentSummary(
+        stream_id=row.stream_id,
+        reference=row.reference,
+        title=row.title,
+        status=Status(row.status),
+        severity=row.severity,
+        mim=row.mim,
+        reported_at=row.reported_at,
+        declared_at=row.declared_at,
+        resolved_at=row.resolved_at,
+        updated_at=row.updated_at,
+        event_count=row.event_count,
+    )
+
+
+class EventLog:
+    """The local log. Thread-safe: one lock serialises this desk's writers."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = RLock()
+        # Folded states of incidents this process has projected, so that appending a note
+        # to a long incident does not fold it again from the start.
+        self._states: dict[str, IncidentState] = {}
+        with self._begin() as conn:
+            self.desk_id = self._meta(conn, "desk_id") or self._init_meta(conn, "desk_id", new_id())
+            hlc = self._meta(conn, "hlc") or self._init_meta(conn, "hlc", "0")
+            self.clock = HybridClock(int(hlc))
+
+    # ---- transactions -------------------------------------------------------------------
+
+    def _begin(self, write: bool = False):  # noqa: ANN202
+        options = {"sqlite_begin": "IMMEDIATE"} if write else {}
+        return self.engine.execution_options(**options).begin()
+
+    def _guard(self, exc: DBAPIError) -> errors.MimDeskError:
+        return translate(Path(self.engine.url.database or "?"), exc.orig or exc)
+
+    @staticmethod
+    def _meta(conn: Connection, key: str) -> str | None:
+        return conn.execute(select(MetaRow.value).where(MetaRow.key == key)).scalar()
+
+    @staticmethod
+    def _init_meta(conn: Connection, key: str, value: str) -> str:
+        conn.execute(insert(MetaRow).values(key=key, value=value))
+        return value
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def tick(self, now_ms: int) -> int:
+        with self._lock:
+            return self.clock.tick(now_ms)
+
+    def append(self, events: Sequence[Event]) -> None:
+        """Write events durably, with their projections, in one transaction."""
+        if not events:
+            return
+        streams = {e.stream_id for e in events}
+        with self._lock:
+            try:
+                with self._begin(write=True) as conn:
+                    conn.execute(insert(EventRow), [_to_row(e) for e in events])
+                    for stream_id in streams:
+                        self._project(
+                            conn, stream_id, [e for e in events if e.stream_id == stream_id]
+                        )
+                    hlc = str(max(self.clock.last, *(e.hlc for e in events)))
+                    conn.execute(update(MetaRow).where(MetaRow.key == "hlc").values(value=hlc))
+                    if conn.execute(select(func.count()).where(MetaRow.key == "hlc")).scalar() == 0:
+                        self._init_meta(conn, "hlc", hlc)
+            except DBAPIError as exc:
+                for stream_id in streams:
+                    self._states.pop(stream_id, None)
+                raise self._guard(exc) from None
+            except Exception:
+                for stream_id in streams:
+                    self._states.pop(stream_id, None)
+                raise
+
+    def _project(self, conn: Connection, stream_id: str, new: list[Event]) -> None:
+        state = self._states.get(stream_id)
+        new.sort(key=lambda e: e.sort_key)
+        if state is not None and new[0].sort_key > state.last_key:
+            for e in new:
+                incident.apply(state, e)
+        else:
+            stream = self._read_stream(conn, stream_id)
+            if not any(e.type == EventType.INCIDENT_REPORTED for e in stream):
+                return  # not an incident, or its first event has not arrived yet
+            state = incident.fold(stream)
+            self._states[stream_id] = state
+        self._upsert_summary(conn, state)
+
+    def _upsert_summary(self, conn: Connection, state: IncidentState) -> None:
+        if not state.reference:
+            return
+        values = {
+            "title": state.title[:300],
+            "status": state.status.value,
+            "severity": state.severity[:20],
+            "mim": state.holder("mim")[:200],
+            "reported_at": state.key_times["reported_at"],
+            "declared_at": state.key_times["declared_at"],
+            "resolved_at": state.key_times["resolved_at"],
+            "updated_at": state.updated_at,
+            "event_count": state.event_count,
+            "last_hlc": state.last_hlc,
+            "search_text": search_text(state),
+        }
+        found = conn.execute(
+            update(IncidentSummaryRow)
+            .where(IncidentSummaryRow.stream_id == state.stream_id)
+            .values(**values)
+        ).rowcount
+        if found:
+            return
+        base = state.reference
+        clashing = list(
+            conn.execute(
+                select(IncidentSummaryRow.stream_id).where(
+                    IncidentSummaryRow.base_reference == base
+                )
+            ).scalars()
+        )
+        conn.execute(
+            insert(IncidentSummaryRow).values(
+                stream_id=state.stream_id,
+                base_reference=base,
+                # A placeholder that cannot clash, settled just below.
+                reference=f"~{state.stream_id[-19:]}",
+                **values,
+            )
+        )
+        # Two desks picked the same short reference offline: the incident whose id sorts
+        # first keeps it and the others take a longer one, the same on every desk.
+        owners = sorted([*clashing, state.stream_id])
+        for position, sid in enumerate(owners):
+            ref = base if position == 0 else incident.reference_for(sid, LONG_REFERENCE)
+            conn.execute(
+                update(IncidentSummaryRow)
+                .where(IncidentSummaryRow.stream_id == sid)
+                .values(reference=f"~{sid[-19:]}")
+            )
+            conn.execute(
+                update(IncidentSummaryRow)
+                .where(IncidentSummaryRow.stream_id == sid)
+                .values(reference=ref)
+            )
+
+    def rebuild_projections(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Throw the projection away and build it again from the log; returns incidents."""
+        with self._lock:
+            self._states.clear()
+            with self._begin(write=True) as conn:
+                conn.execute(delete(IncidentSummaryRow))
+                streams = list(
+                    conn.execute(
+                        select(EventRow.stream_id)
+                        .where(EventRow.type == EventType.INCIDENT_REPORTED.value)
+                        .order_by(EventRow.seq)
+                    ).scalars()
+                )
+                for done, stream_id in enumerate(streams, 1):
+                    state = incident.fold(self._read_stream(conn, stream_id))
+                    self._upsert_summary(conn, state)
+                    if progress:
+                        progress(done, len(streams))
+            return len(streams)
+
+    # ---- reading ------------------------------------------------------------------------
+
+    @staticmethod
+    def _read_stream(conn: Connection, stream_id: str) -> list[Event]:
+        rows = conn.execute(
+            select(*_EVENT_COLUMNS)
+            .where(EventRow.stream_id == stream_id)
+            .order_by(EventRow.hlc, EventRow.desk_id, EventRow.event_id)
+        )
+        return [_to_event(r) for r in rows]
+
+    def stream(self, stream_id: str) -> list[Event]:
+        try:
+            with self._begin() as conn:
+                return self._read_stream(conn, stream_id)
+        except DBAPIError as exc:
+            raise self._guard(exc) from None
+
+    def summary(self, stream_id: str) -> IncidentSummary | None:
+        with self._begin() as conn:
+            row = conn.execute(
+                select(_SUMMARY).where(IncidentSummaryRow.stream_id == stream_id)
+            ).first()
+            return _to_summary(row) if row else None
+
+    def summaries(
+        self,
+        filter: str = "all",
+        search: str = "",
+        *,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[IncidentSummary]:
+        """Incident summaries, most recently updated first."""
+        query = select(_SUMMARY)
+        if filter == "active":
+            query = query.where(IncidentSummaryRow.status.in_([s.value for s in ACTIVE]))
+        elif filter == "candidates":
+            query = query.where(IncidentSummaryRow.status == Status.CANDIDATE.value)
+        elif filter == "recent" and since is not None:
+            query = query.where(IncidentSummaryRow.updated_at >= since)
+        elif filter not in FILTERS:
+            raise ValueError(f"unknown filter {filter!r}")
+        for word in search.casefold().split():
+            # The search text is stored case-folded; escape LIKE's wildcards in what was typed.
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(
+                or_(IncidentSummaryRow.search_text.like(f"%{escaped}%", escape="\\"))
+            )
+        query = query.order_by(IncidentSummaryRow.updated_at.desc())
+        if limit:
+            query = query.limit(limit)
+        try:
+            with self._begin() as conn:
+                return [_to_summary(r) for r in conn.execute(query)]
+        except DBAPIError as exc:
+            raise self._guard(exc) from None
+
+    def find(self, reference: str) -> list[IncidentSummary]:
+        """Incidents whose reference (or id) matches what a person typed."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(_SUMMARY).where(
+                    or_(
+                        IncidentSummaryRow.reference == reference,
+                        IncidentSummaryRow.stream_id == reference.lower(),
+                    )
+                )
+            ).all()
+            if not rows and len(reference) >= 4:
+                rows = conn.execute(
+                    select(_SUMMARY).where(
+                        IncidentSummaryRow.reference.like(f"{reference}%")
+                    )
+                ).all()
+            return [_to_summary(r) for r in rows]
+
+    def count_events(self) -> int:
+        with self._begin() as conn:
+            return conn.execute(select(func.count()).select_from(EventRow)).scalar() or 0
+
+    def all_events(self) -> Iterable[Event]:
+        with self._begin() as conn:
+            yield from (
+                _to_event(r) for r in conn.execute(select(*_EVENT_COLUMNS).order_by(EventRow.seq))
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()

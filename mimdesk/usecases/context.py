@@ -1,0 +1,63 @@
+"""What every use case needs: the log, the clock, who is acting, and how to make an event."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from mimdesk.domain.events import PAYLOAD_VERSION, Author, Event
+from mimdesk.domain.ids import new_id
+from mimdesk.store.eventlog import EventLog
+
+
+def system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a service account, a container)
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a use case changed; views refresh when it concerns what they show."""
+
+    streams: frozenset[str] = frozenset()
+    incidents_list: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.streams | other.streams, self.incidents_list or other.incidents_list)
+
+
+@dataclass
+class Context:
+    log: EventLog
+    author: Author
+    now: Callable[[], datetime] = system_now
+
+    def event(
+        self,
+        stream_id: str,
+        type: str,
+        payload: dict[str, Any],
+        occurred_at: datetime | None = None,
+    ) -> Event:
+        now = self.now()
+        return Event(
+            event_id=new_id(),
+            stream_id=stream_id,
+            type=type,
+            payload=payload,
+            author=self.author,
+            desk_id=self.log.desk_id,
+            hlc=self.log.tick(int(now.timestamp() * 1000)),
+            occurred_at=(occurred_at or now).astimezone(UTC),
+            recorded_at=now.astimezone(UTC),
+            payload_v=PAYLOAD_VERSION,
+        )

@@ -1,0 +1,225 @@
+"""Incidents: report one, change its fields, key times and status, read it, list them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from mimdesk.domain import incident, keytimes, lifecycle
+from mimdesk.domain import timeline as timeline_mod
+from mimdesk.domain.events import Event, EventType, format_time
+from mimdesk.domain.ids import new_id, normalise_crockford
+from mimdesk.domain.incident import IncidentState
+from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.summary import IncidentSummary
+from mimdesk.domain.timeline import TimelineEntry
+from mimdesk.errors import InvalidInput, NotFound, Refused
+from mimdesk.usecases.context import Changes, Context
+from mimdesk.usecases.validate import MAX_FIELD, MAX_TITLE, check_time, clean_text
+
+RECENT = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """One incident as plain data: its state, the reference in force, and its timeline."""
+
+    state: IncidentState
+    reference: str
+    timeline: list[TimelineEntry]
+    events: list[Event]
+
+
+def resolve(ctx: Context, reference: str) -> IncidentSummary:
+    """The incident a person means by ``reference`` (case, dashes and O/0 forgiven)."""
+    typed = reference.strip()
+    if not typed:
+        raise InvalidInput("No incident reference given.", "Give a reference such as MI-7KQ4F.")
+    wanted = normalise_crockford(typed)
+    if not wanted.startswith("MI-") and wanted.startswith("MI"):
+        wanted = "MI-" + wanted[2:]
+    elif not wanted.startswith("MI-") and len(wanted) <= 8:
+        wanted = "MI-" + wanted
+    found = ctx.log.find(wanted) or ctx.log.find(typed)
+    if not found:
+        raise NotFound(
+            f"No incident {typed!r} in this database.",
+            "Check the reference with 'mimdesk list'.",
+        )
+    if len(found) > 1:
+        refs = ", ".join(s.reference for s in found[:5])
+        raise InvalidInput(f"{typed!r} matches several incidents: {refs}.", "Type more of it.")
+    return found[0]
+
+
+def get(ctx: Context, reference: str) -> IncidentView:
+    summary = resolve(ctx, reference)
+    return view(ctx, summary.stream_id, summary.reference)
+
+
+def view(ctx: Context, stream_id: str, reference: str | None = None) -> IncidentView:
+    events = ctx.log.stream(stream_id)
+    if not events:
+        raise NotFound(f"No incident with id {stream_id}.", "It may have been removed.")
+    state = incident.fold(events)
+    if reference is None:
+        summary = ctx.log.summary(stream_id)
+        reference = summary.reference if summary else state.reference
+    return IncidentView(state, reference, timeline_mod.build(events, state), events)
+
+
+def list_incidents(ctx: Context, filter: str = "all", search: str = "") -> list[IncidentSummary]:
+    if filter not in ("active", "candidates", "recent", "all"):
+        raise InvalidInput(
+            f"Unknown filter {filter!r}.", "Use one of: active, candidates, recent, all."
+        )
+    return ctx.log.summaries(filter, search, since=ctx.now() - RECENT)
+
+
+def report(
+    ctx: Context,
+    *,
+    title: str,
+    impact: str = "",
+    severity: str = "",
+    users_affected: int | None = None,
+    services: list[str] | None = None,
+    reported_at: datetime | None = None,
+    impact_started_at: datetime | None = None,
+    detected_at: datetime | None = None,
+) -> tuple[IncidentSummary, Changes]:
+    now = ctx.now()
+    payload: dict[str, Any] = {
+        "title": clean_text(title, what="title", limit=MAX_TITLE, required=True, single_line=True),
+        "impact": clean_text(impact, what="impact", limit=MAX_FIELD),
+        "severity": clean_text(severity, what="severity", limit=20, single_line=True),
+        "users_affected": _users(users_affected),
+        "services": [
+            clean_text(s, what="service name", limit=200, single_line=True)
+            for s in (services or [])
+            if s.strip()
+        ],
+    }
+    times = {
+        "reported_at": reported_at,
+        "impact_started_at": impact_started_at,
+        "detected_at": detected_at,
+    }
+    checked = {
+        name: check_time(value, what=f"time {keytimes.label(name)}", now=now)
+        for name, value in times.items()
+        if value is not None
+    }
+    problems = keytimes.violations({**dict.fromkeys(keytimes.KEY_TIMES), **checked})
+    if problems:
+        raise InvalidInput(problems[0] + ".", "Correct the times and try again.")
+    for name, value in checked.items():
+        payload[name] = format_time(value)
+    stream_id = new_id()
+    payload["reference"] = incident.reference_for(stream_id)
+    event = ctx.event(stream_id, EventType.INCIDENT_REPORTED, payload)
+    ctx.log.append([event])
+    summary = ctx.log.summary(stream_id)
+    assert summary is not None
+    return summary, Changes(frozenset({stream_id}), incidents_list=True)
+
+
+def _users(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(
+            f"Users affected must be a whole number of zero or more, not {value!r}.",
+            "Give an estimate such as 250.",
+        )
+    return value
+
+
+def change_field(ctx: Context, *, reference: str, field: str, value: Any) -> Changes:
+    summary = resolve(ctx, reference)
+    if field in keytimes.KEY_TIMES:
+        return set_key_time(ctx, reference=summary.reference, name=field, when=value)
+    if field not in incident.FIELDS:
+        names = ", ".join(sorted(incident.FIELDS))
+        raise InvalidInput(f"There is no field {field!r}.", f"Fields are: {names}.")
+    if field == "title":
+        value = clean_text(
+            str(value), what="title", limit=MAX_TITLE, required=True, single_line=True
+        )
+    elif field == "users_affected":
+        value = _users(value)
+    elif field == "services":
+        value = [
+            clean_text(str(s), what="service name", limit=200, single_line=True)
+            for s in value
+            if str(s).strip()
+        ]
+    else:
+        value = clean_text(
+            str(value),
+            what=field.replace("_", " "),
+            limit=MAX_FIELD,
+            single_line=field == "severity",
+        )
+    state = view(ctx, summary.stream_id).state
+    if getattr(state, field) == value:
+        return Changes()
+    ctx.log.append(
+        [ctx.event(summary.stream_id, EventType.FIELD_CHANGED, {"field": field, "value": value})]
+    )
+    return Changes(frozenset({summary.stream_id}), incidents_list=True)
+
+
+def set_key_time(ctx: Context, *, reference: str, name: str, when: datetime | None) -> Changes:
+    summary = resolve(ctx, reference)
+    if name not in keytimes.KEY_TIMES:
+        raise InvalidInput(
+            f"There is no key time {name!r}.", f"Key times are: {', '.join(keytimes.KEY_TIMES)}."
+        )
+    if when is not None:
+        check_time(when, what=f"time {keytimes.label(name)}", now=ctx.now())
+    state = view(ctx, summary.stream_id).state
+    problems = keytimes.check_change(state.key_times, name, when)
+    if problems:
+        raise InvalidInput(problems[0] + ".", "Correct the other time first, or pick another.")
+    ctx.log.append(
+        [
+            ctx.event(
+                summary.stream_id,
+                EventType.FIELD_CHANGED,
+                {"field": name, "value": format_time(when)},
+            )
+        ]
+    )
+    return Changes(frozenset({summary.stream_id}), incidents_list=True)
+
+
+def change_status(
+    ctx: Context,
+    *,
+    reference: str,
+    to: Status | str,
+    reason: str = "",
+    occurred_at: datetime | None = None,
+) -> Changes:
+    summary = resolve(ctx, reference)
+    try:
+        target = Status(to)
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise InvalidInput(f"There is no status {to!r}.", f"Statuses are: {names}.") from None
+    state = view(ctx, summary.stream_id).state
+    if not lifecycle.can_move(state.status, target):
+        raise Refused(
+            f"{summary.reference}: {lifecycle.why_not(state.status, target)}.",
+            "Reopen a resolved incident by moving it to Investigating.",
+        )
+    if occurred_at is not None:
+        check_time(occurred_at, what="time of the change", now=ctx.now())
+    payload: dict[str, Any] = {"to": target.value}
+    reason = clean_text(reason, what="reason", limit=MAX_FIELD)
+    if reason:
+        payload["reason"] = reason
+    ctx.log.append([ctx.event(summary.stream_id, EventType.STATUS_CHANGED, payload, occurred_at)])
+    return Changes(frozenset({summary.stream_id}), incidents_list=True)

@@ -1,0 +1,94 @@
+"""An incident as text (``mimdesk show``) and as a plain dict (``--json``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mimdesk.config import Settings
+from mimdesk.domain import keytimes
+from mimdesk.domain.clock import elapsed, format_duration, format_local
+from mimdesk.domain.roles import role_label
+from mimdesk.usecases.incidents import IncidentView
+
+
+def clocks(view: IncidentView, now: datetime) -> dict[str, str]:
+    times = view.state.key_times
+    end = times["resolved_at"]
+    return {
+        "since reported": format_duration(elapsed(times["reported_at"], now, end)),
+        "since declared": format_duration(elapsed(times["declared_at"], now, end)),
+        "since impact started": format_duration(elapsed(times["impact_started_at"], now, end)),
+    }
+
+
+def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: bool = False) -> str:
+    s = view.state
+    lines = [
+        f"{view.reference}  {s.title}",
+        f"Status:        {s.status.label}" + (f" (reopened {s.reopened}x)" if s.reopened else ""),
+        f"Severity:      {settings.severity_label(s.severity) if s.severity else 'not set'}",
+        f"Impact:        {s.impact or '—'}",
+        f"Users:         {s.users_affected if s.users_affected is not None else 'unknown'}",
+        f"Services:      {', '.join(s.services) or '—'}",
+    ]
+    if s.bridge:
+        lines.append(f"Bridge:        {s.bridge}")
+    if s.external_ref:
+        lines.append(f"Ticket:        {s.external_ref}")
+    if s.workaround:
+        lines.append(f"Workaround:    {s.workaround}")
+    lines.append("")
+    lines.append("Roles:")
+    if not s.roles:
+        lines.append("  (nobody assigned)")
+    for role in settings.roles:
+        held = s.roles.get(role.id)
+        if held:
+            lines.append(f"  {role.label:<24} {held.person} (since {format_local(held.since)})")
+    for role_id, held in s.roles.items():
+        if role_id not in {r.id for r in settings.roles}:
+            lines.append(f"  {role_label(role_id):<24} {held.person}")
+    lines.append("")
+    lines.append("Key times:")
+    for name, label in keytimes.KEY_TIMES.items():
+        lines.append(f"  {label.capitalize():<16} {format_local(s.key_times[name])}")
+    lines.append("")
+    lines.append("Clocks:")
+    for name, value in clocks(view, now).items():
+        lines.append(f"  {name.capitalize():<22} {value}")
+    if s.conflicts:
+        lines.append("")
+        lines.append(f"Not applied: {len(s.conflicts)} entries (see the timeline)")
+    if timeline:
+        lines.append("")
+        lines.append(f"Timeline ({len(view.timeline)} entries):")
+        for t in view.timeline:
+            flag = ""
+            if t.retracted:
+                flag = " [withdrawn]"
+            elif t.corrected_by:
+                flag = " [corrected]"
+            if t.not_applied:
+                flag += f" [not applied: {t.not_applied}]"
+            lines.append(f"  {format_local(t.occurred_at)}  {t.author.name}: {t.text}{flag}")
+    return "\n".join(lines)
+
+
+def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
+    s = view.state
+    return {
+        "reference": view.reference,
+        "id": s.stream_id,
+        "title": s.title,
+        "status": s.status.value,
+        "severity": s.severity,
+        "impact": s.impact,
+        "users_affected": s.users_affected,
+        "services": s.services,
+        "roles": {r: h.person for r, h in s.roles.items()},
+        "key_times": {k: v.isoformat() if v else None for k, v in s.key_times.items()},
+        "clocks": clocks(view, now),
+        "timeline_entries": len(view.timeline),
+        "not_applied": [c.reason for c in s.conflicts],
+    }

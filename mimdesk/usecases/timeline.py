@@ -1,0 +1,78 @@
+"""The timeline: add notes (back-dated when needed) and correct entries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mimdesk.domain.events import NOTE_KINDS, EventType, format_time
+from mimdesk.errors import InvalidInput, NotFound
+from mimdesk.usecases.context import Changes, Context
+from mimdesk.usecases.incidents import resolve, view
+from mimdesk.usecases.validate import MAX_NOTE, check_time, clean_text
+
+
+def add_note(
+    ctx: Context,
+    *,
+    reference: str,
+    text: str,
+    kind: str = "observation",
+    occurred_at: datetime | None = None,
+) -> tuple[str, Changes]:
+    """Add a note; returns its event id."""
+    summary = resolve(ctx, reference)
+    if kind not in NOTE_KINDS:
+        raise InvalidInput(f"There is no note kind {kind!r}.", f"Kinds: {', '.join(NOTE_KINDS)}.")
+    text = clean_text(text, what="note", limit=MAX_NOTE, required=True)
+    if occurred_at is not None:
+        check_time(occurred_at, what="time of the note", now=ctx.now())
+    event = ctx.event(
+        summary.stream_id, EventType.NOTE_ADDED, {"text": text, "kind": kind}, occurred_at
+    )
+    ctx.log.append([event])
+    return event.event_id, Changes(frozenset({summary.stream_id}), incidents_list=True)
+
+
+def correct(
+    ctx: Context,
+    *,
+    reference: str,
+    target: str,
+    text: str | None = None,
+    kind: str | None = None,
+    occurred_at: datetime | None = None,
+    retract: bool = False,
+) -> Changes:
+    """Correct an earlier entry. The original stays in the log and the timeline shows both."""
+    summary = resolve(ctx, reference)
+    incident = view(ctx, summary.stream_id, summary.reference)
+    entry = next((t for t in incident.timeline if t.event_id == target), None)
+    if entry is None:
+        raise NotFound(f"{summary.reference} has no entry {target}.", "Pick an entry to correct.")
+    if entry.corrects is not None:
+        raise InvalidInput(
+            "A correction cannot itself be corrected.", "Correct the original entry again instead."
+        )
+    payload: dict[str, Any] = {"target": target}
+    if text is not None:
+        if not entry.is_note:
+            raise InvalidInput("Only notes can be reworded.", "Add a note that explains instead.")
+        payload["text"] = clean_text(text, what="note", limit=MAX_NOTE, required=not retract)
+    if kind is not None:
+        if kind not in NOTE_KINDS:
+            raise InvalidInput(
+                f"There is no note kind {kind!r}.", f"Kinds: {', '.join(NOTE_KINDS)}."
+            )
+        payload["kind"] = kind
+    if occurred_at is not None:
+        check_time(occurred_at, what="corrected time", now=ctx.now())
+        payload["occurred_at"] = format_time(occurred_at)
+    if retract:
+        if not entry.is_note:
+            raise InvalidInput("Only notes can be withdrawn.", "Add a note that explains instead.")
+        payload["retract"] = True
+    if len(payload) == 1:
+        raise InvalidInput("The correction changes nothing.", "Change the text or the time.")
+    ctx.log.append([ctx.event(summary.stream_id, EventType.CORRECTED, payload)])
+    return Changes(frozenset({summary.stream_id}))

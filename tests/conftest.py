@@ -1,0 +1,54 @@
+"""Shared fixtures: every test gets its own MIM Desk home, database and controllable clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from mimdesk.app import App, open_app  # noqa: E402
+
+
+class FakeClock:
+    """A clock tests move by hand; every use case reads time through it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private MIMDESK_HOME so no test touches the real profile."""
+    monkeypatch.setenv("MIMDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MIMDESK_SITE_CONFIG", str(tmp_path / "no-site.toml"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(home: Path, tmp_path: Path, clock: FakeClock) -> Iterator[App]:
+    application = open_app(db=tmp_path / "desk.sqlite3", env=os.environ, now=clock)
+    application.set_display_name("Test Desk")
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def ctx(app: App):  # noqa: ANN201
+    return app.ctx
