@@ -61,6 +61,9 @@ def open_app(
     database = database_path(paths, settings, db)
     engine, backup = open_database(database)
     log = EventLog(engine)
+    if backup is not None:
+        # An upgrade may add projection columns; the log is the truth they are filled from.
+        log.rebuild_projections()
     login = os_login()
     author = Author(settings.display_name or login or "Unknown", login)
     return App(paths, settings, database, log, Context(log, author, now), backup)

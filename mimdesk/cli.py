@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from mimdesk import __version__
@@ -97,6 +98,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("role")
     p.add_argument("--note", default="")
 
+    p = sub.add_parser("assess", help="answer the declaration checklist for an incident")
+    p.add_argument("ref")
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="ID=VALUE",
+        help="an answer, e.g. critical_service=yes, users_affected=1200 (repeat)",
+    )
+    p.add_argument("--questions", action="store_true", help="list the questions and exit")
+
+    p = sub.add_parser("declare", help="declare a major incident and name its MIM")
+    p.add_argument("ref")
+    p.add_argument("--severity", required=True)
+    p.add_argument("--mim", default=None, help="the Major Incident Manager (default: you)")
+    p.add_argument("--rationale", default="")
+
+    p = sub.add_parser("reject", help="handle a candidate as a normal incident")
+    p.add_argument("ref")
+    p.add_argument("--rationale", default="")
+
+    p = sub.add_parser("severity", help="change an incident's severity")
+    p.add_argument("ref")
+    p.add_argument("severity")
+    p.add_argument("--rationale", default="", help="required to downgrade a major incident")
+
+    sub.add_parser("candidates", help="incidents waiting for a decision, oldest first")
+
+    p = sub.add_parser("stats", help="declared against rejected: the over-escalation signal")
+    p.add_argument("--days", type=int, default=30, help="the period, in days up to now")
+
+    p = sub.add_parser("services", help="the service catalogue")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("service", help="add or change a service in the catalogue")
+    p.add_argument("name")
+    p.add_argument("--tier", type=int, default=3, choices=[1, 2, 3])
+    p.add_argument("--owner", default="")
+    p.add_argument("--critical", action="store_true", help="business-critical")
+    p.add_argument("--revenue", action="store_true", help="revenue-generating")
+    p.add_argument("--external", action="store_true", help="customers use it")
+    p.add_argument("--users", type=int, default=None)
+    p.add_argument("--retire", action="store_true", help="retire the service instead")
+
+    cfg = sub.add_parser("config", help="configuration files")
+    cfgsub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    p = cfgsub.add_parser("check", help="validate a site or settings file before deploying it")
+    p.add_argument("path")
+
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     dbsub.add_parser("upgrade", help="upgrade the database schema (also done at start)")
@@ -111,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(db=args.db)
     try:
+        if args.command == "config":
+            return _cmd_config_check(args)
         return _run(args)
     except MimDeskError as exc:
         print(f"mimdesk: {exc}", file=sys.stderr)
@@ -254,7 +305,188 @@ def _cmd_db(app: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_config_check(args: argparse.Namespace) -> int:
+    from mimdesk import configcheck
+
+    report = configcheck.check_file(Path(args.path))
+    for error in report.errors:
+        print(f"{args.path}: error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"{args.path}: warning: {warning}")
+    if report.ok:
+        print(
+            f"{args.path}: OK" + (f" ({len(report.warnings)} warnings)" if report.warnings else "")
+        )
+        return 0
+    print(
+        f"{args.path}: {len(report.errors)} error(s); the app would ignore this file.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _parse_answer(checklist: Any, text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    criterion = checklist.criterion(key.strip())
+    if not sep or criterion is None:
+        ids = ", ".join(c.id for c in checklist.criteria)
+        raise InvalidInput(f"{text!r} is not an answer.", f"Use ID=VALUE with ID one of: {ids}.")
+    raw = raw.strip()
+    if raw.lower() in ("", "none", "?"):
+        return criterion.id, None
+    if criterion.kind == "yesno":
+        if raw.lower() not in ("yes", "no", "y", "n", "true", "false"):
+            raise InvalidInput(f"{criterion.id} takes yes or no, not {raw!r}.", "")
+        return criterion.id, raw.lower() in ("yes", "y", "true")
+    if criterion.kind == "number":
+        try:
+            return criterion.id, int(raw.replace(",", ""))
+        except ValueError:
+            raise InvalidInput(f"{criterion.id} takes a number, not {raw!r}.", "") from None
+    return criterion.id, raw
+
+
+def _cmd_assess(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import declaration
+
+    checklist = app.settings.checklist
+    if args.questions:
+        for c in checklist.criteria:
+            extra = ""
+            if c.kind == "number":
+                extra = f" (number; met at {c.threshold:,.0f} or more)"
+            elif c.kind == "choice":
+                extra = " (" + " | ".join(f"{ch.value}={ch.label}" for ch in c.choices) + ")"
+            else:
+                extra = " (yes/no)"
+            print(f"{c.id}: {c.question}{extra}")
+        return 0
+    answers = declaration.suggested_answers(app.ctx, reference=args.ref, checklist=checklist)
+    answers.update(_parse_answer(checklist, a) for a in args.answer)
+    recommendation, _ = declaration.assess(
+        app.ctx, reference=args.ref, checklist=checklist, answers=answers
+    )
+    print(recommendation.sentence())
+    if recommendation.severity:
+        print(f"Suggested severity: {app.settings.severity_label(recommendation.severity)}")
+    return 0
+
+
+def _cmd_declare(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import declaration
+
+    declaration.declare(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        severity=args.severity.upper(),
+        mim=args.mim or app.ctx.author.name,
+        rationale=args.rationale,
+    )
+    return 0
+
+
+def _cmd_reject(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import declaration
+
+    declaration.reject(app.ctx, reference=args.ref, rationale=args.rationale)
+    return 0
+
+
+def _cmd_severity(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import declaration
+
+    declaration.change_severity(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        severity=args.severity.upper(),
+        rationale=args.rationale,
+    )
+    return 0
+
+
+def _cmd_candidates(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.domain.clock import format_duration
+    from mimdesk.usecases import declaration
+
+    queue = declaration.candidate_queue(app.ctx)
+    if not queue:
+        print("No candidates waiting for a decision.")
+    for q in queue:
+        print(f"{q.summary.reference}  waiting {format_duration(q.age)}  {q.summary.title}")
+    return 0
+
+
+def _cmd_stats(app: Any, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from mimdesk.usecases import declaration
+
+    now = app.ctx.now()
+    stats = declaration.escalation_stats(app.ctx, since=now - timedelta(days=args.days))
+    print(f"Last {args.days} days: {stats.sentence()}")
+    return 0
+
+
+def _cmd_services(app: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from mimdesk.usecases import directory
+
+    rows = directory.services(app.ctx)
+    if args.json:
+        print(json.dumps([asdict(s) for s in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("The service catalogue is empty. Add services with 'mimdesk service NAME'.")
+    for s in rows:
+        flags = [
+            f
+            for f, on in (
+                ("critical", s.critical),
+                ("revenue", s.revenue),
+                ("external", s.external),
+            )
+            if on
+        ]
+        users = f"{s.users:,} users" if s.users is not None else "users unknown"
+        print(f"{s.name}  tier {s.tier}  {users}  {' '.join(flags)}  owner: {s.owner or '—'}")
+    return 0
+
+
+def _cmd_service(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import directory
+
+    existing = directory.directory(app.ctx).by_name(args.name)
+    if args.retire:
+        if existing is None:
+            raise InvalidInput(f"No service named {args.name!r}.", "See 'mimdesk services'.")
+        directory.retire_service(app.ctx, service_id=existing.id)
+        return 0
+    directory.save_service(
+        app.ctx,
+        name=args.name,
+        service_id=existing.id if existing else None,
+        tier=args.tier,
+        owner=args.owner,
+        critical=args.critical,
+        revenue=args.revenue,
+        external=args.external,
+        users=args.users,
+    )
+    return 0
+
+
 _COMMANDS = {
+    "assess": _cmd_assess,
+    "declare": _cmd_declare,
+    "reject": _cmd_reject,
+    "severity": _cmd_severity,
+    "candidates": _cmd_candidates,
+    "stats": _cmd_stats,
+    "services": _cmd_services,
+    "service": _cmd_service,
     "demo": _cmd_demo,
     "list": _cmd_list,
     "show": _cmd_show,

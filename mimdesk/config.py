@@ -16,6 +16,8 @@ from typing import Any
 
 import tomli_w
 
+from mimdesk import configcheck
+from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
 from mimdesk.domain.roles import RoleDef
 from mimdesk.paths import Paths, site_config_candidates
 from mimdesk.resources import resource_path
@@ -40,8 +42,17 @@ class Settings:
     database: str
     severities: tuple[Severity, ...]
     roles: tuple[RoleDef, ...]
+    checklist: Checklist
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def is_major_severity(self, severity_id: str) -> bool:
+        return any(s.id == severity_id and s.major for s in self.severities)
+
+    def severity_rank(self, severity_id: str) -> int:
+        """0 for the most severe; unknown severities rank last."""
+        ids = [s.id for s in self.severities]
+        return ids.index(severity_id) if severity_id in ids else len(ids)
 
     def severity_label(self, severity_id: str) -> str:
         for s in self.severities:
@@ -71,20 +82,33 @@ def _merge(
             sources[dotted] = name
 
 
+BUILTIN_FILES = ("settings.toml", "declaration.toml")
+
+
 def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
     sources: dict[str, str] = {}
     warnings: list[str] = []
     merged: dict[str, Any] = {}
-    _merge(merged, _read(resource_path("defaults", "settings.toml")), BUILTIN, sources)
+    for name in BUILTIN_FILES:
+        _merge(merged, _read(resource_path("defaults", name)), BUILTIN, sources)
     for layer, candidates in ((SITE, site_config_candidates(env)), (USER, [paths.user_settings])):
         for path in candidates:
             if not path.is_file():
                 continue
-            try:
-                _merge(merged, _read(path), f"{layer} ({path})", sources)
-            except (OSError, tomllib.TOMLDecodeError) as exc:
-                # A broken file must never stop the desk: fall back and say so.
-                warnings.append(f"Ignored {path}: {exc}. Fix the file; built-in values are used.")
+            report = configcheck.check_file(path)
+            if report.ok:
+                known = {s.get("id") for s in merged.get("severities", [])}
+                configcheck.check_severities(report, known)
+            if not report.ok:
+                # A broken file must never stop the desk: keep the values below it, say so.
+                first = report.errors[0]
+                more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
+                warnings.append(
+                    f"Ignored the {layer} settings {path}: {first}{more}. "
+                    f"Check it with 'mimdesk config check {path}'."
+                )
+                continue
+            _merge(merged, report.data, f"{layer} ({path})", sources)
     user = merged.get("user", {})
     app = merged.get("app", {})
     return Settings(
@@ -103,8 +127,47 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
         roles=tuple(
             RoleDef(str(r["id"]), str(r.get("label", r["id"]))) for r in merged.get("roles", [])
         ),
+        checklist=_checklist(merged),
         sources=sources,
         warnings=warnings,
+    )
+
+
+def _checklist(merged: Mapping[str, Any]) -> Checklist:
+    rule = merged.get("declaration", {})
+    criteria = []
+    for c in merged.get("criteria", []):
+        criteria.append(
+            Criterion(
+                id=str(c["id"]),
+                question=str(c["question"]),
+                kind=str(c["kind"]),
+                help=str(c.get("help", "")),
+                weight=int(c.get("weight", 0)),
+                decisive=bool(c.get("decisive", False)),
+                threshold=c.get("threshold"),
+                choices=tuple(
+                    Choice(
+                        str(ch["value"]),
+                        str(ch.get("label", ch["value"])),
+                        int(ch.get("weight", 0)),
+                        bool(ch.get("decisive", False)),
+                    )
+                    for ch in c.get("choices", [])
+                ),
+                severity=str(c.get("severity", "")),
+                prefill=str(c.get("prefill", "")),
+                reason=str(c.get("reason", "")),
+            )
+        )
+    return Checklist(
+        criteria=tuple(criteria),
+        rule=DecisionRule(
+            rule=str(rule.get("rule", "decisive-or-score")),
+            score_threshold=int(rule.get("score_threshold", 3)),
+            default_severity=str(rule.get("default_severity", "")),
+        ),
+        severities=tuple(str(s["id"]) for s in merged.get("severities", [])),
     )
 
 

@@ -19,7 +19,7 @@ PAYLOAD_VERSION = 1
 class EventType(StrEnum):
     # {reference, title, impact?, severity?, users_affected?, services?, reported_at?}
     INCIDENT_REPORTED = "incident.reported"
-    # {field, value}; for key times the value is an ISO-8601 UTC string or None
+    # {field, value, reason?}; for key times the value is an ISO-8601 UTC string or None
     FIELD_CHANGED = "incident.field_changed"
     # {to, reason?}  the previous status is not stored: the fold decides what applies
     STATUS_CHANGED = "incident.status_changed"
@@ -31,6 +31,18 @@ class EventType(StrEnum):
     ROLE_RELEASED = "role.released"
     # {text, kind}  kind is one of NOTE_KINDS
     NOTE_ADDED = "note.added"
+    # {answers: {criterion id: answer}, recommendation: Recommendation.as_payload()}
+    ASSESSED = "incident.assessed"
+    # {decision: "declare"|"reject", severity?, rationale?, recommendation?, assessment?}
+    DECIDED = "incident.decided"
+    # {id, name, tier, owner, critical, revenue, external, users}  in the directory stream
+    SERVICE_UPSERTED = "directory.service_upserted"
+    # {id}
+    SERVICE_RETIRED = "directory.service_retired"
+
+
+# The stream that holds the shared directory (services; people in a later version).
+DIRECTORY_STREAM = "directory"
 
 
 NOTE_KINDS = ("observation", "decision", "action", "workaround", "update")

@@ -76,6 +76,30 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Assessment:
+    event_id: str
+    answers: dict[str, Any]
+    recommendation: dict[str, Any]
+    by: Author
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    event_id: str
+    decision: str  # "declare" or "reject"
+    severity: str
+    rationale: str
+    recommended: str  # what the checklist recommended, "" when decided without one
+    by: Author
+    at: datetime
+
+    @property
+    def overrides_recommendation(self) -> bool:
+        return bool(self.recommended) and self.recommended != self.decision
+
+
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """An event that was kept in the log but not applied to the state, and why."""
 
@@ -103,6 +127,8 @@ class IncidentState:
     roles: dict[str, RoleHolder] = field(default_factory=dict)
     role_history: list[RoleChange] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     reopened: int = 0
     last_hlc: int = 0
@@ -121,6 +147,14 @@ class IncidentState:
     @property
     def is_active(self) -> bool:
         return self.status in lifecycle.ACTIVE
+
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.assessments[-1] if self.assessments else None
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
 
     def holder(self, role: str) -> str:
         held = self.roles.get(role)
@@ -298,7 +332,55 @@ def _corrected(state: IncidentState, e: Event) -> None:
     state.notes[index] = replace(note, **changes)
 
 
+def _assessed(state: IncidentState, e: Event) -> None:
+    answers = e.payload.get("answers")
+    recommendation = e.payload.get("recommendation")
+    if not isinstance(answers, dict) or not isinstance(recommendation, dict):
+        state.conflicts.append(Conflict(e.event_id, "malformed assessment"))
+        return
+    state.assessments.append(
+        Assessment(e.event_id, dict(answers), dict(recommendation), e.author, e.occurred_at)
+    )
+
+
+_DECISION_STATUS = {"declare": Status.DECLARED, "reject": Status.REJECTED}
+
+
+def _decided(state: IncidentState, e: Event) -> None:
+    p = e.payload
+    target = _DECISION_STATUS.get(str(p.get("decision")))
+    if target is None:
+        state.conflicts.append(Conflict(e.event_id, f"unknown decision {p.get('decision')!r}"))
+        return
+    if not lifecycle.can_move(state.status, target):
+        state.conflicts.append(Conflict(e.event_id, lifecycle.why_not(state.status, target)))
+        return
+    state.status = target
+    severity = str(p.get("severity") or "")
+    if severity:
+        state.severity = severity
+    if (
+        target is Status.DECLARED
+        and "declared_at" not in state.explicit_times
+        and not keytimes.check_change(state.key_times, "declared_at", e.occurred_at)
+    ):
+        state.key_times["declared_at"] = e.occurred_at
+    state.decisions.append(
+        Decision(
+            event_id=e.event_id,
+            decision=str(p["decision"]),
+            severity=severity,
+            rationale=str(p.get("rationale", "")),
+            recommended=str(p.get("recommendation") or ""),
+            by=e.author,
+            at=e.occurred_at,
+        )
+    )
+
+
 _HANDLERS = {
+    EventType.ASSESSED: _assessed,
+    EventType.DECIDED: _decided,
     EventType.INCIDENT_REPORTED: _reported,
     EventType.FIELD_CHANGED: _field_changed,
     EventType.STATUS_CHANGED: _status_changed,

@@ -23,6 +23,8 @@ class IncidentSummary:
     resolved_at: datetime | None
     updated_at: datetime | None
     event_count: int
+    decision: str = ""
+    decided_at: datetime | None = None
 
     @property
     def is_active(self) -> bool:
@@ -50,6 +52,8 @@ def summarise(state: IncidentState, reference: str | None = None) -> IncidentSum
         resolved_at=state.key_times["resolved_at"],
         updated_at=state.updated_at,
         event_count=state.event_count,
+        decision=state.decision.decision if state.decision else "",
+        decided_at=state.decisions[0].at if state.decisions else None,
     )
 
 

@@ -53,7 +53,8 @@ def _describe(e: Event) -> tuple[str, str]:
                 return "field", f"Time {keytimes.label(name)} set to {shown}"
             if isinstance(value, list):
                 value = ", ".join(map(str, value)) or "none"
-            return "field", f"{name.replace('_', ' ').capitalize()} set to {value}"
+            reason = f". Rationale: {p['reason']}" if p.get("reason") else ""
+            return "field", f"{name.replace('_', ' ').capitalize()} set to {value}{reason}"
         case EventType.STATUS_CHANGED:
             try:
                 label = Status(p.get("to")).label
@@ -68,6 +69,22 @@ def _describe(e: Event) -> tuple[str, str]:
             note = f": {p['note']}" if p.get("note") else ""
             who = p.get("person") or "Holder"
             return "role", f"{who} released as {role_label(str(p.get('role')))}{note}"
+        case EventType.ASSESSED:
+            rec = p.get("recommendation") or {}
+            outcome = "declare" if rec.get("outcome") == "declare" else "do not declare"
+            reasons = "; ".join(rec.get("reasons") or []) or "no criterion met"
+            return "assessment", f"Assessed: recommends {outcome} ({reasons})"
+        case EventType.DECIDED:
+            rationale = f". Rationale: {p['rationale']}" if p.get("rationale") else ""
+            if p.get("decision") == "declare":
+                sev = f" as {p['severity']}" if p.get("severity") else ""
+                head = f"Declared a major incident{sev}"
+            else:
+                head = "Not declared: handled as a normal incident"
+            against = ""
+            if p.get("recommendation") and p.get("recommendation") != p.get("decision"):
+                against = " (against the checklist's recommendation)"
+            return "decision", f"{head}{against}{rationale}"
         case EventType.CORRECTED:
             if p.get("retract"):
                 return "correction", "Entry withdrawn" + (f": {p['text']}" if p.get("text") else "")

@@ -98,6 +98,8 @@ def _to_summary(row: Row[Any]) -> IncidentSummary:
         resolved_at=row.resolved_at,
         updated_at=row.updated_at,
         event_count=row.event_count,
+        decision=row.decision,
+        decided_at=row.decided_at,
     )
 
 
@@ -190,6 +192,8 @@ class EventLog:
             "reported_at": state.key_times["reported_at"],
             "declared_at": state.key_times["declared_at"],
             "resolved_at": state.key_times["resolved_at"],
+            "decision": state.decision.decision if state.decision else "",
+            "decided_at": state.decisions[0].at if state.decisions else None,
             "updated_at": state.updated_at,
             "event_count": state.event_count,
             "last_hlc": state.last_hlc,
@@ -326,9 +330,7 @@ class EventLog:
             ).all()
             if not rows and len(reference) >= 4:
                 rows = conn.execute(
-                    select(_SUMMARY).where(
-                        IncidentSummaryRow.reference.like(f"{reference}%")
-                    )
+                    select(_SUMMARY).where(IncidentSummaryRow.reference.like(f"{reference}%"))
                 ).all()
             return [_to_summary(r) for r in rows]
 

@@ -83,6 +83,8 @@ class IncidentSummaryRow(Base):
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decision: Mapped[str] = mapped_column(String(10), server_default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     event_count: Mapped[int] = mapped_column(Integer)
     last_hlc: Mapped[int] = mapped_column(BigInteger)

@@ -50,6 +50,8 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
         if role_id not in {r.id for r in settings.roles}:
             lines.append(f"  {role_label(role_id):<24} {held.person}")
     lines.append("")
+    lines.extend(declaration_lines(view))
+    lines.append("")
     lines.append("Key times:")
     for name, label in keytimes.KEY_TIMES.items():
         lines.append(f"  {label.capitalize():<16} {format_local(s.key_times[name])}")
@@ -75,6 +77,43 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
     return "\n".join(lines)
 
 
+def declaration_lines(view: IncidentView) -> list[str]:
+    s = view.state
+    lines = ["Declaration:"]
+    if s.assessment is None:
+        lines.append("  Not assessed against the checklist.")
+    else:
+        a = s.assessment
+        rec = a.recommendation
+        outcome = "declare" if rec.get("outcome") == "declare" else "do not declare"
+        lines.append(
+            f"  Assessed by {a.by.name} at {format_local(a.at)}: recommends {outcome}"
+            f" (score {rec.get('score', 0)}, {rec.get('threshold', '?')} declares)"
+        )
+        for reason in rec.get("reasons", []):
+            lines.append(f"    - {reason}")
+        for criterion, answer in a.answers.items():
+            shown = (
+                {True: "yes", False: "no"}.get(answer, answer)
+                if isinstance(answer, bool)
+                else answer
+            )
+            lines.append(f"    {criterion}: {shown}")
+        if len(s.assessments) > 1:
+            lines.append(f"  ({len(s.assessments)} assessments in all; the latest is shown)")
+    if s.decision is None:
+        lines.append("  No decision yet.")
+    else:
+        d = s.decision
+        what = f"Declared {d.severity}".strip() if d.decision == "declare" else "Rejected"
+        lines.append(f"  Decision: {what} by {d.by.name} at {format_local(d.at)}")
+        if d.overrides_recommendation:
+            lines.append("  (against the checklist's recommendation)")
+        if d.rationale:
+            lines.append(f"  Rationale: {d.rationale}")
+    return lines
+
+
 def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
     s = view.state
     return {
@@ -89,6 +128,22 @@ def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
         "roles": {r: h.person for r, h in s.roles.items()},
         "key_times": {k: v.isoformat() if v else None for k, v in s.key_times.items()},
         "clocks": clocks(view, now),
+        "assessment": (
+            {"answers": s.assessment.answers, "recommendation": s.assessment.recommendation}
+            if s.assessment
+            else None
+        ),
+        "decision": (
+            {
+                "decision": s.decision.decision,
+                "severity": s.decision.severity,
+                "rationale": s.decision.rationale,
+                "by": s.decision.by.name,
+                "at": s.decision.at.isoformat(),
+            }
+            if s.decision
+            else None
+        ),
         "timeline_entries": len(view.timeline),
         "not_applied": [c.reason for c in s.conflicts],
     }

@@ -1,0 +1,222 @@
+"""Validating configuration files: every problem named with its file, place and fix.
+
+IT runs ``mimdesk config check site.toml`` before deploying a file. A TOML syntax error is
+reported with its line; a wrong value with its key path (``criteria[3].kind``), counting list
+items from 1 the way a person reading the file counts them. The same checks run when the app
+loads a file, which then falls back to the built-in values and says why.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mimdesk.domain.declaration import KINDS, RULES
+
+THEMES = ("system", "light", "dark")
+PREFILLS = ("", "service.critical", "service.external", "service.users", "incident.users_affected")
+
+
+@dataclass
+class Report:
+    path: Path
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        out = [f"{self.path}: error: {e}" for e in self.errors]
+        out += [f"{self.path}: warning: {w}" for w in self.warnings]
+        return out
+
+
+Check = Callable[[Any], str | None]
+
+
+def _type(*types: type, what: str) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) and bool not in types:
+            return f"must be {what}, not {value!r}"
+        return None if isinstance(value, types) else f"must be {what}, not {value!r}"
+
+    return check
+
+
+def _one_of(options: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        if value in options:
+            return None
+        shown = ", ".join(repr(o) for o in options if o)
+        return f"must be one of {shown}, not {value!r}"
+
+    return check
+
+
+def _non_negative(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number, not {value!r}"
+    return None if value >= 0 else f"must be zero or more, not {value!r}"
+
+
+TEXT = _type(str, what="text")
+FLAG = _type(bool, what="true or false")
+
+SECTIONS: dict[str, dict[str, Check]] = {
+    "user": {"display_name": TEXT},
+    "app": {"theme": _one_of(THEMES), "database": TEXT},
+    "declaration": {
+        "rule": _one_of(RULES),
+        "score_threshold": _non_negative,
+        "default_severity": TEXT,
+    },
+}
+LISTS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
+    # list name: (fields, required fields)
+    "severities": (
+        {"id": TEXT, "label": TEXT, "description": TEXT, "major": FLAG},
+        ("id", "label"),
+    ),
+    "roles": (
+        {"id": TEXT, "label": TEXT, "duties": _type(list, what="a list of texts")},
+        ("id", "label"),
+    ),
+    "criteria": (
+        {
+            "id": TEXT,
+            "question": TEXT,
+            "kind": _one_of(KINDS),
+            "help": TEXT,
+            "weight": _non_negative,
+            "decisive": FLAG,
+            "threshold": _non_negative,
+            "choices": _type(list, what="a list of choices"),
+            "severity": TEXT,
+            "prefill": _one_of(PREFILLS),
+            "reason": TEXT,
+        },
+        ("id", "question", "kind"),
+    ),
+}
+CHOICE_FIELDS: dict[str, Check] = {
+    "value": TEXT,
+    "label": TEXT,
+    "weight": _non_negative,
+    "decisive": FLAG,
+}
+# Sections later features read; known here so that they are not reported as unknown.
+OTHER_SECTIONS = ("comms", "shared", "timers", "cadence", "directory", "postmortem", "policy")
+
+
+def check_severities(report: Report, known: set[Any]) -> None:
+    """Criteria may name a severity the file does not define itself but the defaults do."""
+    data = report.data
+    if "severities" in data:
+        return
+    for n, item in enumerate(data.get("criteria", []), 1):
+        severity = item.get("severity") if isinstance(item, Mapping) else None
+        if isinstance(severity, str) and severity and severity not in known:
+            report.errors.append(
+                f"criteria[{n}].severity: {severity!r} is not one of the severities"
+            )
+
+
+def check_file(path: Path) -> Report:
+    report = Report(Path(path))
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        report.errors.append(f"cannot read the file: {exc.strerror or exc}")
+        return report
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        report.errors.append(f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        return report
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends with "(at line L, column C)": that is the place to look.
+        report.errors.append(f"TOML syntax error: {exc}")
+        return report
+    report.data = data
+    check_data(data, report)
+    return report
+
+
+def check_data(data: Mapping[str, Any], report: Report) -> None:
+    for key, value in data.items():
+        if key in SECTIONS:
+            if not isinstance(value, Mapping):
+                report.errors.append(f"{key}: must be a table ([{key}])")
+                continue
+            _check_fields(key, value, SECTIONS[key], (), report)
+        elif key in LISTS:
+            fields, required = LISTS[key]
+            if not isinstance(value, list):
+                report.errors.append(f"{key}: must be a list of tables ([[{key}]])")
+                continue
+            seen: set[str] = set()
+            for n, item in enumerate(value, 1):
+                where = f"{key}[{n}]"
+                if not isinstance(item, Mapping):
+                    report.errors.append(f"{where}: must be a table")
+                    continue
+                _check_fields(where, item, fields, required, report)
+                ident = item.get("id")
+                if isinstance(ident, str):
+                    if ident in seen:
+                        report.errors.append(f"{where}.id: {ident!r} is used twice")
+                    seen.add(ident)
+            if key == "criteria":
+                _check_criteria(value, data, report)
+        elif key not in OTHER_SECTIONS:
+            report.warnings.append(f"{key}: unknown setting, ignored")
+
+
+def _check_fields(
+    where: str,
+    table: Mapping[str, Any],
+    fields: Mapping[str, Check],
+    required: tuple[str, ...],
+    report: Report,
+) -> None:
+    for name in required:
+        if name not in table:
+            report.errors.append(f"{where}.{name}: missing (required)")
+    for name, value in table.items():
+        check = fields.get(name)
+        if check is None:
+            report.warnings.append(f"{where}.{name}: unknown setting, ignored")
+            continue
+        problem = check(value)
+        if problem:
+            report.errors.append(f"{where}.{name}: {problem}")
+
+
+def _check_criteria(criteria: list[Any], data: Mapping[str, Any], report: Report) -> None:
+    severities = {s.get("id") for s in data.get("severities", []) if isinstance(s, Mapping)}
+    for n, item in enumerate(criteria, 1):
+        if not isinstance(item, Mapping):
+            continue
+        where = f"criteria[{n}]"
+        kind = item.get("kind")
+        if kind == "number" and "threshold" not in item:
+            report.errors.append(f"{where}.threshold: missing (a number criterion needs one)")
+        if kind == "choice":
+            choices = item.get("choices")
+            if not isinstance(choices, list) or not choices:
+                report.errors.append(f"{where}.choices: missing (a choice criterion needs some)")
+                continue
+            for m, choice in enumerate(choices, 1):
+                if not isinstance(choice, Mapping):
+                    report.errors.append(f"{where}.choices[{m}]: must be a table")
+                    continue
+                _check_fields(f"{where}.choices[{m}]", choice, CHOICE_FIELDS, ("value",), report)
+        severity = item.get("severity")
+        if severities and isinstance(severity, str) and severity and severity not in severities:
+            report.errors.append(f"{where}.severity: {severity!r} is not one of the severities")

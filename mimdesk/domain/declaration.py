@@ -1,0 +1,193 @@
+"""The declaration checklist: agreed criteria, evaluated the same way whoever is on shift.
+
+Criteria and the decision rule are configuration (``resources/defaults/declaration.toml``,
+overridden by the site file). :func:`evaluate` turns answers into a recommendation with its
+reasons in plain words. The decision stays a person's: see ``usecases.declaration``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+KINDS = ("yesno", "number", "choice")
+RULES = ("decisive-or-score", "score", "decisive")
+
+
+class Outcome(StrEnum):
+    DECLARE = "declare"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+    weight: int = 0
+    decisive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    question: str
+    kind: str
+    help: str = ""
+    weight: int = 0
+    decisive: bool = False
+    threshold: float | None = None
+    choices: tuple[Choice, ...] = ()
+    severity: str = ""
+    prefill: str = ""
+    reason: str = ""
+
+    def choice(self, value: Any) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRule:
+    rule: str = "decisive-or-score"
+    score_threshold: int = 3
+    default_severity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One criterion met, with what it adds and the sentence that explains it."""
+
+    criterion: str
+    decisive: bool
+    weight: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    outcome: Outcome
+    score: int
+    threshold: int
+    findings: tuple[Finding, ...]
+    severity: str
+    unanswered: tuple[str, ...] = ()
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f.reason for f in self.findings]
+
+    def sentence(self) -> str:
+        """E.g. 'Declare: business-critical service Payments is down; about 1,200 users
+        affected.'"""
+        if self.outcome is Outcome.DECLARE:
+            head = "Declare a major incident"
+        else:
+            head = "Handle as a normal high-priority incident"
+        detail = "; ".join(self.reasons) if self.reasons else "no criterion is met"
+        if any(f.decisive for f in self.findings):
+            tail = ""
+        else:
+            tail = f" (score {self.score}; {self.threshold} or more declares)"
+        if self.unanswered:
+            tail += f"; {len(self.unanswered)} question(s) not answered yet"
+        return f"{head}: {detail}{tail}."
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "score": self.score,
+            "threshold": self.threshold,
+            "severity": self.severity,
+            "reasons": self.reasons,
+            "unanswered": list(self.unanswered),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    criteria: tuple[Criterion, ...]
+    rule: DecisionRule = field(default_factory=DecisionRule)
+    # Severity ids, most severe first: a recommendation takes the most severe one named.
+    severities: tuple[str, ...] = ()
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == criterion_id), None)
+
+
+def _is_met(criterion: Criterion, answer: Any) -> tuple[bool, int, bool, str]:
+    """Whether an answer meets the criterion: (met, weight, decisive, label for the reason)."""
+    if criterion.kind == "yesno":
+        met = answer is True
+        return met, criterion.weight, criterion.decisive, "yes"
+    if criterion.kind == "number":
+        if isinstance(answer, bool) or not isinstance(answer, int | float):
+            return False, 0, False, ""
+        met = criterion.threshold is not None and answer >= criterion.threshold
+        return met, criterion.weight, criterion.decisive, f"{answer:,.0f}"
+    choice = criterion.choice(answer)
+    if choice is None:
+        return False, 0, False, ""
+    met = choice.weight > 0 or choice.decisive
+    return met, choice.weight, choice.decisive, choice.label
+
+
+def evaluate(
+    checklist: Checklist,
+    answers: Mapping[str, Any],
+    context: Mapping[str, str] | None = None,
+) -> Recommendation:
+    """Recommend declaring or not, from the answers given so far.
+
+    ``context`` fills the reason sentences (``{services}``, for example); ``{value}`` and
+    ``{label}`` come from the answer itself.
+    """
+    findings: list[Finding] = []
+    unanswered: list[str] = []
+    severities: list[str] = []
+    for criterion in checklist.criteria:
+        answer = answers.get(criterion.id)
+        if answer is None:
+            unanswered.append(criterion.id)
+            continue
+        met, weight, decisive, label = _is_met(criterion, answer)
+        if not met:
+            continue
+        words = _Blank({**(context or {}), "value": label, "label": label})
+        reason = (criterion.reason or criterion.question).format_map(words)
+        findings.append(Finding(criterion.id, decisive, weight, reason))
+        if criterion.severity:
+            severities.append(criterion.severity)
+    rule = checklist.rule
+    score = sum(f.weight for f in findings)
+    decisive_met = any(f.decisive for f in findings)
+    by_score = score >= rule.score_threshold
+    if rule.rule == "decisive":
+        declare = decisive_met
+    elif rule.rule == "score":
+        declare = by_score
+    else:
+        declare = decisive_met or by_score
+    # Decisive findings explain a declaration best, so they come first.
+    findings.sort(key=lambda f: (not f.decisive, -f.weight))
+    order = {sid: i for i, sid in enumerate(checklist.severities)}
+    severity = (
+        min(severities, key=lambda s: order.get(s, len(order)))
+        if severities
+        else rule.default_severity
+    )
+    return Recommendation(
+        outcome=Outcome.DECLARE if declare else Outcome.REJECT,
+        score=score,
+        threshold=rule.score_threshold,
+        findings=tuple(findings),
+        severity=severity if declare else "",
+        unanswered=tuple(unanswered),
+    )
+
+
+class _Blank(dict[str, str]):
+    """format_map helper: an unknown placeholder prints as nothing rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "the affected service" if key == "services" else ""

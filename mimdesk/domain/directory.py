@@ -1,0 +1,88 @@
+"""The shared directory: the service catalogue (people join it in a later version).
+
+It is a stream of its own in the event log, folded like an incident: last writer wins per
+service, and retiring a service is an event, never a delete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from mimdesk.domain.events import Event, EventType
+
+TIERS = (1, 2, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    name: str
+    tier: int = 3
+    owner: str = ""
+    critical: bool = False  # business-critical
+    revenue: bool = False  # revenue-generating
+    external: bool = False  # customers or the public use it
+    users: int | None = None  # people who depend on it
+    retired: bool = False
+
+    @property
+    def is_critical(self) -> bool:
+        """What the declaration checklist counts as a business-critical service."""
+        return self.critical or self.revenue or self.tier == 1
+
+
+@dataclass
+class Directory:
+    services: dict[str, Service] = field(default_factory=dict)
+
+    def active_services(self) -> list[Service]:
+        return sorted(
+            (s for s in self.services.values() if not s.retired), key=lambda s: s.name.casefold()
+        )
+
+    def by_name(self, name: str) -> Service | None:
+        wanted = name.strip().casefold()
+        return next(
+            (s for s in self.services.values() if s.name.casefold() == wanted and not s.retired),
+            None,
+        )
+
+
+def fold_directory(events: Iterable[Event]) -> Directory:
+    directory = Directory()
+    for e in sorted(events, key=lambda e: e.sort_key):
+        p = e.payload
+        if e.type == EventType.SERVICE_UPSERTED and p.get("id") and p.get("name"):
+            users = p.get("users")
+            directory.services[str(p["id"])] = Service(
+                id=str(p["id"]),
+                name=str(p["name"]),
+                tier=int(p.get("tier", 3)) if p.get("tier") in TIERS else 3,
+                owner=str(p.get("owner", "")),
+                critical=bool(p.get("critical", False)),
+                revenue=bool(p.get("revenue", False)),
+                external=bool(p.get("external", False)),
+                users=users if isinstance(users, int) and not isinstance(users, bool) else None,
+            )
+        elif e.type == EventType.SERVICE_RETIRED and str(p.get("id")) in directory.services:
+            old = directory.services[str(p["id"])]
+            directory.services[old.id] = replace(old, retired=True)
+    return directory
+
+
+def prefill(services: Iterable[Service], users_affected: int | None) -> dict[str, bool | int]:
+    """Answers the catalogue can give for the affected services, keyed by prefill source."""
+    picked = list(services)
+    answers: dict[str, bool | int] = {}
+    if picked:
+        answers["service.critical"] = any(s.is_critical for s in picked)
+        answers["service.external"] = any(s.external for s in picked)
+        known = [s.users for s in picked if s.users is not None]
+        if known:
+            answers["service.users"] = sum(known)
+    if users_affected is not None:
+        answers["incident.users_affected"] = users_affected
+    elif "service.users" in answers:
+        answers["incident.users_affected"] = answers["service.users"]
+    return answers
