@@ -73,9 +73,13 @@ def _merge(
     sources: dict[str, str],
     prefix: str = "",
 ) -> None:
+    """Merge ``layer`` into ``into``: tables merge key by key, anything else (lists too)
+    replaces what was there, and ``sources`` records the layer of every leaf."""
     for key, value in layer.items():
         dotted = f"{prefix}{key}"
-        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+        if isinstance(value, Mapping):
+            if not isinstance(into.get(key), dict):
+                into[key] = {}
             _merge(into[key], value, name, sources, f"{dotted}.")
         else:
             into[key] = value

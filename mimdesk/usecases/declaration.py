@@ -269,13 +269,13 @@ class EscalationStats:
 def escalation_stats(
     ctx: Context, *, since: datetime, until: datetime | None = None
 ) -> EscalationStats:
-    """Declared against rejected for decisions made in [since, until): the over-escalation
+    """Declared against rejected for decisions made in [since, until]: the over-escalation
     signal. If nearly everything is declared, the criteria are too loose."""
     until = until or ctx.now()
     declared = rejected = 0
     waits: list[float] = []
     for s in ctx.log.summaries("all"):
-        if s.decided_at is None or not (since <= s.decided_at < until):
+        if s.decided_at is None or not (since <= s.decided_at <= until):
             continue
         if s.decision == Outcome.DECLARE.value:
             declared += 1
