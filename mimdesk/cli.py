@@ -93,6 +93,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("person")
     p.add_argument("--note", default="")
 
+    p = sub.add_parser("handover", help="hand a role over to someone else, with a note")
+    p.add_argument("ref")
+    p.add_argument("role")
+    p.add_argument("person")
+    p.add_argument("--note", default="")
+
+    p = sub.add_parser("duty", help="tick (or untick) a duty of a role")
+    p.add_argument("ref")
+    p.add_argument("role")
+    p.add_argument("duty", help="the duty's text, or its number in the role's list (1, 2, …)")
+    p.add_argument("--undo", action="store_true")
+
+    p = sub.add_parser("cadence", help="set this incident's update interval for an audience")
+    p.add_argument("ref")
+    p.add_argument("audience")
+    p.add_argument("minutes", type=int, help="0 switches the timer off")
+
+    p = sub.add_parser("update", help="record an update sent to an audience (resets its timer)")
+    p.add_argument("ref")
+    p.add_argument("audience")
+    p.add_argument("--channel", default="other", help="phone, sms, bridge, email, …")
+    p.add_argument("--text", default="")
+    p.add_argument("--at", help="when it was sent (local time or ISO-8601)")
+
+    p = sub.add_parser("snooze", help="put off an audience's reminder")
+    p.add_argument("ref")
+    p.add_argument("audience")
+    p.add_argument("minutes", type=int)
+
+    p = sub.add_parser("people", help="the people directory")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("person", help="add or change a person in the directory")
+    p.add_argument("name")
+    p.add_argument("--team", default="")
+    p.add_argument("--email", default="")
+    p.add_argument("--phone", default="")
+    p.add_argument("--role", action="append", default=[], help="a role they can take (repeat)")
+    p.add_argument("--retire", action="store_true")
+
+    p = sub.add_parser("rota", help="set who is on duty for a role in a week")
+    p.add_argument("week", help="ISO week, e.g. 2026-W48, or 'this'")
+    p.add_argument("role")
+    p.add_argument("person", help="empty ('') to clear")
+
     p = sub.add_parser("release", help="release a role")
     p.add_argument("ref")
     p.add_argument("role")
@@ -112,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("declare", help="declare a major incident and name its MIM")
     p.add_argument("ref")
     p.add_argument("--severity", required=True)
-    p.add_argument("--mim", default=None, help="the Major Incident Manager (default: you)")
+    p.add_argument(
+        "--mim",
+        default=None,
+        help="the Major Incident Manager (default: this week's duty MIM, else you)",
+    )
     p.add_argument("--rationale", default="")
 
     p = sub.add_parser("reject", help="handle a candidate as a normal incident")
@@ -164,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_config_check(args)
         return _run(args)
     except MimDeskError as exc:
-        print(f"mimdesk: {exc}", file=sys.stderr)
+        # One line, even when a detail (SQLite's integrity report, a path) holds newlines.
+        print("mimdesk: " + " ".join(str(exc).splitlines()), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
@@ -186,7 +235,7 @@ def _run(args: argparse.Namespace) -> int:
 def _cmd_demo(app: Any, args: argparse.Namespace) -> int:
     from mimdesk import demo
 
-    refs = demo.load(app.ctx)
+    refs = demo.load(app.ctx, settings=app.settings)
     print("Added demo incidents: " + ", ".join(refs))
     return 0
 
@@ -380,7 +429,7 @@ def _cmd_declare(app: Any, args: argparse.Namespace) -> int:
         reference=args.ref,
         settings=app.settings,
         severity=args.severity.upper(),
-        mim=args.mim or app.ctx.author.name,
+        mim=args.mim or declaration.suggested_mim(app.ctx),
         rationale=args.rationale,
     )
     return 0
@@ -478,7 +527,129 @@ def _cmd_service(app: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_handover(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import roles
+
+    roles.handover(app.ctx, reference=args.ref, role=args.role, to=args.person, note=args.note)
+    return 0
+
+
+def _cmd_duty(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import roles
+
+    definition = app.settings.role(args.role)
+    duty = args.duty
+    if definition is not None and duty.isdigit() and 1 <= int(duty) <= len(definition.duties):
+        duty = definition.duties[int(duty) - 1]
+    roles.tick_duty(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        role=args.role,
+        duty=duty,
+        done=not args.undo,
+    )
+    return 0
+
+
+def _cmd_cadence(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import timers
+
+    timers.set_cadence(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        audience=args.audience,
+        minutes=args.minutes,
+    )
+    return 0
+
+
+def _cmd_update(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import timers
+
+    timers.record_update(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        audience=args.audience,
+        channel=args.channel,
+        text=args.text,
+        sent_at=_parse_when(args.at) if args.at else None,
+    )
+    return 0
+
+
+def _cmd_snooze(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import timers
+
+    timers.snooze(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        audience=args.audience,
+        minutes=args.minutes,
+    )
+    return 0
+
+
+def _cmd_people(app: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from mimdesk.usecases import directory
+
+    rows = directory.people(app.ctx)
+    if args.json:
+        print(json.dumps([asdict(p) for p in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("The directory has nobody yet. Add people with 'mimdesk person NAME'.")
+    for p in rows:
+        contact = " ".join(x for x in (p.email, p.phone) if x) or "no contact details"
+        print(f"{p.name}  {p.team or '—'}  {contact}  roles: {', '.join(p.roles) or 'any'}")
+    return 0
+
+
+def _cmd_person(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import directory
+
+    existing = directory.directory(app.ctx).person(args.name)
+    if args.retire:
+        if existing is None:
+            raise InvalidInput(f"Nobody named {args.name!r}.", "See 'mimdesk people'.")
+        directory.retire_person(app.ctx, person_id=existing.id)
+        return 0
+    directory.save_person(
+        app.ctx,
+        name=args.name,
+        person_id=existing.id if existing else None,
+        team=args.team,
+        email=args.email,
+        phone=args.phone,
+        roles=args.role,
+    )
+    return 0
+
+
+def _cmd_rota(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.domain.directory import iso_week
+    from mimdesk.usecases import directory
+
+    week = iso_week(app.ctx.now().astimezone()) if args.week == "this" else args.week
+    directory.set_rota(app.ctx, week=week, role=args.role, person=args.person)
+    print(f"{week} {args.role}: {args.person or '(cleared)'}")
+    return 0
+
+
 _COMMANDS = {
+    "handover": _cmd_handover,
+    "duty": _cmd_duty,
+    "cadence": _cmd_cadence,
+    "update": _cmd_update,
+    "snooze": _cmd_snooze,
+    "people": _cmd_people,
+    "person": _cmd_person,
+    "rota": _cmd_rota,
     "assess": _cmd_assess,
     "declare": _cmd_declare,
     "reject": _cmd_reject,

@@ -17,6 +17,7 @@ from typing import Any
 import tomli_w
 
 from mimdesk import configcheck
+from mimdesk.domain.cadence import Audience, TimerPolicy
 from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
 from mimdesk.domain.roles import RoleDef
 from mimdesk.paths import Paths, site_config_candidates
@@ -40,9 +41,11 @@ class Settings:
     display_name: str
     theme: str
     database: str
+    sound: bool
     severities: tuple[Severity, ...]
     roles: tuple[RoleDef, ...]
     checklist: Checklist
+    timers: TimerPolicy
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -53,6 +56,9 @@ class Settings:
         """0 for the most severe; unknown severities rank last."""
         ids = [s.id for s in self.severities]
         return ids.index(severity_id) if severity_id in ids else len(ids)
+
+    def role(self, role_id: str) -> RoleDef | None:
+        return next((r for r in self.roles if r.id == role_id), None)
 
     def severity_label(self, severity_id: str) -> str:
         for s in self.severities:
@@ -86,7 +92,7 @@ def _merge(
             sources[dotted] = name
 
 
-BUILTIN_FILES = ("settings.toml", "declaration.toml")
+BUILTIN_FILES = ("settings.toml", "declaration.toml", "timers.toml")
 
 
 def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
@@ -119,6 +125,7 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
         display_name=str(user.get("display_name", "")),
         theme=str(app.get("theme", "system")),
         database=str(app.get("database", "")),
+        sound=bool(merged.get("timers", {}).get("sound", False)),
         severities=tuple(
             Severity(
                 str(s["id"]),
@@ -129,11 +136,39 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
             for s in merged.get("severities", [])
         ),
         roles=tuple(
-            RoleDef(str(r["id"]), str(r.get("label", r["id"]))) for r in merged.get("roles", [])
+            RoleDef(
+                str(r["id"]),
+                str(r.get("label", r["id"])),
+                tuple(str(d) for d in r.get("duties", [])),
+            )
+            for r in merged.get("roles", [])
         ),
+        timers=_timer_policy(merged),
         checklist=_checklist(merged),
         sources=sources,
         warnings=warnings,
+    )
+
+
+def _timer_policy(merged: Mapping[str, Any]) -> TimerPolicy:
+    timers = merged.get("timers", {})
+    return TimerPolicy(
+        audiences=tuple(
+            Audience(str(a["id"]), str(a.get("label", a["id"])))
+            for a in merged.get("audiences", [])
+        ),
+        cadence={
+            str(sev): {str(k): int(v) for k, v in table.items()}
+            for sev, table in merged.get("cadence", {}).items()
+        },
+        targets={
+            str(sev): {str(k): int(v) for k, v in table.items()}
+            for sev, table in merged.get("targets", {}).items()
+        },
+        run_after_mitigation=bool(timers.get("run_after_mitigation", False)),
+        amber_minutes=int(timers.get("amber_minutes", 5)),
+        remind_every_minutes=int(timers.get("remind_every_minutes", 5)),
+        mim_reminder_minutes=int(timers.get("mim_reminder_minutes", 3)),
     )
 
 

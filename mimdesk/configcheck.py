@@ -71,6 +71,13 @@ FLAG = _type(bool, what="true or false")
 SECTIONS: dict[str, dict[str, Check]] = {
     "user": {"display_name": TEXT},
     "app": {"theme": _one_of(THEMES), "database": TEXT},
+    "timers": {
+        "run_after_mitigation": FLAG,
+        "amber_minutes": _non_negative,
+        "remind_every_minutes": _non_negative,
+        "mim_reminder_minutes": _non_negative,
+        "sound": FLAG,
+    },
     "declaration": {
         "rule": _one_of(RULES),
         "score_threshold": _non_negative,
@@ -87,6 +94,7 @@ LISTS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         {"id": TEXT, "label": TEXT, "duties": _type(list, what="a list of texts")},
         ("id", "label"),
     ),
+    "audiences": ({"id": TEXT, "label": TEXT}, ("id", "label")),
     "criteria": (
         {
             "id": TEXT,
@@ -111,7 +119,9 @@ CHOICE_FIELDS: dict[str, Check] = {
     "decisive": FLAG,
 }
 # Sections later features read; known here so that they are not reported as unknown.
-OTHER_SECTIONS = ("comms", "shared", "timers", "cadence", "directory", "postmortem", "policy")
+OTHER_SECTIONS = ("comms", "shared", "directory", "postmortem", "policy")
+# Tables of tables: severity id -> name -> minutes.
+MINUTE_TABLES = ("cadence", "targets")
 
 
 def check_severities(report: Report, known: set[Any]) -> None:
@@ -174,8 +184,25 @@ def check_data(data: Mapping[str, Any], report: Report) -> None:
                     seen.add(ident)
             if key == "criteria":
                 _check_criteria(value, data, report)
+        elif key in MINUTE_TABLES:
+            _check_minute_table(key, value, report)
         elif key not in OTHER_SECTIONS:
             report.warnings.append(f"{key}: unknown setting, ignored")
+
+
+def _check_minute_table(key: str, value: Any, report: Report) -> None:
+    if not isinstance(value, Mapping):
+        report.errors.append(f"{key}: must be a table of severities ([{key}.SEV1])")
+        return
+    for severity, table in value.items():
+        if not isinstance(table, Mapping):
+            report.errors.append(f"{key}.{severity}: must be a table of minutes")
+            continue
+        for name, minutes in table.items():
+            if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+                report.errors.append(
+                    f"{key}.{severity}.{name}: must be whole minutes (0 or more), not {minutes!r}"
+                )
 
 
 def _check_fields(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from mimdesk.domain.events import Event, EventType
 
@@ -32,9 +33,39 @@ class Service:
         return self.critical or self.revenue or self.tier == 1
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    team: str = ""
+    email: str = ""
+    phone: str = ""
+    roles: tuple[str, ...] = ()  # role ids this person can take
+    retired: bool = False
+
+
 @dataclass
 class Directory:
     services: dict[str, Service] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    # (ISO week "2026-W48", role id) -> person name
+    rota: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def active_people(self, role: str | None = None) -> list[Person]:
+        people = (p for p in self.people.values() if not p.retired)
+        if role is not None:
+            people = (p for p in people if not p.roles or role in p.roles)
+        return sorted(people, key=lambda p: p.name.casefold())
+
+    def person(self, name: str) -> Person | None:
+        wanted = name.strip().casefold()
+        return next(
+            (p for p in self.people.values() if p.name.casefold() == wanted and not p.retired),
+            None,
+        )
+
+    def on_duty(self, role: str, week: str) -> str:
+        return self.rota.get((week, role), "")
 
     def active_services(self) -> list[Service]:
         return sorted(
@@ -68,7 +99,31 @@ def fold_directory(events: Iterable[Event]) -> Directory:
         elif e.type == EventType.SERVICE_RETIRED and str(p.get("id")) in directory.services:
             old = directory.services[str(p["id"])]
             directory.services[old.id] = replace(old, retired=True)
+        elif e.type == EventType.PERSON_UPSERTED and p.get("id") and p.get("name"):
+            directory.people[str(p["id"])] = Person(
+                id=str(p["id"]),
+                name=str(p["name"]),
+                team=str(p.get("team", "")),
+                email=str(p.get("email", "")),
+                phone=str(p.get("phone", "")),
+                roles=tuple(str(r) for r in p.get("roles", [])),
+            )
+        elif e.type == EventType.PERSON_RETIRED and str(p.get("id")) in directory.people:
+            old_person = directory.people[str(p["id"])]
+            directory.people[old_person.id] = replace(old_person, retired=True)
+        elif e.type == EventType.ROTA_SET and p.get("week") and p.get("role"):
+            key = (str(p["week"]), str(p["role"]))
+            if p.get("person"):
+                directory.rota[key] = str(p["person"])
+            else:
+                directory.rota.pop(key, None)
     return directory
+
+
+def iso_week(when: datetime) -> str:
+    """The ISO week a time falls in, as the rota names it: ``2026-W48``."""
+    year, week, _ = when.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def prefill(services: Iterable[Service], users_affected: int | None) -> dict[str, bool | int]:

@@ -25,7 +25,7 @@ class EventType(StrEnum):
     STATUS_CHANGED = "incident.status_changed"
     # {target, text?, retract?, occurred_at?}  fixes an earlier entry; the original stays
     CORRECTED = "incident.corrected"
-    # {role, person, note?}
+    # {role, person, note?, from?}  with "from" (the previous holder) it is a handover
     ROLE_ASSIGNED = "role.assigned"
     # {role, person?, note?}
     ROLE_RELEASED = "role.released"
@@ -35,10 +35,24 @@ class EventType(StrEnum):
     ASSESSED = "incident.assessed"
     # {decision: "declare"|"reject", severity?, rationale?, recommendation?, assessment?}
     DECIDED = "incident.decided"
+    # {role, duty, done}  a duty of the role's checklist ticked or unticked
+    DUTY_TICKED = "role.duty_ticked"
+    # {audience, minutes}  this incident's cadence for an audience (0 switches it off)
+    CADENCE_SET = "comms.cadence_set"
+    # {audience, channel, recipients?, subject?, body?}  occurred_at is when it went out
+    MESSAGE_SENT = "comms.sent"
+    # {audience, until}  the reminder for an audience put off until a time
+    SNOOZED = "comms.snoozed"
     # {id, name, tier, owner, critical, revenue, external, users}  in the directory stream
     SERVICE_UPSERTED = "directory.service_upserted"
     # {id}
     SERVICE_RETIRED = "directory.service_retired"
+    # {id, name, team, email, phone, roles: [role ids]}
+    PERSON_UPSERTED = "directory.person_upserted"
+    # {id}
+    PERSON_RETIRED = "directory.person_retired"
+    # {week: "2026-W48", role, person}  who is on duty for a role that ISO week
+    ROTA_SET = "directory.rota_set"
 
 
 # The stream that holds the shared directory (services; people in a later version).

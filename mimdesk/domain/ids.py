@@ -35,6 +35,7 @@ def crockford(number: int, length: int) -> str:
 
 
 def normalise_crockford(text: str) -> str:
-    """Read a reference typed by a person: case-insensitive, O->0, I/L->1, dashes optional."""
-    table = str.maketrans({"O": "0", "I": "1", "L": "1"})
+    """Read Crockford base32 typed by a person: case-insensitive, O->0, I/L->1, and dashes
+    and spaces ignored. Give it the code only: the I of an "MI-" prefix would become a 1."""
+    table = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
     return text.strip().upper().translate(table)

@@ -60,6 +60,7 @@ class RoleChange:
     at: datetime
     by: Author
     note: str = ""
+    handed_over_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,18 @@ class Note:
     corrected_by: str | None = None
     retracted: bool = False
     original_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    event_id: str
+    audience: str
+    channel: str
+    recipients: tuple[str, ...]
+    subject: str
+    body: str
+    at: datetime
+    by: Author
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +140,14 @@ class IncidentState:
     roles: dict[str, RoleHolder] = field(default_factory=dict)
     role_history: list[RoleChange] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    messages: list[SentMessage] = field(default_factory=list)
+    # audience -> minutes, set on this incident (over the severity's defaults)
+    cadence: dict[str, int] = field(default_factory=dict)
+    # audience -> when the last update to it went out
+    last_sent: dict[str, datetime] = field(default_factory=dict)
+    snoozed: dict[str, datetime] = field(default_factory=dict)
+    # role -> duties ticked
+    duties_done: dict[str, set[str]] = field(default_factory=dict)
     assessments: list[Assessment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -274,9 +295,19 @@ def _role_assigned(
         state.conflicts.append(Conflict(e.event_id, "role assignment without role or person"))
         return
     note = str(e.payload.get("note", ""))
+    previous = state.roles.get(role)
     state.roles[role] = RoleHolder(role, person, e.occurred_at, e.event_id, note)
     state.role_history.append(
-        RoleChange(e.event_id, role, person, True, e.occurred_at, e.author, note)
+        RoleChange(
+            e.event_id,
+            role,
+            person,
+            True,
+            e.occurred_at,
+            e.author,
+            note,
+            handed_over_from=previous.person if previous else "",
+        )
     )
 
 
@@ -343,6 +374,54 @@ def _assessed(state: IncidentState, e: Event) -> None:
     )
 
 
+def _duty_ticked(state: IncidentState, e: Event) -> None:
+    role, duty = str(e.payload.get("role", "")), str(e.payload.get("duty", ""))
+    done = state.duties_done.setdefault(role, set())
+    if e.payload.get("done", True):
+        done.add(duty)
+    else:
+        done.discard(duty)
+
+
+def _cadence_set(state: IncidentState, e: Event) -> None:
+    minutes = e.payload.get("minutes")
+    audience = str(e.payload.get("audience", ""))
+    if not audience or isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+        state.conflicts.append(Conflict(e.event_id, "malformed cadence"))
+        return
+    state.cadence[audience] = minutes
+
+
+def _message_sent(state: IncidentState, e: Event) -> None:
+    p = e.payload
+    audience = str(p.get("audience", ""))
+    state.messages.append(
+        SentMessage(
+            event_id=e.event_id,
+            audience=audience,
+            channel=str(p.get("channel", "")),
+            recipients=tuple(str(r) for r in p.get("recipients", [])),
+            subject=str(p.get("subject", "")),
+            body=str(p.get("body", "")),
+            at=e.occurred_at,
+            by=e.author,
+        )
+    )
+    # A back-filled message older than the last one does not move the timer back.
+    last = state.last_sent.get(audience)
+    if last is None or e.occurred_at > last:
+        state.last_sent[audience] = e.occurred_at
+
+
+def _snoozed(state: IncidentState, e: Event) -> None:
+    until = parse_time(e.payload.get("until"))
+    audience = str(e.payload.get("audience", ""))
+    if until is None or not audience:
+        state.conflicts.append(Conflict(e.event_id, "malformed snooze"))
+        return
+    state.snoozed[audience] = until
+
+
 _DECISION_STATUS = {"declare": Status.DECLARED, "reject": Status.REJECTED}
 
 
@@ -379,6 +458,10 @@ def _decided(state: IncidentState, e: Event) -> None:
 
 
 _HANDLERS = {
+    EventType.DUTY_TICKED: _duty_ticked,
+    EventType.CADENCE_SET: _cadence_set,
+    EventType.MESSAGE_SENT: _message_sent,
+    EventType.SNOOZED: _snoozed,
     EventType.ASSESSED: _assessed,
     EventType.DECIDED: _decided,
     EventType.INCIDENT_REPORTED: _reported,

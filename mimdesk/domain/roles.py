@@ -11,6 +11,7 @@ MIM = "mim"
 class RoleDef:
     id: str
     label: str
+    duties: tuple[str, ...] = ()
 
 
 DEFAULT_ROLES: tuple[RoleDef, ...] = (

@@ -64,7 +64,29 @@ def _describe(e: Event) -> tuple[str, str]:
             return "status", f"Status: {label}{reason}"
         case EventType.ROLE_ASSIGNED:
             note = f": {p['note']}" if p.get("note") else ""
-            return "role", f"{p.get('person')} is {role_label(str(p.get('role')))}{note}"
+            role = role_label(str(p.get("role")))
+            if p.get("from"):
+                return "role", f"Handover of {role} from {p['from']} to {p.get('person')}{note}"
+            return "role", f"{p.get('person')} is {role}{note}"
+        case EventType.DUTY_TICKED:
+            done = "done" if p.get("done", True) else "not done"
+            return "role", f"{role_label(str(p.get('role')))} duty {done}: {p.get('duty')}"
+        case EventType.CADENCE_SET:
+            audience = str(p.get("audience", "")).replace("_", " ")
+            minutes = p.get("minutes")
+            if not minutes:
+                return "comms", f"Updates to {audience} switched off"
+            return "comms", f"Updates to {audience} every {minutes} min"
+        case EventType.MESSAGE_SENT:
+            audience = str(p.get("audience", "")).replace("_", " ")
+            channel = str(p.get("channel") or "other means")
+            subject = f": {p['subject']}" if p.get("subject") else ""
+            return "update", f"Update sent to {audience} by {channel}{subject}"
+        case EventType.SNOOZED:
+            audience = str(p.get("audience", "")).replace("_", " ")
+            until = parse_time(p.get("until"))
+            shown = f"{until:%H:%M} UTC" if until else "?"
+            return "comms", f"Reminder for {audience} snoozed until {shown}"
         case EventType.ROLE_RELEASED:
             note = f": {p['note']}" if p.get("note") else ""
             who = p.get("person") or "Holder"

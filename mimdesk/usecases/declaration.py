@@ -222,6 +222,11 @@ def change_severity(
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
+def suggested_mim(ctx: Context) -> str:
+    """Who to prefill as Major Incident Manager: this week's duty MIM, else the user."""
+    return directory_uc.on_duty(ctx, MIM) or ctx.author.name
+
+
 @dataclass(frozen=True, slots=True)
 class QueuedCandidate:
     summary: IncidentSummary

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
-from mimdesk.domain.directory import TIERS, Directory, Service, fold_directory
+from mimdesk.domain.directory import TIERS, Directory, Person, Service, fold_directory, iso_week
 from mimdesk.domain.events import DIRECTORY_STREAM, EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.errors import InvalidInput, NotFound
@@ -60,6 +61,73 @@ def save_service(
     payload.pop("retired")
     ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.SERVICE_UPSERTED, payload)])
     return service, DIRECTORY_CHANGED
+
+
+def people(ctx: Context, role: str | None = None) -> list[Person]:
+    return directory(ctx).active_people(role)
+
+
+def save_person(
+    ctx: Context,
+    *,
+    name: str,
+    person_id: str | None = None,
+    team: str = "",
+    email: str = "",
+    phone: str = "",
+    roles: list[str] | None = None,
+) -> tuple[Person, Changes]:
+    """Add a person to the directory, or change one (``person_id`` given)."""
+    current = directory(ctx)
+    name = clean_text(name, what="name", limit=200, required=True, single_line=True)
+    same = current.person(name)
+    if same is not None and same.id != person_id:
+        raise InvalidInput(f"{name!r} is in the directory already.", "Edit that entry instead.")
+    if person_id is not None and person_id not in current.people:
+        raise NotFound(f"No person with id {person_id}.", "Pick one from the directory.")
+    email = clean_text(email, what="e-mail address", limit=320, single_line=True)
+    if email and ("@" not in email or " " in email):
+        raise InvalidInput(f"{email!r} is not an e-mail address.", "Use name@example.org.")
+    person = Person(
+        id=person_id or new_id(),
+        name=name,
+        team=clean_text(team, what="team", limit=200, single_line=True),
+        email=email,
+        phone=clean_text(phone, what="phone number", limit=50, single_line=True),
+        roles=tuple(roles or ()),
+    )
+    payload = {
+        "id": person.id,
+        "name": person.name,
+        "team": person.team,
+        "email": person.email,
+        "phone": person.phone,
+        "roles": list(person.roles),
+    }
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.PERSON_UPSERTED, payload)])
+    return person, DIRECTORY_CHANGED
+
+
+def retire_person(ctx: Context, *, person_id: str) -> Changes:
+    if person_id not in directory(ctx).people:
+        raise NotFound(f"No person with id {person_id}.", "Pick one from the directory.")
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.PERSON_RETIRED, {"id": person_id})])
+    return DIRECTORY_CHANGED
+
+
+def set_rota(ctx: Context, *, week: str, role: str, person: str) -> Changes:
+    """Who is on duty for ``role`` in ISO week ``week`` (``2026-W48``); empty clears it."""
+    if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
+        raise InvalidInput(f"{week!r} is not a week.", "Write it as 2026-W48 (ISO week).")
+    person = clean_text(person, what="name", limit=200, single_line=True)
+    payload = {"week": week, "role": role, "person": person}
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.ROTA_SET, payload)])
+    return DIRECTORY_CHANGED
+
+
+def on_duty(ctx: Context, role: str) -> str:
+    """Who the rota names for ``role`` this week (the desk's local week), or ''."""
+    return directory(ctx).on_duty(role, iso_week(ctx.now().astimezone()))
 
 
 def retire_service(ctx: Context, *, service_id: str) -> Changes:

@@ -36,11 +36,10 @@ def resolve(ctx: Context, reference: str) -> IncidentSummary:
     typed = reference.strip()
     if not typed:
         raise InvalidInput("No incident reference given.", "Give a reference such as MI-7KQ4F.")
-    wanted = normalise_crockford(typed)
-    if not wanted.startswith("MI-") and wanted.startswith("MI"):
-        wanted = "MI-" + wanted[2:]
-    elif not wanted.startswith("MI-") and len(wanted) <= 8:
-        wanted = "MI-" + wanted
+    # The prefix is taken off before normalising, which would read its I as a 1.
+    code = typed.upper().replace("-", "").replace(" ", "")
+    code = code.removeprefix(incident.REFERENCE_PREFIX.rstrip("-"))
+    wanted = incident.REFERENCE_PREFIX + normalise_crockford(code)
     found = ctx.log.find(wanted) or ctx.log.find(typed)
     if not found:
         raise NotFound(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from mimdesk.config import Settings
-from mimdesk.domain import keytimes
+from mimdesk.domain import cadence, keytimes
 from mimdesk.domain.clock import elapsed, format_duration, format_local
 from mimdesk.domain.roles import role_label
 from mimdesk.usecases.incidents import IncidentView
@@ -18,8 +18,40 @@ def clocks(view: IncidentView, now: datetime) -> dict[str, str]:
     return {
         "since reported": format_duration(elapsed(times["reported_at"], now, end)),
         "since declared": format_duration(elapsed(times["declared_at"], now, end)),
+        "since mitigated": format_duration(elapsed(times["mitigated_at"], now, end)),
         "since impact started": format_duration(elapsed(times["impact_started_at"], now, end)),
     }
+
+
+def clock_lines(view: IncidentView, now: datetime, settings: Settings) -> list[str]:
+    lines = ["Clocks:"]
+    for c in cadence.incident_clocks(view.state, settings.timers, now):
+        value = format_duration(c.elapsed)
+        extra = ""
+        if c.target is not None and c.against_target is not None:
+            extra = f"  (target {format_duration(c.target)} from report: {c.level.value})"
+        if c.stopped:
+            extra += "  stopped"
+        lines.append(f"  {c.label:<22} {value}{extra}")
+    return lines
+
+
+def timer_lines(view: IncidentView, now: datetime, settings: Settings) -> list[str]:
+    timers = cadence.update_timers(view.state, settings.timers, now)
+    lines = ["Next update due:"]
+    if not timers:
+        lines.append("  No update cadence for this severity.")
+    for t in timers:
+        label = settings.timers.audience_label(t.audience)
+        every = f"every {int(t.interval.total_seconds() // 60)} min"
+        if t.level is cadence.Level.PAUSED:
+            state = "paused" if t.due_at is None else f"paused (was due {format_local(t.due_at)})"
+        elif t.remaining is not None and t.remaining.total_seconds() <= 0:
+            state = f"OVERDUE by {format_duration(-t.remaining)} (was due {format_local(t.due_at)})"
+        else:
+            state = f"{format_local(t.due_at)}, in {format_duration(t.remaining)}"
+        lines.append(f"  {label:<22} {state}  [{every}]")
+    return lines
 
 
 def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: bool = False) -> str:
@@ -46,6 +78,15 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
         held = s.roles.get(role.id)
         if held:
             lines.append(f"  {role.label:<24} {held.person} (since {format_local(held.since)})")
+            if role.duties:
+                done = len(s.duties_done.get(role.id, set()) & set(role.duties))
+                lines.append(f"  {'':<24} duties done: {done} of {len(role.duties)}")
+    handovers = [c for c in s.role_history if c.handed_over_from]
+    for c in handovers:
+        lines.append(
+            f"  Handover {role_label(c.role, settings.roles)}: {c.handed_over_from} -> {c.person}"
+            f" at {format_local(c.at)}" + (f" ({c.note})" if c.note else "")
+        )
     for role_id, held in s.roles.items():
         if role_id not in {r.id for r in settings.roles}:
             lines.append(f"  {role_label(role_id):<24} {held.person}")
@@ -56,9 +97,12 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
     for name, label in keytimes.KEY_TIMES.items():
         lines.append(f"  {label.capitalize():<16} {format_local(s.key_times[name])}")
     lines.append("")
-    lines.append("Clocks:")
-    for name, value in clocks(view, now).items():
-        lines.append(f"  {name.capitalize():<22} {value}")
+    lines.extend(clock_lines(view, now, settings))
+    lines.append("")
+    lines.extend(timer_lines(view, now, settings))
+    if cadence.mim_missing(s):
+        lines.append("")
+        lines.append("WARNING: no Major Incident Manager is named. Assign one now.")
     if s.conflicts:
         lines.append("")
         lines.append(f"Not applied: {len(s.conflicts)} entries (see the timeline)")

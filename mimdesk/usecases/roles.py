@@ -1,30 +1,65 @@
-"""Roles on an incident: assign, release."""
+"""Roles on an incident: assign, hand over, release, tick duties."""
 
 from __future__ import annotations
 
+from mimdesk.config import Settings
 from mimdesk.domain.events import EventType
 from mimdesk.errors import InvalidInput, Refused
+from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
 from mimdesk.usecases.validate import MAX_FIELD, clean_text
 
 
-def assign(ctx: Context, *, reference: str, role: str, person: str, note: str = "") -> Changes:
+def assign(
+    ctx: Context,
+    *,
+    reference: str,
+    role: str,
+    person: str,
+    note: str = "",
+    remember: bool = False,
+) -> Changes:
+    """Put a person in a role. If someone holds it already this is a handover: one event
+    naming both, so the role is never empty in between.
+
+    ``remember`` saves a person typed in by hand to the directory.
+    """
     summary = resolve(ctx, reference)
     role = clean_text(role, what="role", limit=64, required=True, single_line=True)
     person = clean_text(person, what="person's name", limit=200, required=True, single_line=True)
     note = clean_text(note, what="handover note", limit=MAX_FIELD)
     state = view(ctx, summary.stream_id).state
-    if state.holder(role) == person:
+    current = state.holder(role)
+    if current == person:
         return Changes()
     payload = {"role": role, "person": person}
+    if current:
+        payload["from"] = current
     if note:
         payload["note"] = note
     ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_ASSIGNED, payload)])
-    return Changes(frozenset({summary.stream_id}), incidents_list=True)
+    changes = Changes(frozenset({summary.stream_id}), incidents_list=True)
+    if remember and directory_uc.directory(ctx).person(person) is None:
+        _, more = directory_uc.save_person(ctx, name=person, roles=[role])
+        changes = changes | more
+    return changes
+
+
+def handover(ctx: Context, *, reference: str, role: str, to: str, note: str = "") -> Changes:
+    """Hand a held role to someone else, with a note of what they need to know."""
+    summary = resolve(ctx, reference)
+    if not view(ctx, summary.stream_id).state.holder(role):
+        raise Refused(
+            f"Nobody holds {role!r} on {summary.reference}, so there is nothing to hand over.",
+            "Assign someone instead.",
+        )
+    return assign(ctx, reference=summary.reference, role=role, person=to, note=note)
 
 
 def release(ctx: Context, *, reference: str, role: str, note: str = "") -> Changes:
+    if not role:
+        raise InvalidInput("No role given.", "Name the role to release.")
     summary = resolve(ctx, reference)
     state = view(ctx, summary.stream_id).state
     holder = state.holder(role)
@@ -36,7 +71,27 @@ def release(ctx: Context, *, reference: str, role: str, note: str = "") -> Chang
     note = clean_text(note, what="note", limit=MAX_FIELD)
     if note:
         payload["note"] = note
-    if not role:
-        raise InvalidInput("No role given.", "Name the role to release.")
     ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_RELEASED, payload)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
+
+
+def tick_duty(
+    ctx: Context, *, reference: str, settings: Settings, role: str, duty: str, done: bool = True
+) -> Changes:
+    summary = resolve(ctx, reference)
+    definition = settings.role(role)
+    if definition is None or duty not in definition.duties:
+        raise InvalidInput(
+            f"{duty!r} is not a duty of {role!r}.", "Pick a duty from the role's checklist."
+        )
+    state = view(ctx, summary.stream_id).state
+    if (duty in state.duties_done.get(role, set())) == done:
+        return Changes()
+    ctx.log.append(
+        [
+            ctx.event(
+                summary.stream_id, EventType.DUTY_TICKED, {"role": role, "duty": duty, "done": done}
+            )
+        ]
+    )
+    return Changes(frozenset({summary.stream_id}))

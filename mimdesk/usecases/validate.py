@@ -15,13 +15,16 @@ MAX_NOTE = 100_000
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates (undecodable bytes in a command line) cannot be stored as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(
     value: str, *, what: str, limit: int, required: bool = False, single_line: bool = False
 ) -> str:
     """Normalise text (NFC, no control characters) and enforce its limits."""
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", value))
+    text = unicodedata.normalize("NFC", text).strip()
     if single_line:
         text = " ".join(text.split())
     if required and not text:

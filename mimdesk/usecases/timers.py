@@ -1,0 +1,110 @@
+"""Update timers: cadence per audience, updates recorded, reminders snoozed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from mimdesk.config import Settings
+from mimdesk.domain import cadence
+from mimdesk.domain.cadence import IncidentClock, UpdateTimer
+from mimdesk.domain.events import EventType, format_time
+from mimdesk.errors import InvalidInput
+from mimdesk.usecases.context import Changes, Context
+from mimdesk.usecases.incidents import IncidentView, resolve
+from mimdesk.usecases.validate import MAX_NOTE, check_time, clean_text
+
+CHANNELS_BY_HAND = ("phone", "sms", "bridge", "email", "chat", "in person", "other")
+
+
+def _audience(settings: Settings, audience: str) -> str:
+    known = {a.id for a in settings.timers.audiences}
+    if audience not in known:
+        raise InvalidInput(
+            f"There is no audience {audience!r}.", f"Audiences: {', '.join(sorted(known))}."
+        )
+    return audience
+
+
+def set_cadence(
+    ctx: Context, *, reference: str, settings: Settings, audience: str, minutes: int
+) -> Changes:
+    """This incident's interval for an audience; 0 switches its timer off."""
+    summary = resolve(ctx, reference)
+    audience = _audience(settings, audience)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:
+        raise InvalidInput(
+            f"{minutes!r} minutes is not an interval.",
+            "Give whole minutes from 1 to 1440, or 0 to switch it off.",
+        )
+    ctx.log.append(
+        [
+            ctx.event(
+                summary.stream_id, EventType.CADENCE_SET, {"audience": audience, "minutes": minutes}
+            )
+        ]
+    )
+    return Changes(frozenset({summary.stream_id}))
+
+
+def record_update(
+    ctx: Context,
+    *,
+    reference: str,
+    settings: Settings,
+    audience: str,
+    channel: str = "other",
+    text: str = "",
+    subject: str = "",
+    recipients: list[str] | None = None,
+    sent_at: datetime | None = None,
+) -> Changes:
+    """Record an update that went out (by any means); it resets that audience's timer."""
+    summary = resolve(ctx, reference)
+    audience = _audience(settings, audience)
+    if sent_at is not None:
+        check_time(sent_at, what="time the update was sent", now=ctx.now())
+    payload = {
+        "audience": audience,
+        "channel": clean_text(channel, what="channel", limit=50, required=True, single_line=True),
+        "subject": clean_text(subject, what="subject", limit=300, single_line=True),
+        "body": clean_text(text, what="message", limit=MAX_NOTE),
+        "recipients": [
+            clean_text(r, what="recipient", limit=320, single_line=True)
+            for r in recipients or []
+            if r.strip()
+        ],
+    }
+    ctx.log.append([ctx.event(summary.stream_id, EventType.MESSAGE_SENT, payload, sent_at)])
+    return Changes(frozenset({summary.stream_id}))
+
+
+def snooze(
+    ctx: Context, *, reference: str, settings: Settings, audience: str, minutes: int
+) -> Changes:
+    """Put off the reminder for an audience; recorded, so every desk sees the same."""
+    summary = resolve(ctx, reference)
+    audience = _audience(settings, audience)
+    if not 1 <= minutes <= 120:
+        raise InvalidInput(
+            f"Snoozing for {minutes} minutes is not allowed.",
+            "Snooze for 1 to 120 minutes; send the update instead if you can.",
+        )
+    until = ctx.now() + timedelta(minutes=minutes)
+    ctx.log.append(
+        [
+            ctx.event(
+                summary.stream_id,
+                EventType.SNOOZED,
+                {"audience": audience, "until": format_time(until)},
+            )
+        ]
+    )
+    return Changes(frozenset({summary.stream_id}))
+
+
+def timers(view: IncidentView, settings: Settings, now: datetime) -> list[UpdateTimer]:
+    return cadence.update_timers(view.state, settings.timers, now)
+
+
+def clocks(view: IncidentView, settings: Settings, now: datetime) -> list[IncidentClock]:
+    return cadence.incident_clocks(view.state, settings.timers, now)
