@@ -60,7 +60,9 @@ def test_syntax_error_names_the_line(tmp_path):
 
 
 def test_wrong_values_are_named_by_key_path(tmp_path):
-    text = GOOD + """
+    text = (
+        GOOD
+        + """
 [[criteria]]
 id = "odd"
 question = "Odd?"
@@ -79,6 +81,7 @@ kind = "choice"
   label = "no value"
   weight = -1
 """
+    )
     report = configcheck.check_file(write(tmp_path, text))
     errors = "\n".join(report.errors)
     assert "criteria[3].kind: must be one of 'yesno', 'number', 'choice', not 'maybe'" in errors
@@ -121,7 +124,7 @@ def test_site_file_overrides_the_checklist(tmp_path):
 
 
 def test_broken_site_file_falls_back_with_a_warning(tmp_path):
-    site = write(tmp_path, GOOD.replace('kind = "number"', 'kind = 42'))
+    site = write(tmp_path, GOOD.replace('kind = "number"', "kind = 42"))
     env = {"MIMDESK_HOME": str(tmp_path / "h"), "MIMDESK_SITE_CONFIG": str(site)}
     settings = load_settings(default_paths(env), env)
     assert len(settings.checklist.criteria) == 8  # the built-in list
@@ -139,7 +142,10 @@ def test_broken_site_file_falls_back_with_a_warning(tmp_path):
 def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MIMDESK_HOME": str(tmp_path / "home")}
     return subprocess.run(
-        [sys.executable, "-m", "mimdesk", *args], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "mimdesk", *args],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=60,
     )
 

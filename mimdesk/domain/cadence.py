@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from mimdesk.domain.incident import IncidentState
@@ -98,7 +98,9 @@ def update_timers(state: IncidentState, policy: TimerPolicy, now: datetime) -> l
         interval = timedelta(minutes=minutes)
         last = state.last_sent.get(audience)
         base = last or declared
-        due = base + interval if base is not None else None
+        # Add in UTC: on an aware local time Python adds wall-clock time, and an interval
+        # across a daylight-saving change would come out an hour off.
+        due = base.astimezone(UTC) + interval if base is not None else None
         snooze = state.snoozed.get(audience)
         if due is not None and snooze is not None and snooze > due:
             due = snooze

@@ -16,10 +16,22 @@ from mimdesk.domain.declaration import (
 )
 
 CRITERIA = (
-    Criterion("critical", "Critical service down?", "yesno", decisive=True, severity="SEV1",
-              reason="business-critical service {services} is down"),
-    Criterion("users", "How many users?", "number", threshold=500, weight=2,
-              reason="about {value} users affected"),
+    Criterion(
+        "critical",
+        "Critical service down?",
+        "yesno",
+        decisive=True,
+        severity="SEV1",
+        reason="business-critical service {services} is down",
+    ),
+    Criterion(
+        "users",
+        "How many users?",
+        "number",
+        threshold=500,
+        weight=2,
+        reason="about {value} users affected",
+    ),
     Criterion("no_workaround", "No workaround?", "yesno", weight=1, reason="no workaround"),
     Criterion("external", "Customers?", "yesno", weight=2, reason="external customers"),
     Criterion(
@@ -60,7 +72,10 @@ def test_rule_table(answers, rule, outcome, score, severity):
 
 def test_reasons_in_plain_words():
     rec = evaluate(checklist(), {"critical": True, "users": 1200}, {"services": "Payments"})
-    assert rec.reasons == ["business-critical service Payments is down", "about 1,200 users affected"]
+    assert rec.reasons == [
+        "business-critical service Payments is down",
+        "about 1,200 users affected",
+    ]
     assert rec.sentence().startswith(
         "Declare a major incident: business-critical service Payments is down; about 1,200 users"
     )

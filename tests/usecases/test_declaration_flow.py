@@ -45,11 +45,9 @@ def test_incident_users_beat_catalogue_users(ctx, checklist):
 def test_declare_is_one_step_with_mim_and_clock(app, ctx, checklist, clock):
     ref = new(ctx)
     clock.advance(minutes=7)
-    declaration.assess(ctx, reference=ref, checklist=checklist,
-                       answers={"critical_service": True})
+    declaration.assess(ctx, reference=ref, checklist=checklist, answers={"critical_service": True})
     clock.advance(minutes=1)
-    declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV1",
-                        mim="Ana Costa")
+    declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV1", mim="Ana Costa")
     state = incidents.get(ctx, ref).state
     assert state.status is Status.DECLARED
     assert state.severity == "SEV1"
@@ -64,12 +62,22 @@ def test_rationale_needed_against_recommendation_or_without_assessment(app, ctx,
     ref = new(ctx)
     with pytest.raises(InvalidInput, match="without an assessment needs a rationale"):
         declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV1", mim="A")
-    declaration.assess(ctx, reference=ref, checklist=checklist,
-                       answers={"critical_service": False, "users_affected": 3})
+    declaration.assess(
+        ctx,
+        reference=ref,
+        checklist=checklist,
+        answers={"critical_service": False, "users_affected": 3},
+    )
     with pytest.raises(InvalidInput, match="recommends not declaring"):
         declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV2", mim="A")
-    declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV2", mim="A",
-                        rationale="The CEO's board pack cannot be printed")
+    declaration.declare(
+        ctx,
+        reference=ref,
+        settings=app.settings,
+        severity="SEV2",
+        mim="A",
+        rationale="The CEO's board pack cannot be printed",
+    )
     decision = incidents.get(ctx, ref).state.decision
     assert decision.overrides_recommendation
     assert decision.rationale == "The CEO's board pack cannot be printed"
@@ -85,8 +93,12 @@ def test_reject_and_reconsider(app, ctx, checklist):
     with pytest.raises(Refused):
         declaration.reject(ctx, reference=ref, rationale="again")
     # a reassessment adds a new assessment; the earlier one stays in the record
-    declaration.assess(ctx, reference=ref, checklist=checklist,
-                       answers={"site_down": True, "critical_service": True})
+    declaration.assess(
+        ctx,
+        reference=ref,
+        checklist=checklist,
+        answers={"site_down": True, "critical_service": True},
+    )
     declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV1", mim="B")
     state = incidents.get(ctx, ref).state
     assert len(state.assessments) == 2
@@ -96,14 +108,26 @@ def test_reject_and_reconsider(app, ctx, checklist):
 def test_severity_must_be_major_and_downgrade_needs_rationale(app, ctx):
     ref = new(ctx)
     with pytest.raises(InvalidInput, match="not a major-incident severity"):
-        declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV3",
-                            mim="A", rationale="x")
-    declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV1", mim="A",
-                        rationale="obvious outage")
+        declaration.declare(
+            ctx, reference=ref, settings=app.settings, severity="SEV3", mim="A", rationale="x"
+        )
+    declaration.declare(
+        ctx,
+        reference=ref,
+        settings=app.settings,
+        severity="SEV1",
+        mim="A",
+        rationale="obvious outage",
+    )
     with pytest.raises(InvalidInput, match="needs a rationale"):
         declaration.change_severity(ctx, reference=ref, settings=app.settings, severity="SEV2")
-    declaration.change_severity(ctx, reference=ref, settings=app.settings, severity="SEV2",
-                                rationale="Only one office affected after all")
+    declaration.change_severity(
+        ctx,
+        reference=ref,
+        settings=app.settings,
+        severity="SEV2",
+        rationale="Only one office affected after all",
+    )
     view = incidents.get(ctx, ref)
     assert view.state.severity == "SEV2"
     assert "Rationale: Only one office affected after all" in view.timeline[-1].text
@@ -116,11 +140,11 @@ def test_answers_are_checked(ctx, checklist):
     with pytest.raises(InvalidInput, match="no question 'bogus'"):
         declaration.assess(ctx, reference=ref, checklist=checklist, answers={"bogus": True})
     with pytest.raises(InvalidInput, match="needs yes or no"):
-        declaration.assess(ctx, reference=ref, checklist=checklist,
-                           answers={"site_down": "yes"})
+        declaration.assess(ctx, reference=ref, checklist=checklist, answers={"site_down": "yes"})
     with pytest.raises(InvalidInput, match="not an answer"):
-        declaration.assess(ctx, reference=ref, checklist=checklist,
-                           answers={"expected_duration": "forever"})
+        declaration.assess(
+            ctx, reference=ref, checklist=checklist, answers={"expected_duration": "forever"}
+        )
 
 
 def test_candidate_queue_oldest_first_with_age(ctx, clock):
@@ -139,8 +163,9 @@ def test_escalation_stats(app, ctx, clock):
         ref = new(ctx, f"Candidate {minutes}")
         clock.advance(minutes=minutes)
         if decide == "declare":
-            declaration.declare(ctx, reference=ref, settings=app.settings, severity="SEV2",
-                                mim="A", rationale="r")
+            declaration.declare(
+                ctx, reference=ref, settings=app.settings, severity="SEV2", mim="A", rationale="r"
+            )
         elif decide == "reject":
             declaration.reject(ctx, reference=ref, rationale="r")
     stats = declaration.escalation_stats(ctx, since=start)

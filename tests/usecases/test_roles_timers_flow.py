@@ -1,0 +1,147 @@
+"""Roles, the directory and timers through the use cases, across restarts and desks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from mimdesk.app import open_app
+from mimdesk.domain.cadence import Level
+from mimdesk.errors import InvalidInput, Refused
+from mimdesk.usecases import declaration, directory, incidents, roles, timers
+
+
+@pytest.fixture
+def declared(app, ctx, clock):
+    summary, _ = incidents.report(ctx, title="Email down", severity="SEV1")
+    declaration.declare(
+        ctx,
+        reference=summary.reference,
+        settings=app.settings,
+        severity="SEV1",
+        mim="Ana Costa",
+        rationale="All mail is down",
+    )
+    return summary.reference
+
+
+def test_handover_is_one_event_with_history(ctx, declared, clock):
+    clock.advance(hours=8)
+    roles.handover(
+        ctx, reference=declared, role="mim", to="Ben Okafor", note="Bridge open; waiting on vendor"
+    )
+    view = incidents.get(ctx, declared)
+    assert view.state.holder("mim") == "Ben Okafor"
+    assert [(c.person, c.handed_over_from) for c in view.state.role_history] == [
+        ("Ana Costa", ""),
+        ("Ben Okafor", "Ana Costa"),
+    ]
+    assert view.state.roles["mim"].since == clock.now
+    assert view.timeline[-1].text == (
+        "Handover of Major Incident Manager from Ana Costa to Ben Okafor: "
+        "Bridge open; waiting on vendor"
+    )
+    with pytest.raises(Refused, match="nothing to hand over"):
+        roles.handover(ctx, reference=declared, role="scribe", to="Cy")
+
+
+def test_duties_tick_and_untick(app, ctx, declared):
+    duty = app.settings.role("mim").duties[0]
+    roles.tick_duty(ctx, reference=declared, settings=app.settings, role="mim", duty=duty)
+    assert incidents.get(ctx, declared).state.duties_done["mim"] == {duty}
+    roles.tick_duty(
+        ctx, reference=declared, settings=app.settings, role="mim", duty=duty, done=False
+    )
+    assert incidents.get(ctx, declared).state.duties_done["mim"] == set()
+    with pytest.raises(InvalidInput, match="is not a duty"):
+        roles.tick_duty(ctx, reference=declared, settings=app.settings, role="mim", duty="Nap")
+
+
+def test_person_typed_in_is_remembered_and_rota_prefills_mim(app, ctx, declared):
+    roles.assign(ctx, reference=declared, role="scribe", person="Dana Li", remember=True)
+    assert [p.name for p in directory.people(ctx)] == ["Dana Li"]
+    assert declaration.suggested_mim(ctx) == "Test Desk"
+    directory.save_person(ctx, name="Ben Okafor", email="ben@example.org", roles=["mim"])
+    from mimdesk.domain.directory import iso_week
+
+    directory.set_rota(ctx, week=iso_week(ctx.now().astimezone()), role="mim", person="Ben Okafor")
+    assert declaration.suggested_mim(ctx) == "Ben Okafor"
+    with pytest.raises(InvalidInput, match="not a week"):
+        directory.set_rota(ctx, week="week 48", role="mim", person="x")
+    with pytest.raises(InvalidInput, match="not an e-mail address"):
+        directory.save_person(ctx, name="Eve", email="eve at example")
+
+
+def test_recorded_update_resets_timer_and_cadence_change(app, ctx, declared, clock):
+    clock.advance(minutes=16)
+    view = incidents.get(ctx, declared)
+    desk = {t.audience: t for t in timers.timers(view, app.settings, clock.now)}["service_desk"]
+    assert desk.level is Level.RED
+    timers.record_update(
+        ctx,
+        reference=declared,
+        settings=app.settings,
+        audience="service_desk",
+        channel="phone",
+        text="Still down",
+    )
+    view = incidents.get(ctx, declared)
+    desk = {t.audience: t for t in timers.timers(view, app.settings, clock.now)}["service_desk"]
+    assert desk.level is Level.OK and desk.remaining == timedelta(minutes=15)
+    assert view.timeline[-1].text == "Update sent to service desk by phone"
+    timers.set_cadence(
+        ctx, reference=declared, settings=app.settings, audience="executives", minutes=10
+    )
+    view = incidents.get(ctx, declared)
+    execs = {t.audience: t for t in timers.timers(view, app.settings, clock.now)}["executives"]
+    assert execs.interval == timedelta(minutes=10) and execs.level is Level.RED
+    with pytest.raises(InvalidInput, match="no audience"):
+        timers.set_cadence(
+            ctx, reference=declared, settings=app.settings, audience="cats", minutes=5
+        )
+
+
+def test_same_countdowns_after_restart_and_on_a_second_desk(app, ctx, declared, clock, tmp_path):
+    clock.advance(minutes=9)
+    timers.snooze(
+        ctx, reference=declared, settings=app.settings, audience="service_desk", minutes=20
+    )
+    first = timers.timers(incidents.get(ctx, declared), app.settings, clock.now)
+    db = app.database
+    app.close()
+    reopened = open_app(db=db, env=os.environ, now=clock)
+    try:
+        again = timers.timers(incidents.get(reopened.ctx, declared), reopened.settings, clock.now)
+    finally:
+        reopened.close()
+    assert again == first
+    # A second desk is another process reading the same events.
+    env = {**os.environ, "MIMDESK_HOME": str(tmp_path / "desk2")}
+    code = (
+        "import json,sys\n"
+        "from datetime import datetime\n"
+        "from mimdesk.app import open_app\n"
+        "from mimdesk.usecases import incidents, timers\n"
+        f"now = datetime.fromisoformat({clock.now.isoformat()!r})\n"
+        f"app = open_app(db={str(db)!r}, now=lambda: now)\n"
+        f"ts = timers.timers(incidents.get(app.ctx, {declared!r}), app.settings, now)\n"
+        "print(json.dumps([[t.audience, t.due_at.isoformat(), t.level.value] for t in ts]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(out.stdout) == [
+        [t.audience, t.due_at.isoformat(), t.level.value] for t in first
+    ]
+    snoozed = {t.audience: t for t in first}["service_desk"]
+    assert snoozed.due_at == clock.now + timedelta(minutes=20)
