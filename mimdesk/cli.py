@@ -137,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("role")
     p.add_argument("person", help="empty ('') to clear")
 
+    p = sub.add_parser("cards", help="print role cards (one page per role) to a PDF")
+    p.add_argument("ref")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--role", default=None, help="only this role")
+    p.add_argument("--letter", action="store_true", help="US Letter paper instead of A4")
+
     p = sub.add_parser("release", help="release a role")
     p.add_argument("ref")
     p.add_argument("role")
@@ -641,7 +647,23 @@ def _cmd_rota(app: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cards(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import roles
+
+    out = roles.role_cards(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        out=Path(args.out),
+        role=args.role,
+        page_size="LETTER" if args.letter else "A4",
+    )
+    print(out)
+    return 0
+
+
 _COMMANDS = {
+    "cards": _cmd_cards,
     "handover": _cmd_handover,
     "duty": _cmd_duty,
     "cadence": _cmd_cadence,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mimdesk.config import Settings
 from mimdesk.domain.events import EventType
 from mimdesk.errors import InvalidInput, Refused
@@ -95,3 +97,41 @@ def tick_duty(
         ]
     )
     return Changes(frozenset({summary.stream_id}))
+
+
+def role_cards(
+    ctx: Context,
+    *,
+    reference: str,
+    settings: Settings,
+    out: Path,
+    role: str | None = None,
+    page_size: str = "A4",
+) -> Path:
+    """Print role cards for an incident: one page per role (or the one role asked for)."""
+    from mimdesk.reports.rolecards import CardData, write_cards
+
+    summary = resolve(ctx, reference)
+    state = view(ctx, summary.stream_id).state
+    chosen = settings.roles
+    if role is not None:
+        definition = settings.role(role)
+        if definition is None:
+            raise InvalidInput(
+                f"There is no role {role!r}.", f"Roles: {', '.join(r.id for r in settings.roles)}."
+            )
+        chosen = (definition,)
+    data = CardData(
+        reference=summary.reference,
+        state=state,
+        roles=chosen,
+        directory=directory_uc.directory(ctx),
+        severity_label=settings.severity_label(state.severity) if state.severity else "No severity",
+        printed_at=ctx.now(),
+    )
+    try:
+        return write_cards(data, out, page_size)
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot write {out}: {exc.strerror or exc}.", "Choose a folder you can write to."
+        ) from None

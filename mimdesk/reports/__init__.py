@@ -1,0 +1,1 @@
+"""Printable output: role cards, the postmortem PDF, exports."""

@@ -1,0 +1,163 @@
+"""Role cards: one printed page per role, for desks that lose their screens.
+
+Each card holds what the person in the role needs on paper: the incident, who holds the role,
+the role's duties as tick boxes, the bridge details, and how to reach everyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from mimdesk.domain.clock import format_local
+from mimdesk.domain.directory import Directory
+from mimdesk.domain.incident import IncidentState
+from mimdesk.domain.roles import RoleDef
+from mimdesk.reports import fonts
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    reference: str
+    state: IncidentState
+    roles: tuple[RoleDef, ...]
+    directory: Directory
+    severity_label: str
+    printed_at: datetime
+
+
+def _contact(directory: Directory, name: str) -> str:
+    person = directory.person(name)
+    if person is None:
+        return ""
+    return " · ".join(x for x in (person.phone, person.email, person.team) if x)
+
+
+def write_cards(data: CardData, out: Path, page_size: str = "A4") -> Path:
+    """Write one page per role in ``data.roles`` to ``out``."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        KeepInFrame,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    fonts.register()
+    size = LETTER if page_size.upper() == "LETTER" else A4
+    base = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=10.5, leading=14)
+    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=colors.grey)
+    title = ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=20, leading=24)
+    head = ParagraphStyle(
+        "head",
+        parent=base,
+        fontName=fonts.BOLD,
+        fontSize=12.5,
+        leading=16,
+        spaceBefore=8,
+        spaceAfter=3,
+    )
+    state = data.state
+    doc = SimpleDocTemplate(
+        str(out),
+        pagesize=size,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=f"Role cards {data.reference}",
+        author="MIM Desk",
+    )
+    width = size[0] - 36 * mm
+    height = size[1] - 32 * mm
+    story = []
+    for n, role in enumerate(data.roles):
+        holder = state.holder(role.id)
+        card = [
+            Paragraph(escape(role.label), title),
+            Paragraph(
+                f"<b>{escape(data.reference)}</b> · {escape(state.title)}<br/>"
+                f"{escape(data.severity_label)} · {escape(state.status.label)} · printed "
+                f"{escape(format_local(data.printed_at))}",
+                base,
+            ),
+            Paragraph("Who holds this role", head),
+            Paragraph(
+                escape(holder)
+                + (
+                    f" — {escape(_contact(data.directory, holder))}"
+                    if _contact(data.directory, holder)
+                    else ""
+                )
+                if holder
+                else "<i>Nobody yet: the Major Incident Manager assigns it.</i>",
+                base,
+            ),
+            Paragraph("Duties", head),
+        ]
+        done = state.duties_done.get(role.id, set())
+        if role.duties:
+            for duty in role.duties:
+                box = "☑" if duty in done else "☐"
+                card.append(Paragraph(f"{box}  {escape(duty)}", base))
+        else:
+            card.append(Paragraph("<i>No duties are listed for this role.</i>", base))
+        card.append(Paragraph("Bridge", head))
+        card.append(
+            Paragraph(
+                escape(state.bridge)
+                if state.bridge
+                else "<i>No bridge details recorded: write them here.</i>",
+                base,
+            )
+        )
+        card.append(Paragraph("Contacts", head))
+        rows = [
+            [
+                Paragraph("<b>Role</b>", base),
+                Paragraph("<b>Name</b>", base),
+                Paragraph("<b>Phone · e-mail · team</b>", base),
+            ]
+        ]
+        for other in data.roles:
+            name = state.holder(other.id)
+            rows.append(
+                [
+                    Paragraph(escape(other.label), base),
+                    Paragraph(escape(name) if name else "—", base),
+                    Paragraph(escape(_contact(data.directory, name)) if name else "", base),
+                ]
+            )
+        table = Table(rows, colWidths=[width * 0.3, width * 0.3, width * 0.4], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        card.append(table)
+        card.append(Spacer(1, 6))
+        card.append(
+            Paragraph(
+                "Keep this card with you. If the screens are down, keep the timeline on paper "
+                "(time, who, what) and type it in later with the time it happened.",
+                small,
+            )
+        )
+        # One page per role, whatever the length: shrink rather than spill onto a second page.
+        story.append(KeepInFrame(width, height, card, mode="shrink"))
+        if n < len(data.roles) - 1:
+            story.append(PageBreak())
+    doc.build(story)
+    return out
