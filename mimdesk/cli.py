@@ -39,6 +39,18 @@ def _parse_when(text: str) -> datetime:
     return value if value.tzinfo else value.astimezone()
 
 
+# Feature modules that add their own subcommands: each has
+#   add_parsers(sub) -> dict[str, Callable[[App | None, argparse.Namespace], int]]
+# and may list in STANDALONE the commands that run without opening the local database.
+FEATURE_COMMANDS: tuple[str, ...] = ()
+
+
+def _feature_modules() -> list[Any]:
+    import importlib
+
+    return [importlib.import_module(name) for name in FEATURE_COMMANDS]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mimdesk",
@@ -200,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = cfgsub.add_parser("check", help="validate a site or settings file before deploying it")
     p.add_argument("path")
 
+    for module in _feature_modules():
+        for name, handler in module.add_parsers(sub).items():
+            _COMMANDS[name] = handler
+            if name in getattr(module, "STANDALONE", ()):
+                _STANDALONE.add(name)
+
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     dbsub.add_parser("upgrade", help="upgrade the database schema (also done at start)")
@@ -216,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "config":
             return _cmd_config_check(args)
+        if args.command in _STANDALONE:
+            return _COMMANDS[args.command](None, args)
         return _run(args)
     except MimDeskError as exc:
         # One line, even when a detail (SQLite's integrity report, a path) holds newlines.
@@ -661,6 +681,8 @@ def _cmd_cards(app: Any, args: argparse.Namespace) -> int:
     print(out)
     return 0
 
+
+_STANDALONE: set[str] = set()
 
 _COMMANDS = {
     "cards": _cmd_cards,

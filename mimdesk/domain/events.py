@@ -39,10 +39,24 @@ class EventType(StrEnum):
     DUTY_TICKED = "role.duty_ticked"
     # {audience, minutes}  this incident's cadence for an audience (0 switches it off)
     CADENCE_SET = "comms.cadence_set"
-    # {audience, channel, recipients?, subject?, body?}  occurred_at is when it went out
+    # {draft_id, kind, audience, subject, body, recipients, channel?}
+    DRAFTED = "comms.drafted"
+    # {draft_id}  the MIM approved the draft (when the site requires approval)
+    APPROVED = "comms.approved"
+    # {draft_id, channel}  waiting in the outbox for its channel to come back
+    QUEUED = "comms.queued"
+    # {audience, channel, recipients?, subject?, body?, draft_id?}  occurred_at: when it went out
     MESSAGE_SENT = "comms.sent"
+    # {draft_id, channel, reason}  the draft is kept
+    SEND_FAILED = "comms.failed"
     # {audience, until}  the reminder for an audience put off until a time
     SNOOZED = "comms.snoozed"
+    # {field, value}  a postmortem field (POSTMORTEM_FIELDS)
+    POSTMORTEM_CHANGED = "postmortem.field_changed"
+    # {id, title, owner, due?, priority, kind, status, ticket?}
+    FOLLOWUP_ADDED = "followup.added"
+    # {id, <changed fields>}
+    FOLLOWUP_UPDATED = "followup.updated"
     # {id, name, tier, owner, critical, revenue, external, users}  in the directory stream
     SERVICE_UPSERTED = "directory.service_upserted"
     # {id}

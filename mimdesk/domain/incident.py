@@ -88,6 +88,57 @@ class SentMessage:
     by: Author
 
 
+DRAFT_STATES = ("drafted", "approved", "queued", "sent", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    draft_id: str
+    kind: str
+    audience: str
+    subject: str
+    body: str
+    recipients: tuple[str, ...]
+    channel: str
+    state: str  # one of DRAFT_STATES
+    drafted_by: Author
+    drafted_at: datetime
+    approved_by: str = ""
+    last_error: str = ""
+
+
+POSTMORTEM_FIELDS = (
+    "summary",
+    "business_impact",
+    "root_cause",
+    "root_cause_status",  # "known" or "under investigation"
+    "problem_ref",
+    "contributing_factors",
+    "went_well",
+    "went_badly",
+    "got_lucky",
+    "lessons",
+    "status",  # "draft" or "final"
+    "owner",
+    "authors",
+    "meeting_date",
+)
+FOLLOWUP_FIELDS = ("title", "owner", "due", "priority", "kind", "status", "ticket")
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    id: str
+    title: str
+    owner: str = ""
+    due: str = ""  # ISO date
+    priority: str = "medium"
+    kind: str = "prevent"  # prevent, mitigate, detect, process
+    status: str = "open"  # open, in progress, done, cancelled
+    ticket: str = ""
+    added_at: datetime | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     event_id: str
@@ -141,6 +192,9 @@ class IncidentState:
     role_history: list[RoleChange] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     messages: list[SentMessage] = field(default_factory=list)
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    postmortem: dict[str, str] = field(default_factory=dict)
+    followups: dict[str, FollowUp] = field(default_factory=dict)
     # audience -> minutes, set on this incident (over the severity's defaults)
     cadence: dict[str, int] = field(default_factory=dict)
     # audience -> when the last update to it went out
@@ -351,7 +405,8 @@ def _corrected(state: IncidentState, e: Event) -> None:
         return
     note = state.notes[index]
     changes: dict[str, Any] = {"corrected_by": e.event_id}
-    if "text" in e.payload:
+    # With a withdrawal the text is the reason ("Entry withdrawn: ..."), not a new wording.
+    if "text" in e.payload and not e.payload.get("retract"):
         changes["text"] = str(e.payload["text"])
         changes["original_text"] = note.original_text or note.text
     if "kind" in e.payload:
@@ -407,6 +462,9 @@ def _message_sent(state: IncidentState, e: Event) -> None:
             by=e.author,
         )
     )
+    draft = state.drafts.get(str(p.get("draft_id", "")))
+    if draft is not None:
+        state.drafts[draft.draft_id] = replace(draft, state="sent", channel=str(p.get("channel")))
     # A back-filled message older than the last one does not move the timer back.
     last = state.last_sent.get(audience)
     if last is None or e.occurred_at > last:
@@ -420,6 +478,79 @@ def _snoozed(state: IncidentState, e: Event) -> None:
         state.conflicts.append(Conflict(e.event_id, "malformed snooze"))
         return
     state.snoozed[audience] = until
+
+
+def _drafted(state: IncidentState, e: Event) -> None:
+    p = e.payload
+    draft_id = str(p.get("draft_id", ""))
+    if not draft_id:
+        state.conflicts.append(Conflict(e.event_id, "draft without an id"))
+        return
+    previous = state.drafts.get(draft_id)
+    if previous is not None and previous.state == "sent":
+        state.conflicts.append(Conflict(e.event_id, "not applied: the message was already sent"))
+        return
+    state.drafts[draft_id] = Draft(
+        draft_id=draft_id,
+        kind=str(p.get("kind", "")),
+        audience=str(p.get("audience", "")),
+        subject=str(p.get("subject", "")),
+        body=str(p.get("body", "")),
+        recipients=tuple(str(r) for r in p.get("recipients", [])),
+        channel=str(p.get("channel", "")),
+        # Editing a draft after approval needs approving again.
+        state="drafted",
+        drafted_by=e.author,
+        drafted_at=e.occurred_at,
+    )
+
+
+def _draft_moved(state: IncidentState, e: Event) -> None:
+    p = e.payload
+    draft = state.drafts.get(str(p.get("draft_id", "")))
+    if draft is None:
+        state.conflicts.append(Conflict(e.event_id, "not applied: no such draft"))
+        return
+    if draft.state == "sent":
+        state.conflicts.append(Conflict(e.event_id, "not applied: the message was already sent"))
+        return
+    if e.type == EventType.APPROVED:
+        draft = replace(draft, state="approved", approved_by=e.author.name)
+    elif e.type == EventType.QUEUED:
+        draft = replace(draft, state="queued", channel=str(p.get("channel", draft.channel)))
+    else:
+        draft = replace(
+            draft,
+            state="failed",
+            last_error=str(p.get("reason", "")),
+            channel=str(p.get("channel", draft.channel)),
+        )
+    state.drafts[draft.draft_id] = draft
+
+
+def _postmortem_changed(state: IncidentState, e: Event) -> None:
+    name, value = e.payload.get("field"), e.payload.get("value")
+    if name not in POSTMORTEM_FIELDS or not isinstance(value, str):
+        state.conflicts.append(Conflict(e.event_id, f"unknown postmortem field {name!r}"))
+        return
+    state.postmortem[str(name)] = value
+
+
+def _followup(state: IncidentState, e: Event) -> None:
+    p = e.payload
+    fid = str(p.get("id", ""))
+    changes = {k: str(v) for k, v in p.items() if k in FOLLOWUP_FIELDS and v is not None}
+    if e.type == EventType.FOLLOWUP_ADDED:
+        if not fid or not changes.get("title") or fid in state.followups:
+            state.conflicts.append(Conflict(e.event_id, "malformed or repeated follow-up"))
+            return
+        state.followups[fid] = FollowUp(id=fid, added_at=e.occurred_at, **changes)
+        return
+    current = state.followups.get(fid)
+    if current is None:
+        state.conflicts.append(Conflict(e.event_id, "not applied: no such follow-up"))
+        return
+    state.followups[fid] = replace(current, **changes)
 
 
 _DECISION_STATUS = {"declare": Status.DECLARED, "reject": Status.REJECTED}
@@ -458,6 +589,13 @@ def _decided(state: IncidentState, e: Event) -> None:
 
 
 _HANDLERS = {
+    EventType.DRAFTED: _drafted,
+    EventType.APPROVED: _draft_moved,
+    EventType.QUEUED: _draft_moved,
+    EventType.SEND_FAILED: _draft_moved,
+    EventType.POSTMORTEM_CHANGED: _postmortem_changed,
+    EventType.FOLLOWUP_ADDED: _followup,
+    EventType.FOLLOWUP_UPDATED: _followup,
     EventType.DUTY_TICKED: _duty_ticked,
     EventType.CADENCE_SET: _cadence_set,
     EventType.MESSAGE_SENT: _message_sent,

@@ -82,6 +82,25 @@ def _describe(e: Event) -> tuple[str, str]:
             channel = str(p.get("channel") or "other means")
             subject = f": {p['subject']}" if p.get("subject") else ""
             return "update", f"Update sent to {audience} by {channel}{subject}"
+        case EventType.DRAFTED:
+            audience = str(p.get("audience", "")).replace("_", " ")
+            kind = str(p.get("kind", "")).replace("_", " ")
+            return "comms", f"Draft {kind} for {audience}: {p.get('subject', '')}"
+        case EventType.APPROVED:
+            return "comms", "Draft approved for sending"
+        case EventType.QUEUED:
+            return "comms", f"Queued in the outbox for {p.get('channel', '?')}"
+        case EventType.SEND_FAILED:
+            return "comms", f"Sending by {p.get('channel', '?')} failed: {p.get('reason', '')}"
+        case EventType.POSTMORTEM_CHANGED:
+            name = str(p.get("field", "")).replace("_", " ")
+            return "postmortem", f"Postmortem {name} edited"
+        case EventType.FOLLOWUP_ADDED:
+            owner = f" (owner {p['owner']})" if p.get("owner") else ""
+            return "follow-up", f"Follow-up added: {p.get('title', '')}{owner}"
+        case EventType.FOLLOWUP_UPDATED:
+            changed = ", ".join(f"{k} {v}" for k, v in p.items() if k != "id")
+            return "follow-up", f"Follow-up updated: {changed}"
         case EventType.SNOOZED:
             audience = str(p.get("audience", "")).replace("_", " ")
             until = parse_time(p.get("until"))
