@@ -1,4 +1,5 @@
-"""Settings in layers: built-in defaults, IT's site file, the user's own settings.
+"""Settings in layers: built-in defaults, IT's site file, the user's own settings, and on
+top the settings IT locks by managed policy (:mod:`mimdesk.policy`).
 
 Each layer is a TOML file read into a dict; a key set in a higher layer wins. Every value in
 force remembers the layer it came from (``Settings.sources``), which ``mimdesk doctor`` and the
@@ -16,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from mimdesk import configcheck
+from mimdesk import configcheck, policy
 from mimdesk.domain.cadence import Audience, TimerPolicy
 from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
 from mimdesk.domain.roles import RoleDef
@@ -26,6 +27,7 @@ from mimdesk.resources import resource_path
 BUILTIN = "built-in"
 SITE = "site"
 USER = "user"
+MANAGED = "managed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,11 @@ class Settings:
     timers: TimerPolicy
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Dotted keys set by managed policy: the UI shows them as "set by your organisation".
+    locked: set[str] = field(default_factory=set)
+
+    def is_locked(self, key: str) -> bool:
+        return key in self.locked
 
     def is_major_severity(self, severity_id: str) -> bool:
         return any(s.id == severity_id and s.major for s in self.severities)
@@ -119,6 +126,19 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
                 )
                 continue
             _merge(merged, report.data, f"{layer} ({path})", sources)
+    try:
+        managed = policy.read_managed(env)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        managed = []
+        warnings.append(f"Could not read the settings your organisation manages: {exc}.")
+    for where, data in managed:
+        report = configcheck.Report(Path(where))
+        configcheck.check_data(data, report)
+        if not report.ok:
+            warnings.append(f"Ignored managed settings from {where}: {report.errors[0]}.")
+            continue
+        _merge(merged, data, f"{MANAGED} ({where})", sources)
+    locked = {key for key, layer in sources.items() if layer.startswith(MANAGED)}
     user = merged.get("user", {})
     app = merged.get("app", {})
     return Settings(
@@ -147,6 +167,7 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
         checklist=_checklist(merged),
         sources=sources,
         warnings=warnings,
+        locked=locked,
     )
 
 
