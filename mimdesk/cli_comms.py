@@ -1,0 +1,203 @@
+"""``mimdesk draft``, ``send``, ``outbox`` and ``secret``: communications without the GUI.
+
+``draft`` lets IT try the site's templates against a real incident; ``send`` drafts and sends
+in one go (for scripts and for a desk without the GUI); ``secret set`` keeps an SMTP password
+or webhook address in the OS keyring, reading it without echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mimdesk.comms import CHANNELS, KINDS
+from mimdesk.errors import InvalidInput
+
+EXIT_FAILED = 1
+EXIT_QUEUED = 75  # EX_TEMPFAIL: try again later
+
+STANDALONE = ("secret",)
+
+Handler = Callable[[Any, argparse.Namespace], int]
+
+
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("yes", "y", "true"):
+        return True
+    if value in ("no", "n", "false"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r}: use yes or no")
+
+
+def add_parsers(sub: Any) -> dict[str, Handler]:
+    p = sub.add_parser("draft", help="print the drafted message for an incident (nothing is sent)")
+    p.add_argument("ref")
+    p.add_argument("--kind", required=True, choices=list(KINDS))
+    p.add_argument("--audience", required=True, help="an audience id, e.g. executives")
+    p.add_argument("--data-lost", type=_yes_no, default=None, metavar="yes|no")
+    p.add_argument("--note", default="", help="a sentence to add to the message")
+    p.add_argument("--check", action="store_true", help="also list what the draft seems to lack")
+
+    p = sub.add_parser("send", help="draft a message from the templates and send it")
+    p.add_argument("ref")
+    p.add_argument("--kind", choices=list(KINDS))
+    p.add_argument("--audience")
+    p.add_argument("--draft", default=None, help="send this saved draft instead")
+    p.add_argument("--channel", required=True, choices=list(CHANNELS))
+    p.add_argument("--to", action="append", default=[], help="a recipient (repeat)")
+    p.add_argument("--out", default=None, help="the .eml file to write (channel eml)")
+    p.add_argument("--data-lost", type=_yes_no, default=None, metavar="yes|no")
+    p.add_argument("--note", default="")
+    p.add_argument(
+        "--approve", action="store_true", help="approve it first (you must be the incident's MIM)"
+    )
+
+    p = sub.add_parser("outbox", help="messages waiting for their channel to come back")
+    p.add_argument("--deliver", action="store_true", help="try to send this desk's now")
+
+    p = sub.add_parser("secret", help="keep a password or webhook address in the OS keyring")
+    secret_sub = p.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
+    q = secret_sub.add_parser("set", help="store a secret (read without echo, or from stdin)")
+    q.add_argument("name", help="e.g. smtp:mail.example.org, webhook:teams, webhook:slack")
+    q = secret_sub.add_parser("delete", help="forget a secret")
+    q.add_argument("name")
+    q = secret_sub.add_parser("check", help="say whether a secret is set (never its value)")
+    q.add_argument("name")
+
+    return {"draft": _cmd_draft, "send": _cmd_send, "outbox": _cmd_outbox, "secret": _cmd_secret}
+
+
+def _cmd_draft(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import comms
+
+    rendered = comms.draft(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        kind=args.kind,
+        audience=args.audience,
+        data_lost=args.data_lost,
+        note=args.note,
+    )
+    print(rendered.subject)
+    print()
+    print(rendered.body)
+    if args.check:
+        missing = comms.check(
+            app.ctx,
+            reference=args.ref,
+            settings=app.settings,
+            kind=args.kind,
+            audience=args.audience,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        for item in missing:
+            print(f"missing: {item.label}: {item.hint}", file=sys.stderr)
+    return 0
+
+
+def _cmd_send(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import comms
+
+    ctx, settings = app.ctx, app.settings
+    if args.draft:
+        draft_id = args.draft
+    else:
+        if not args.kind or not args.audience:
+            raise InvalidInput("Give --kind and --audience, or --draft.", "")
+        rendered = comms.draft(
+            ctx,
+            reference=args.ref,
+            settings=settings,
+            kind=args.kind,
+            audience=args.audience,
+            data_lost=args.data_lost,
+            note=args.note,
+        )
+        draft_id, _ = comms.save_draft(
+            ctx,
+            reference=args.ref,
+            settings=settings,
+            kind=args.kind,
+            audience=args.audience,
+            subject=rendered.subject,
+            body=rendered.body,
+            recipients=args.to,
+            channel=args.channel,
+        )
+    if args.approve:
+        comms.approve(ctx, reference=args.ref, draft_id=draft_id)
+    result, _ = comms.send(
+        ctx,
+        reference=args.ref,
+        settings=settings,
+        draft_id=draft_id,
+        channel=args.channel,
+        recipients=args.to or None,
+        out=Path(args.out) if args.out else None,
+    )
+    if result.outcome == "sent":
+        to = ", ".join(result.recipients) or "no recipients yet"
+        extra = f" ({result.detail})" if result.detail else ""
+        print(f"Sent by {args.channel} to {to}{extra}. Draft {draft_id}.")
+        return 0
+    if result.outcome == "queued":
+        print(
+            f"Queued: {result.reason}. 'mimdesk outbox --deliver' tries again. Draft {draft_id}.",
+            file=sys.stderr,
+        )
+        return EXIT_QUEUED
+    print(f"Not sent: {result.reason}. The draft {draft_id} is kept.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _cmd_outbox(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.domain.clock import format_local
+    from mimdesk.usecases import comms
+
+    if args.deliver:
+        run = comms.deliver_pending(app.ctx, app.settings, app.ctx.now())
+        for r in run.sent:
+            print(f"Sent {r.draft_id} by {r.channel}.")
+        for r in run.failed:
+            print(f"Failed {r.draft_id} by {r.channel}: {r.reason}", file=sys.stderr)
+    waiting = comms.pending(app.ctx)
+    if not waiting:
+        print("The outbox is empty.")
+        return 0
+    for p in waiting:
+        mine = "" if p.queued_by_desk == app.log.desk_id else " (another desk's)"
+        print(
+            f"{p.reference}  {p.audience}  {p.channel}  queued {format_local(p.queued_at)}"
+            f"{mine}  {p.subject}  [{p.reason}]"
+        )
+    return EXIT_QUEUED if args.deliver else 0
+
+
+def _read_secret(name: str) -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(f"Value for {name} (not shown): ")
+    # Piped in (a script, a password manager): the first line is the value.
+    return (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+
+
+def _cmd_secret(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk import secrets
+
+    name = secrets.check_name(args.name)
+    if args.secret_command == "set":
+        secrets.set_secret(name, _read_secret(name))
+        print(f"Stored {name} in the keyring.")
+        return 0
+    if args.secret_command == "delete":
+        print(f"Deleted {name}." if secrets.delete_secret(name) else f"{name} was not set.")
+        return 0
+    is_set = secrets.get_secret(name) is not None
+    print(f"{name} is set." if is_set else f"{name} is not set.")
+    return 0 if is_set else EXIT_FAILED

@@ -1,0 +1,157 @@
+"""E-mail: the RFC 5322 message, an .eml draft for the user's mail client, a mailto: link.
+
+The .eml carries ``X-Unsent: 1``, which Outlook and Apple Mail read as "open as a draft to
+edit and send" rather than as a received message. It has no From unless the site sets one,
+so the mail client sends from the user's own account. Headers go through the SMTP policy,
+which encodes non-ASCII display names (RFC 2047) and folds long lines.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import quote
+
+from mimdesk.comms.channels.base import Delivery, OutgoingMessage, Rejected
+from mimdesk.comms.settings import CommsSettings
+from mimdesk.comms.templates import Templates, paragraphs
+from mimdesk.errors import InvalidInput
+
+
+def parse_address(text: str) -> Address:
+    """``Ελένη Παπαδοπούλου <eleni@example.org>`` or a bare address, checked."""
+    name, addr = parseaddr(text.strip())
+    local, at, domain = addr.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() for c in addr):
+        raise InvalidInput(f"{text!r} is not an e-mail address.", "Use name@example.org.")
+    if not local.isascii():
+        # A non-ASCII mailbox needs SMTPUTF8, which many servers and clients lack.
+        raise InvalidInput(
+            f"{text!r} has non-ASCII letters before the @.",
+            "Use the person's ASCII address (display names may be in any script).",
+        )
+    try:
+        domain = domain.encode("idna").decode("ascii")
+        return Address(display_name=name, username=local, domain=domain)
+    except (UnicodeError, ValueError):
+        raise InvalidInput(f"{text!r} is not an e-mail address.", "Use name@example.org.") from None
+
+
+def html_body(message: OutgoingMessage, templates: Templates, footer: str = "") -> str:
+    """The HTML rendering of the exact text: the same words, escaped, in paragraphs."""
+    return templates.render_html(
+        "message.html.j2",
+        {
+            "subject": message.subject,
+            "paragraphs": paragraphs(message.body),
+            "footer": footer,
+            "reference": message.reference,
+        },
+    )
+
+
+def build_email(
+    message: OutgoingMessage,
+    comms: CommsSettings,
+    templates: Templates,
+    *,
+    draft: bool,
+) -> EmailMessage:
+    msg = EmailMessage(policy=SMTP)
+    if comms.from_address:
+        msg["From"] = Address(display_name=comms.from_name, addr_spec=comms.from_address)
+    elif not draft:
+        raise Rejected("no sender address: set [comms] from_address in the site settings")
+    if message.recipients:
+        msg["To"] = [parse_address(r) for r in message.recipients]
+    if comms.reply_to:
+        msg["Reply-To"] = comms.reply_to
+    msg["Subject"] = message.subject
+    msg["Date"] = format_datetime(message.sent_at.astimezone())
+    domain = comms.from_address.rpartition("@")[2] or "mimdesk.invalid"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["X-MIMDesk-Reference"] = message.reference
+    if draft:
+        msg["X-Unsent"] = "1"
+    msg.set_content(message.body + "\n")
+    msg.add_alternative(html_body(message, templates), subtype="html")
+    return msg
+
+
+def write_eml(
+    message: OutgoingMessage,
+    comms: CommsSettings,
+    templates: Templates,
+    out: Path | None = None,
+) -> Path:
+    """Write the draft where asked (or a temporary folder) and return the file."""
+    if out is None:
+        folder = Path(tempfile.gettempdir()) / "MIMDesk"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = message.sent_at.strftime("%Y%m%d-%H%M%S")
+        out = folder / f"{message.reference}-{message.audience}-{stamp}.eml"
+    data = build_email(message, comms, templates, draft=True).as_bytes()
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise Rejected(f"could not write {out}: {exc.strerror or type(exc).__name__}") from None
+    return out
+
+
+class EmlChannel:
+    name = "eml"
+
+    def __init__(self, comms: CommsSettings, templates: Templates, out: Path | None = None) -> None:
+        self.comms = comms
+        self.templates = templates
+        self.out = out
+
+    def deliver(self, message: OutgoingMessage) -> Delivery:
+        path = write_eml(message, self.comms, self.templates, self.out)
+        return Delivery(self.name, message.recipients, detail=str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class MailtoLink:
+    url: str
+    truncated: bool  # the body was cut to fit: put the full text on the clipboard too
+
+
+_TRUNCATED = "\n\n[The message continues: paste the full text from the clipboard.]"
+
+
+def mailto_url(message: OutgoingMessage, max_length: int = 2000) -> MailtoLink:
+    """A mailto: link (RFC 6068) for when no .eml can be opened.
+
+    Mail clients and Windows cut long links (about 2,000 characters), so a long body is cut
+    at a character boundary and says where the rest is.
+    """
+    to = ",".join(quote(parse_address(r).addr_spec, safe="@") for r in message.recipients)
+    head = f"mailto:{to}?subject={quote(message.subject, safe='')}&body="
+
+    def enc(text: str) -> str:
+        return quote(text.replace("\r\n", "\n").replace("\n", "\r\n"), safe="")
+
+    full = head + enc(message.body)
+    if len(full) <= max_length:
+        return MailtoLink(full, False)
+    room = max_length - len(head) - len(enc(_TRUNCATED))
+    kept: list[str] = []
+    used = 0
+    for ch in message.body:
+        size = len(enc(ch))
+        if used + size > room:
+            break
+        kept.append(ch)
+        used += size
+    return MailtoLink(head + enc("".join(kept).rstrip() + _TRUNCATED), True)

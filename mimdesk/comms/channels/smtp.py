@@ -1,0 +1,148 @@
+"""E-mail sent by MIM Desk through the organisation's SMTP server.
+
+TLS is on by default and the certificate is verified (``ssl.create_default_context``);
+``[comms.smtp] ca_file`` adds an internal CA to the system's, it does not replace them.
+``security = "none"`` exists for an internal relay that needs no login, and refuses to send a
+password over it. The password comes from the keyring (``smtp:HOST``), and no error message
+ever contains it or the server's reply to a login.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+
+from mimdesk.comms.channels.base import (
+    Delivery,
+    DeliveryError,
+    NotConfigured,
+    OutgoingMessage,
+    Rejected,
+    Unreachable,
+)
+from mimdesk.comms.channels.mail import build_email, parse_address
+from mimdesk.comms.settings import CommsSettings, SmtpSettings
+from mimdesk.comms.templates import Templates
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise NotConfigured(
+                f"the CA file {ca_file} could not be read ({type(exc).__name__})"
+            ) from None
+    return context
+
+
+class SmtpChannel:
+    name = "smtp"
+
+    def __init__(
+        self, comms: CommsSettings, templates: Templates, password: str | None = None
+    ) -> None:
+        self.comms = comms
+        self.smtp: SmtpSettings = comms.smtp
+        self.templates = templates
+        self._password = password
+
+    def deliver(self, message: OutgoingMessage) -> Delivery:
+        s = self.smtp
+        if not s.host:
+            raise NotConfigured("no SMTP server: set [comms.smtp] host in the site settings")
+        if not message.recipients:
+            raise Rejected("no recipients for this e-mail")
+        if s.username and s.security == "none":
+            raise NotConfigured("[comms.smtp] security 'none' would send the password in clear")
+        if s.username and not self._password:
+            raise NotConfigured(
+                f"no SMTP password in the keyring: run 'mimdesk secret set {s.secret_name}'"
+            )
+        msg = build_email(message, self.comms, self.templates, draft=False)
+        to = [parse_address(r).addr_spec for r in message.recipients]
+        try:
+            refused = self._send(msg, to)
+        except DeliveryError:
+            raise
+        except Exception as exc:  # classified below; anything unknown is said by its type only
+            raise classify(exc, s) from None
+        accepted = tuple(r for r, a in zip(message.recipients, to, strict=True) if a not in refused)
+        detail = f"refused by the server: {', '.join(refused)}" if refused else ""
+        return Delivery(self.name, accepted, detail)
+
+    def _send(self, msg: object, to: list[str]) -> dict[str, object]:
+        s = self.smtp
+        context = tls_context(s.ca_file) if s.security != "none" else None
+        client: smtplib.SMTP
+        if s.security == "tls":
+            client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=context)
+        else:
+            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+        with client:
+            client.ehlo()
+            if s.security == "starttls":
+                if not client.has_extn("starttls"):
+                    raise Rejected(
+                        f"the SMTP server {s.host} does not offer STARTTLS; set [comms.smtp] "
+                        "security to 'tls' if it expects TLS from the start"
+                    )
+                client.starttls(context=context)
+                client.ehlo()
+            if s.username:
+                client.login(s.username, self._password or "")
+            refused = client.send_message(msg, from_addr=self.comms.from_address, to_addrs=to)  # type: ignore[arg-type]
+        return dict(refused)
+
+
+def classify(exc: BaseException, s: SmtpSettings) -> DeliveryError:
+    """Turn what smtplib, ssl and socket raise into a reason a person can act on."""
+    server = f"{s.host}:{s.port}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # The server's reply to a login may echo what was sent: it is not repeated.
+        return Rejected(
+            f"the SMTP server {server} refused the user name or password (code {exc.smtp_code})"
+        )
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return Rejected(f"the SMTP server refused every recipient: {', '.join(exc.recipients)}")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return Rejected(f"the SMTP server refused the sender address {exc.sender}")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return Rejected(f"the SMTP server {server} does not support what is needed: {exc}")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return Unreachable(f"the SMTP server {server} closed the connection")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = _reply_text(exc.smtp_error)
+        if 400 <= exc.smtp_code < 500:
+            return Unreachable(
+                f"the SMTP server {server} asked to try later ({exc.smtp_code} {text})"
+            )
+        return Rejected(f"the SMTP server {server} refused the message ({exc.smtp_code} {text})")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return Rejected(
+            f"the certificate of {server} could not be verified ({exc.verify_message}); if the "
+            "server uses an internal CA, set [comms.smtp] ca_file"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return Rejected(
+            f"the TLS handshake with {server} failed ({exc.reason or 'SSL error'}); check "
+            "[comms.smtp] security and port (465 is 'tls', 587 is 'starttls')"
+        )
+    if isinstance(exc, socket.gaierror):
+        return Unreachable(f"the SMTP server name {s.host} could not be looked up")
+    if isinstance(exc, TimeoutError):
+        return Unreachable(f"the SMTP server {server} did not answer in time")
+    if isinstance(exc, ConnectionError):
+        return Unreachable(f"could not connect to the SMTP server {server} ({type(exc).__name__})")
+    if isinstance(exc, OSError):
+        return Unreachable(
+            f"the network failed talking to {server} ({exc.strerror or type(exc).__name__})"
+        )
+    return Rejected(f"sending through {server} failed ({type(exc).__name__})")
+
+
+def _reply_text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())[:200]

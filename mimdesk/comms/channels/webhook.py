@@ -1,0 +1,340 @@
+"""Webhooks: Microsoft Teams (Workflows), Slack (incoming webhook) and a generic JSON POST.
+
+The URLs carry their own credential (a token in the path or query), so they live in the
+keyring as ``webhook:teams``, ``webhook:slack`` and ``webhook:generic`` and are never
+written to a reason, a log or an event: the log names the channel, not the address.
+
+The generic webhook POSTs this JSON object (UTF-8, ``Content-Type: application/json``)::
+
+    {
+      "event": "mimdesk.message",      # always this value
+      "version": 1,                     # bumped if a field changes meaning
+      "reference": "MI-7KQ4F",
+      "title": "E-mail down",          # the incident's title (internal)
+      "severity": "SEV1",
+      "status": "Investigating",        # the incident's status
+      "public_status": "Investigating", # Investigating, Identified, Monitoring, Resolved
+      "kind": "update",                 # initial, scoping, update, long_running, mitigated,
+                                        # resolved, downgraded, post_incident
+      "audience": "executives",
+      "subject": "...",                 # the exact approved subject
+      "body": "...",                    # the exact approved body, plain text, \\n line breaks
+      "sent_at": "2026-11-28T09:00:00+00:00",  # ISO-8601, UTC
+      "sent_by": "Ana Costa"
+    }
+
+Any 2xx answer is success. 408, 429 and 5xx answers, refused connections, timeouts and
+failed name lookups are retried from the outbox; any other answer is a permanent failure.
+Redirects are not followed: urllib would turn the POST into a GET and drop the message.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from mimdesk import __version__
+from mimdesk.comms.channels.base import (
+    Delivery,
+    DeliveryError,
+    NotConfigured,
+    OutgoingMessage,
+    Rejected,
+    Unreachable,
+    redact,
+)
+from mimdesk.comms.channels.smtp import tls_context
+from mimdesk.comms.templates import paragraphs
+
+ADAPTIVE_CARD_VERSION = "1.5"
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+_SLACK_SECTION = 3000  # characters Slack allows in one section's text
+_SLACK_HEADER = 150
+
+
+def teams_payload(message: OutgoingMessage) -> dict[str, Any]:
+    """A message with one Adaptive Card, as a Teams Workflows webhook expects."""
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": message.subject,
+            "size": "Large",
+            "weight": "Bolder",
+            "wrap": True,
+            "style": "heading",
+        },
+        {
+            "type": "FactSet",
+            "facts": [
+                {"title": "Incident", "value": message.reference},
+                {"title": "Severity", "value": message.severity_label or message.severity},
+                {"title": "Status", "value": message.status},
+                {"title": "Audience", "value": message.audience_label},
+            ],
+        },
+    ]
+    # One TextBlock per line keeps line breaks, which Teams' markdown would otherwise join.
+    for n, paragraph in enumerate(paragraphs(message.body)):
+        for m, line in enumerate(paragraph):
+            block: dict[str, Any] = {"type": "TextBlock", "text": line, "wrap": True}
+            if m == 0:
+                block["spacing"] = "Medium" if n else "Large"
+            else:
+                block["spacing"] = "None"
+            body.append(block)
+    body.append(
+        {
+            "type": "TextBlock",
+            "text": f"Sent by {message.sender} with MIM Desk",
+            "isSubtle": True,
+            "size": "Small",
+            "wrap": True,
+            "spacing": "Large",
+        }
+    )
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": ADAPTIVE_CARD_VERSION,
+                    "body": body,
+                    "msteams": {"width": "Full"},
+                },
+            }
+        ],
+    }
+
+
+def _slack_escape(text: str) -> str:
+    # Slack's mrkdwn reads these three as markup; everything else is shown as typed.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            if current:
+                out.append(current)
+                current = ""
+            out.append(line[:size])
+            line = line[size:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > size:
+            out.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        out.append(current)
+    return out
+
+
+def slack_payload(message: OutgoingMessage) -> dict[str, Any]:
+    """Text for notifications, blocks for the message: header, sections, context."""
+    header = message.subject
+    if len(header) > _SLACK_HEADER:
+        header = header[: _SLACK_HEADER - 1] + "…"
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": header, "emoji": False}}
+    ]
+    for chunk in _chunks(_slack_escape(message.body), _SLACK_SECTION):
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    context = " · ".join(
+        x
+        for x in (
+            message.reference,
+            message.severity_label or message.severity,
+            message.status,
+            f"to {message.audience_label}",
+            f"sent by {message.sender}",
+        )
+        if x
+    )
+    blocks.append(
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(context)}]}
+    )
+    return {"text": _slack_escape(message.plain_text), "blocks": blocks}
+
+
+def generic_payload(message: OutgoingMessage) -> dict[str, Any]:
+    return {
+        "event": "mimdesk.message",
+        "version": 1,
+        "reference": message.reference,
+        "title": message.title,
+        "severity": message.severity,
+        "status": message.status,
+        "public_status": message.public_status,
+        "kind": message.kind,
+        "audience": message.audience,
+        "subject": message.subject,
+        "body": message.body,
+        "sent_at": message.sent_at.isoformat(),
+        "sent_by": message.sender,
+    }
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def check_url(url: str, secret_name: str) -> str:
+    """An https URL (http only to this computer, for tests and local relays)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        host, parts = "", None
+    if parts is None or not host:
+        raise NotConfigured(f"the address stored as {secret_name} is not a URL")
+    if parts.scheme == "https" or (parts.scheme == "http" and host in _LOOPBACK):
+        return url.strip()
+    raise NotConfigured(f"the address stored as {secret_name} must start with https://")
+
+
+def post_json(
+    url: str,
+    payload: dict[str, Any],
+    *,
+    label: str,
+    secret_name: str,
+    timeout: float,
+    ca_file: str = "",
+) -> int:
+    """POST ``payload``; the HTTP status on success, :class:`DeliveryError` otherwise."""
+    url = check_url(url, secret_name)
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": f"MIMDesk/{__version__}",
+        },
+    )
+    opener = urllib.request.build_opener(
+        _NoRedirect(), urllib.request.HTTPSHandler(context=tls_context(ca_file))
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        snippet = _read_snippet(exc, url)
+        exc.close()
+        if code in (408, 429) or code >= 500:
+            raise Unreachable(f"{label} answered HTTP {code}{snippet}; will retry") from None
+        if 300 <= code < 400:
+            raise Rejected(
+                f"{label} answered with a redirect (HTTP {code}); check {secret_name}"
+            ) from None
+        raise Rejected(f"{label} refused the message (HTTP {code}){snippet}") from None
+    except urllib.error.URLError as exc:
+        raise _network(exc.reason, label) from None
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
+        raise _network(exc, label) from None
+    except ValueError:
+        raise NotConfigured(f"the address stored as {secret_name} is not a usable URL") from None
+
+
+def _read_snippet(exc: urllib.error.HTTPError, url: str) -> str:
+    try:
+        raw = exc.read(300)
+    except (OSError, http.client.HTTPException):
+        return ""
+    text = " ".join(raw.decode("utf-8", "replace").split())[:200]
+    text = redact(text, [url])
+    return f": {text}" if text else ""
+
+
+def _network(reason: object, label: str) -> DeliveryError:
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return Rejected(
+            f"the certificate of {label} could not be verified ({reason.verify_message}); if a "
+            "proxy inspects TLS, set [comms] ca_file"
+        )
+    if isinstance(reason, ssl.SSLError):
+        return Rejected(f"the TLS connection to {label} failed ({reason.reason or 'SSL error'})")
+    if isinstance(reason, socket.gaierror):
+        return Unreachable(f"the name of {label}'s server could not be looked up")
+    if isinstance(reason, TimeoutError):
+        return Unreachable(f"{label} did not answer in time")
+    if isinstance(reason, ConnectionError):
+        return Unreachable(f"could not connect to {label} ({type(reason).__name__})")
+    if isinstance(reason, OSError):
+        return Unreachable(f"the network failed reaching {label} ({type(reason).__name__})")
+    if isinstance(reason, http.client.HTTPException):
+        return Unreachable(f"{label} broke off the answer ({type(reason).__name__})")
+    return Unreachable(f"could not reach {label}")
+
+
+class WebhookChannel:
+    """One webhook kind: its payload builder, its keyring name, the label people read."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        build: Callable[[OutgoingMessage], dict[str, Any]],
+        url: str | None,
+        *,
+        timeout: float,
+        ca_file: str = "",
+    ) -> None:
+        self.name = name
+        self.label = label
+        self.build = build
+        self.secret_name = f"webhook:{name if name != 'webhook' else 'generic'}"
+        self._url = url
+        self.timeout = timeout
+        self.ca_file = ca_file
+
+    def deliver(self, message: OutgoingMessage) -> Delivery:
+        if not self._url:
+            raise NotConfigured(
+                f"{self.label} is not set up: run 'mimdesk secret set {self.secret_name}' and "
+                "paste the webhook address"
+            )
+        try:
+            post_json(
+                self._url,
+                self.build(message),
+                label=self.label,
+                secret_name=self.secret_name,
+                timeout=self.timeout,
+                ca_file=self.ca_file,
+            )
+        except DeliveryError as exc:
+            # Belt and braces: whatever went into the reason, the URL does not leave here.
+            raise type(exc)(redact(exc.reason, [self._url])) from None
+        return Delivery(self.name, (self.label,))
+
+
+def teams(url: str | None, *, timeout: float, ca_file: str = "") -> WebhookChannel:
+    return WebhookChannel("teams", "Teams", teams_payload, url, timeout=timeout, ca_file=ca_file)
+
+
+def slack(url: str | None, *, timeout: float, ca_file: str = "") -> WebhookChannel:
+    return WebhookChannel("slack", "Slack", slack_payload, url, timeout=timeout, ca_file=ca_file)
+
+
+def generic(url: str | None, *, timeout: float, ca_file: str = "") -> WebhookChannel:
+    return WebhookChannel(
+        "webhook", "the webhook", generic_payload, url, timeout=timeout, ca_file=ca_file
+    )

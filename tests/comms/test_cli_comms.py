@@ -1,0 +1,94 @@
+"""``mimdesk draft``, ``send``, ``outbox`` and ``secret`` from the command line."""
+
+from __future__ import annotations
+
+import email
+import io
+import os
+import subprocess
+import sys
+from email import policy
+
+from mimdesk import cli, secrets
+
+
+def test_draft_prints_the_rendered_message_in_a_subprocess(app, incident):
+    app.close()  # the subprocess opens the database itself
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mimdesk",
+            "--db",
+            str(app.database),
+            "draft",
+            incident.reference,
+            "--kind",
+            "update",
+            "--audience",
+            "executives",
+            "--check",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "TZ": "UTC"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    subject, blank, *body = done.stdout.splitlines()
+    assert subject == f"[{incident.reference}] SEV1 Update: Email down for all staff"
+    assert blank == ""
+    assert body[0].startswith("Business impact: Staff cannot send or receive email")
+    assert any(line.startswith("Next update: by ") and "UTC" in line for line in body)
+    assert done.stderr == ""  # --check found nothing missing
+
+
+def test_draft_error_is_one_line(app, incident, capsys):
+    assert cli.main(["--db", str(app.database), "draft", incident.reference, "--kind", "update",
+                     "--audience", "press"]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.startswith("mimdesk: There is no audience 'press'.") and err.count("\n") == 1
+
+
+def test_send_eml_and_outbox(app, incident, tmp_path, capsys):
+    out = tmp_path / "update.eml"
+    app.close()
+    code = cli.main([
+        "--db", str(app.database), "send", incident.reference, "--kind", "update",
+        "--audience", "business", "--channel", "eml", "--to", "Ελένη <eleni@example.org>",
+        "--out", str(out),
+    ])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "Sent by eml to Ελένη <eleni@example.org>" in capsys.readouterr().out
+    msg = email.message_from_bytes(out.read_bytes(), policy=policy.default)
+    assert msg["X-Unsent"] == "1" and msg["To"].addresses[0].display_name == "Ελένη"
+    assert cli.main(["--db", str(app.database), "outbox"]) == 0
+    assert capsys.readouterr().out.strip() == "The outbox is empty."
+
+
+def test_send_refuses_without_approval_when_required(app, incident, tmp_path, capsys):
+    (tmp_path / "no-site.toml").write_text("[comms]\nrequire_approval = true\n")
+    app.close()
+    args = ["--db", str(app.database), "send", incident.reference, "--kind", "initial"]
+    args += ["--audience", "business", "--channel", "eml", "--out", str(tmp_path / "a.eml")]
+    assert cli.main(args) == 2
+    assert "approval" in capsys.readouterr().err
+    # The CLI signs as the desk's display name (Test Desk), not the MIM: --approve is refused.
+    assert cli.main([*args, "--approve"]) == 2
+    assert "Only the Major Incident Manager, Ana Costa, can approve" in capsys.readouterr().err
+
+
+def test_secret_set_reads_stdin_and_never_echoes(monkeypatch, capsys, memory_keyring):
+    value = "https://prod.example.org/workflows/abc?sig=VerySecretSig123"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(value + "\n"))
+    assert cli.main(["secret", "set", "webhook:teams"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "Stored webhook:teams in the keyring.\n"
+    assert "VerySecretSig123" not in captured.out + captured.err
+    assert secrets.get_secret("webhook:teams") == value
+    assert cli.main(["secret", "check", "webhook:teams"]) == 0
+    assert capsys.readouterr().out == "webhook:teams is set.\n"
+    assert cli.main(["secret", "delete", "webhook:teams"]) == 0
+    assert cli.main(["secret", "check", "webhook:teams"]) == 1
