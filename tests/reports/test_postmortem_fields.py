@@ -1,0 +1,182 @@
+"""The review's fields and follow-ups: events only when something changes, clear refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mimdesk.cli import main
+from mimdesk.domain.events import EventType
+from mimdesk.errors import InvalidInput, NotFound, Refused
+from mimdesk.usecases import followups, incidents, postmortem
+
+
+@pytest.fixture
+def ref(ctx):
+    summary, _ = incidents.report(ctx, title="Mail delivery delayed", severity="SEV2")
+    return summary.reference
+
+
+def events_of(ctx, ref, type_):
+    view = incidents.get(ctx, ref)
+    return [e for e in view.events if e.type == type_]
+
+
+def test_fields_are_events_written_only_when_they_change(ctx, ref):
+    changes = postmortem.set_fields(
+        ctx, reference=ref, summary="  Mail queued for 3 hours.  ", lessons="Watch the queue."
+    )
+    assert changes.streams
+    written = events_of(ctx, ref, EventType.POSTMORTEM_CHANGED)
+    assert [(e.payload["field"], e.payload["value"]) for e in written] == [
+        ("summary", "Mail queued for 3 hours."),
+        ("lessons", "Watch the queue."),
+    ]
+    again = postmortem.set_fields(ctx, reference=ref, summary="Mail queued for 3 hours.")
+    assert not again.streams
+    assert len(events_of(ctx, ref, EventType.POSTMORTEM_CHANGED)) == 2
+    postmortem.set_field(ctx, reference=ref, field="summary", value="Mail queued for 4 hours.")
+    state = incidents.get(ctx, ref).state
+    assert state.postmortem["summary"] == "Mail queued for 4 hours."
+
+
+def test_authors_owner_and_dates(ctx, ref):
+    postmortem.set_fields(
+        ctx,
+        reference=ref,
+        authors=["Ελένη Παπαδοπούλου", " Дмитрий Иванов ", "Ελένη Παπαδοπούλου", ""],
+        owner="Ana",
+        meeting_date="2026-12-03",
+    )
+    state = incidents.get(ctx, ref).state
+    assert postmortem.authors_of(state.postmortem) == ["Ελένη Παπαδοπούλου", "Дмитрий Иванов"]
+    postmortem.set_fields(ctx, reference=ref, authors="Ana; Ben")
+    assert postmortem.authors_of(incidents.get(ctx, ref).state.postmortem) == ["Ana", "Ben"]
+    with pytest.raises(InvalidInput, match="meeting date '3/12/2026' is not a date"):
+        postmortem.set_fields(ctx, reference=ref, meeting_date="3/12/2026")
+
+
+def test_root_cause_known_or_under_investigation(ctx, ref):
+    postmortem.set_fields(ctx, reference=ref, root_cause="Certificate expired.")
+    assert incidents.get(ctx, ref).state.postmortem["root_cause_status"] == "known"
+    postmortem.set_fields(
+        ctx, reference=ref, root_cause_status="Under Investigation", problem_ref="PRB0001234"
+    )
+    pm = incidents.get(ctx, ref).state.postmortem
+    assert pm["root_cause_status"] == "under investigation"
+    assert pm["problem_ref"] == "PRB0001234"
+    with pytest.raises(InvalidInput, match="root cause status 'guessed' is not one of"):
+        postmortem.set_fields(ctx, reference=ref, root_cause_status="guessed")
+
+
+def test_validation_names_the_field(ctx, ref):
+    with pytest.raises(InvalidInput, match="no field 'colour'"):
+        postmortem.set_fields(ctx, reference=ref, colour="red")
+    with pytest.raises(InvalidInput, match="lessons learned is 10,001 characters long"):
+        postmortem.set_fields(ctx, reference=ref, lessons="x" * 10_001)
+    with pytest.raises(InvalidInput, match="postmortem status 'done' is not one of: draft, final"):
+        postmortem.set_fields(ctx, reference=ref, status="done")
+    with pytest.raises(InvalidInput, match="No postmortem field"):
+        postmortem.set_fields(ctx, reference=ref)
+    assert not events_of(ctx, ref, EventType.POSTMORTEM_CHANGED)
+
+
+def test_final_needs_a_summary_and_a_root_cause_or_a_problem_record(ctx, ref):
+    with pytest.raises(Refused, match="no summary; it has no root cause"):
+        postmortem.set_fields(ctx, reference=ref, status="final")
+    postmortem.set_fields(ctx, reference=ref, summary="S", root_cause_status="under investigation")
+    with pytest.raises(Refused, match="no problem record is named"):
+        postmortem.set_fields(ctx, reference=ref, status="final")
+    postmortem.set_fields(ctx, reference=ref, problem_ref="PRB1", status="final")
+    assert incidents.get(ctx, ref).state.postmortem["status"] == "final"
+
+
+def test_followups_add_update_and_validate(ctx, ref):
+    fid, _ = followups.add(
+        ctx,
+        reference=ref,
+        title="Renew certificates automatically",
+        owner="Ana",
+        due="2026-12-31",
+        priority="High",
+        kind="prevent",
+        ticket="CHG0042",
+    )
+    added = events_of(ctx, ref, EventType.FOLLOWUP_ADDED)
+    assert added[0].payload == {
+        "id": fid,
+        "title": "Renew certificates automatically",
+        "owner": "Ana",
+        "due": "2026-12-31",
+        "priority": "high",
+        "kind": "prevent",
+        "status": "open",
+        "ticket": "CHG0042",
+    }
+    followups.update(ctx, reference=ref, followup="F1", status="in_progress", owner="Ana")
+    updated = events_of(ctx, ref, EventType.FOLLOWUP_UPDATED)
+    assert updated[0].payload == {"id": fid, "status": "in progress"}  # owner unchanged
+    assert not followups.update(ctx, reference=ref, followup=fid, status="in progress").streams
+    state = incidents.get(ctx, ref).state
+    assert state.followups[fid].status == "in progress"
+
+    with pytest.raises(InvalidInput, match="due date '31/12/2026' is not a date in the form"):
+        followups.add(ctx, reference=ref, title="X", due="31/12/2026")
+    with pytest.raises(InvalidInput, match="priority 'urgent' is not one of: low, medium, high"):
+        followups.add(ctx, reference=ref, title="X", priority="urgent")
+    with pytest.raises(InvalidInput, match="kind 'fix' is not one of: prevent, mitigate"):
+        followups.add(ctx, reference=ref, title="X", kind="fix")
+    with pytest.raises(InvalidInput, match="status 'closed' is not one of: open, in progress"):
+        followups.update(ctx, reference=ref, followup="1", status="closed")
+    with pytest.raises(InvalidInput, match="follow-up title is empty"):
+        followups.add(ctx, reference=ref, title="   ")
+    with pytest.raises(NotFound, match="no follow-up 'F9'"):
+        followups.update(ctx, reference=ref, followup="F9", status="done")
+    with pytest.raises(InvalidInput, match="no field 'colour'"):
+        followups.update(ctx, reference=ref, followup="F1", colour="red")
+    assert len(events_of(ctx, ref, EventType.FOLLOWUP_ADDED)) == 1
+
+
+def test_cli_postmortem_followups_and_report(app, ctx, ref, tmp_path, capsys):
+    db = str(app.database)
+    app.close()
+    assert main(["--db", db, "postmortem", ref, "summary", "Queue stuck."]) == 0
+    assert main(["--db", db, "postmortem", ref, "authors", "Ana; Ben"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "followup",
+                "add",
+                ref,
+                "Alert on queue",
+                "--due",
+                "2026-12-01",
+                "--priority",
+                "high",
+                "--kind",
+                "detect",
+                "--owner",
+                "Ben",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.startswith("F1 ")
+    assert main(["--db", db, "followup", "update", ref, "F1", "--status", "done"]) == 0
+    assert main(["--db", db, "followups", ref, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["status"] == "done" and rows[0]["number"] == "F1"
+    assert main(["--db", db, "postmortem", ref]) == 0
+    shown = capsys.readouterr().out
+    assert "summary: Queue stuck." in shown and "authors: Ana; Ben" in shown
+    assert main(["--db", db, "followup", "add", ref, "Bad", "--due", "tomorrow"]) == 2
+    assert "is not a date in the form YYYY-MM-DD" in capsys.readouterr().err
+    out = tmp_path / "r.pdf"
+    assert main(["--db", db, "report", ref, "--pdf", str(out), "--letter", "--zone", "UTC"]) == 0
+    assert "pages)" in capsys.readouterr().out
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["--db", db, "report", ref, "--pdf", str(out), "--zone", "Mars/Base"]) == 2
+    assert "no time zone 'Mars/Base'" in capsys.readouterr().err
