@@ -223,15 +223,11 @@ class _Player:
                     note=step.get("note", ""),
                 )
             case "handover":
-                successor = self.person(step["person"]).name
-                roles.release(
-                    ctx, reference=ref, role=step["role"], note=f"Handed over to {successor}."
-                )
-                roles.assign(
+                roles.handover(
                     ctx,
                     reference=ref,
                     role=step["role"],
-                    person=successor,
+                    to=self.person(step["person"]).name,
                     note=step.get("note", ""),
                 )
             case "correct":

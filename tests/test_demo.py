@@ -62,8 +62,8 @@ def test_resolved_incident_tells_the_whole_story(app, ctx, clock):
     assert {r.id for r in app.settings.roles} <= set(state.roles)
     mims = [c.person for c in state.role_history if c.role == "mim" and c.assigned]
     assert len(mims) == 2 and mims[0] != mims[1]
-    released = [c for c in state.role_history if c.role == "mim" and not c.assigned]
-    assert [c.person for c in released] == mims[:1]
+    handovers = [c for c in state.role_history if c.role == "mim" and c.handed_over_from]
+    assert [(c.handed_over_from, c.person) for c in handovers] == [(mims[0], mims[1])]
     corrected = [t for t in timeline if t.is_note and t.corrected_by and not t.retracted]
     withdrawn = [t for t in timeline if t.is_note and t.retracted]
     assert len(corrected) == 1 and corrected[0].original_text
