@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from mimdesk.config import Settings
@@ -10,7 +11,7 @@ from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
-from mimdesk.usecases.validate import MAX_FIELD, clean_text
+from mimdesk.usecases.validate import MAX_FIELD, check_time, clean_text
 
 
 def assign(
@@ -21,6 +22,7 @@ def assign(
     person: str,
     note: str = "",
     remember: bool = False,
+    occurred_at: datetime | None = None,
 ) -> Changes:
     """Put a person in a role. If someone holds it already this is a handover: one event
     naming both, so the role is never empty in between.
@@ -40,7 +42,9 @@ def assign(
         payload["from"] = current
     if note:
         payload["note"] = note
-    ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_ASSIGNED, payload)])
+    if occurred_at is not None:
+        check_time(occurred_at, what="time of the assignment", now=ctx.now())
+    ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_ASSIGNED, payload, occurred_at)])
     changes = Changes(frozenset({summary.stream_id}), incidents_list=True)
     if remember and directory_uc.directory(ctx).person(person) is None:
         _, more = directory_uc.save_person(ctx, name=person, roles=[role])
@@ -48,7 +52,15 @@ def assign(
     return changes
 
 
-def handover(ctx: Context, *, reference: str, role: str, to: str, note: str = "") -> Changes:
+def handover(
+    ctx: Context,
+    *,
+    reference: str,
+    role: str,
+    to: str,
+    note: str = "",
+    occurred_at: datetime | None = None,
+) -> Changes:
     """Hand a held role to someone else, with a note of what they need to know."""
     summary = resolve(ctx, reference)
     if not view(ctx, summary.stream_id).state.holder(role):
@@ -56,10 +68,19 @@ def handover(ctx: Context, *, reference: str, role: str, to: str, note: str = ""
             f"Nobody holds {role!r} on {summary.reference}, so there is nothing to hand over.",
             "Assign someone instead.",
         )
-    return assign(ctx, reference=summary.reference, role=role, person=to, note=note)
+    return assign(
+        ctx, reference=summary.reference, role=role, person=to, note=note, occurred_at=occurred_at
+    )
 
 
-def release(ctx: Context, *, reference: str, role: str, note: str = "") -> Changes:
+def release(
+    ctx: Context,
+    *,
+    reference: str,
+    role: str,
+    note: str = "",
+    occurred_at: datetime | None = None,
+) -> Changes:
     if not role:
         raise InvalidInput("No role given.", "Name the role to release.")
     summary = resolve(ctx, reference)
@@ -73,7 +94,9 @@ def release(ctx: Context, *, reference: str, role: str, note: str = "") -> Chang
     note = clean_text(note, what="note", limit=MAX_FIELD)
     if note:
         payload["note"] = note
-    ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_RELEASED, payload)])
+    if occurred_at is not None:
+        check_time(occurred_at, what="time of the release", now=ctx.now())
+    ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_RELEASED, payload, occurred_at)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
