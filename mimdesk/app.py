@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mimdesk import config
 from mimdesk.config import Settings
@@ -19,6 +20,9 @@ from mimdesk.paths import Paths, default_paths
 from mimdesk.store.eventlog import EventLog
 from mimdesk.store.sqlite import open_database
 from mimdesk.usecases.context import Context, os_login, system_now
+
+if TYPE_CHECKING:
+    from mimdesk.sync import SyncService
 
 
 @dataclass
@@ -29,6 +33,17 @@ class App:
     log: EventLog
     ctx: Context
     backup: Path | None = None
+    # The shared database named for this run (--shared URL), over the environment and settings.
+    shared: str | None = None
+
+    def sync_service(self, **options: Any) -> SyncService:
+        """The sync worker for this desk (LOCAL_ONLY without a shared database). Building it
+        touches no network: the worker connects on its own thread once started."""
+        from mimdesk.sync import SyncService, resolve
+
+        target = resolve(self.settings, self.shared)
+        options.setdefault("label", f"{self.settings.display_name or os_login()}")
+        return SyncService(self.log, target, **options)
 
     def set_display_name(self, name: str) -> None:
         config.save_user_setting(self.paths, "user", "display_name", name)
@@ -54,6 +69,7 @@ def open_app(
     db: Path | str | None = None,
     env: Mapping[str, str] = os.environ,
     now: Callable[[], datetime] = system_now,
+    shared: str | None = None,
 ) -> App:
     """Open MIM Desk's state. Raises :class:`mimdesk.errors.DatabaseError` on a bad database."""
     paths = default_paths(env)
@@ -66,4 +82,4 @@ def open_app(
         log.rebuild_projections()
     login = os_login()
     author = Author(settings.display_name or login or "Unknown", login)
-    return App(paths, settings, database, log, Context(log, author, now), backup)
+    return App(paths, settings, database, log, Context(log, author, now), backup, shared)

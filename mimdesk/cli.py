@@ -42,7 +42,11 @@ def _parse_when(text: str) -> datetime:
 # Feature modules that add their own subcommands: each has
 #   add_parsers(sub) -> dict[str, Callable[[App | None, argparse.Namespace], int]]
 # and may list in STANDALONE the commands that run without opening the local database.
-FEATURE_COMMANDS: tuple[str, ...] = ()
+FEATURE_COMMANDS: tuple[str, ...] = (
+    "mimdesk.cli_sync",
+    "mimdesk.cli_postmortem",
+    "mimdesk.cli_comms",
+)
 
 
 def _feature_modules() -> list[Any]:
@@ -58,7 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"MIM Desk {__version__}")
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (window, database, PDFs, files) and exit",
+    )
+    parser.add_argument(
         "--db", metavar="PATH", help="use this database file instead of the default"
+    )
+    parser.add_argument(
+        "--shared",
+        metavar="URL",
+        default=None,
+        help="the shared database for this run (else MIMDESK_SHARED_URL, else [shared] url)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -222,11 +237,20 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     dbsub.add_parser("upgrade", help="upgrade the database schema (also done at start)")
     dbsub.add_parser("rebuild", help="rebuild the incident lists from the event log")
+    # Feature modules may add database actions that run without the local database:
+    #   add_db_parsers(dbsub) -> dict[str, Callable[[None, argparse.Namespace], int]]
+    for module in _feature_modules():
+        if hasattr(module, "add_db_parsers"):
+            _DB_STANDALONE.update(module.add_db_parsers(dbsub))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from mimdesk import selftest
+
+        return selftest.main()
     if args.command in (None, "gui"):
         from mimdesk.gui.main import run_gui
 
@@ -236,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_config_check(args)
         if args.command in _STANDALONE:
             return _COMMANDS[args.command](None, args)
+        if args.command == "db" and args.db_command in _DB_STANDALONE:
+            return _DB_STANDALONE[args.db_command](None, args)
         return _run(args)
     except MimDeskError as exc:
         # One line, even when a detail (SQLite's integrity report, a path) holds newlines.
@@ -248,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from mimdesk.app import open_app
 
-    app = open_app(db=args.db)
+    app = open_app(db=args.db, shared=getattr(args, "shared", None))
     try:
         if app.backup:
             print(f"Upgraded the database; the copy from before is {app.backup}", file=sys.stderr)
@@ -683,6 +709,7 @@ def _cmd_cards(app: Any, args: argparse.Namespace) -> int:
 
 
 _STANDALONE: set[str] = set()
+_DB_STANDALONE: dict[str, Any] = {}
 
 _COMMANDS = {
     "cards": _cmd_cards,

@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 
 from mimdesk import configcheck, policy
+from mimdesk.comms.settings import CommsSettings, anchor_paths
 from mimdesk.domain.cadence import Audience, TimerPolicy
 from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
 from mimdesk.domain.roles import RoleDef
@@ -38,6 +39,18 @@ class Severity:
     major: bool
 
 
+PAGE_SIZES = configcheck.PAGE_SIZES
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSettings:
+    """What the printed postmortem says about who printed it ([report] in the settings)."""
+
+    organisation: str = ""
+    classification: str = "INTERNAL"
+    page_size: str = "A4"  # one of PAGE_SIZES
+
+
 @dataclass
 class Settings:
     display_name: str
@@ -50,8 +63,14 @@ class Settings:
     timers: TimerPolicy
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    comms: CommsSettings = field(default_factory=CommsSettings)
+    # [shared]: the shared database (a URL without password), and TLS (mimdesk.sync.target)
+    shared_url: str = ""
+    shared_tls: str = ""
+    shared_ca_file: str = ""
     # Dotted keys set by managed policy: the UI shows them as "set by your organisation".
     locked: set[str] = field(default_factory=set)
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked
@@ -99,7 +118,7 @@ def _merge(
             sources[dotted] = name
 
 
-BUILTIN_FILES = ("settings.toml", "declaration.toml", "timers.toml")
+BUILTIN_FILES = ("settings.toml", "declaration.toml", "timers.toml", "report.toml", "comms.toml")
 
 
 def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
@@ -125,6 +144,7 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
                     f"Check it with 'mimdesk config check {path}'."
                 )
                 continue
+            anchor_paths(report.data, path.parent)
             _merge(merged, report.data, f"{layer} ({path})", sources)
     try:
         managed = policy.read_managed(env)
@@ -168,6 +188,21 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
         sources=sources,
         warnings=warnings,
         locked=locked,
+        report=_report(merged),
+        comms=CommsSettings.from_table(merged.get("comms", {})),
+        shared_url=str(merged.get("shared", {}).get("url", "")),
+        shared_tls=str(merged.get("shared", {}).get("tls", "")),
+        shared_ca_file=str(merged.get("shared", {}).get("ca_file", "")),
+    )
+
+
+def _report(merged: Mapping[str, Any]) -> ReportSettings:
+    report = merged.get("report", {})
+    size = str(report.get("page_size", "A4"))
+    return ReportSettings(
+        organisation=str(report.get("organisation", "")),
+        classification=str(report.get("classification", "INTERNAL")),
+        page_size="Letter" if size.casefold() == "letter" else "A4",
     )
 
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mimdesk.comms import settings as comms_settings
 from mimdesk.domain.declaration import KINDS, RULES
 
 THEMES = ("system", "light", "dark")
+PAGE_SIZES = ("A4", "Letter")
 PREFILLS = ("", "service.critical", "service.external", "service.users", "incident.users_affected")
 
 
@@ -68,6 +70,22 @@ def _non_negative(value: Any) -> str | None:
 TEXT = _type(str, what="text")
 FLAG = _type(bool, what="true or false")
 
+
+def _text(limit: int) -> Check:
+    """Text printed on every page of a report: one line, not too long to fit."""
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"must be text, not {value!r}"
+        if "\n" in value or "\r" in value:
+            return "must be one line"
+        if len(value) > limit:
+            return f"must be at most {limit} characters, not {len(value)}"
+        return None
+
+    return check
+
+
 SECTIONS: dict[str, dict[str, Check]] = {
     "user": {"display_name": TEXT},
     "app": {"theme": _one_of(THEMES), "database": TEXT},
@@ -77,6 +95,16 @@ SECTIONS: dict[str, dict[str, Check]] = {
         "remind_every_minutes": _non_negative,
         "mim_reminder_minutes": _non_negative,
         "sound": FLAG,
+    },
+    "report": {
+        "organisation": _text(200),
+        "classification": _text(60),
+        "page_size": _one_of(PAGE_SIZES),
+    },
+    "shared": {
+        "url": TEXT,
+        "tls": _one_of(("", "disable", "require", "verify-ca", "verify-full")),
+        "ca_file": TEXT,
     },
     "declaration": {
         "rule": _one_of(RULES),
@@ -119,7 +147,7 @@ CHOICE_FIELDS: dict[str, Check] = {
     "decisive": FLAG,
 }
 # Sections later features read; known here so that they are not reported as unknown.
-OTHER_SECTIONS = ("comms", "shared", "directory", "postmortem", "policy")
+OTHER_SECTIONS = ("directory", "postmortem", "policy")
 # Tables of tables: severity id -> name -> minutes.
 MINUTE_TABLES = ("cadence", "targets")
 
@@ -184,6 +212,8 @@ def check_data(data: Mapping[str, Any], report: Report) -> None:
                     seen.add(ident)
             if key == "criteria":
                 _check_criteria(value, data, report)
+        elif key == "comms":
+            comms_settings.check(value, report.errors, report.warnings, report.path.parent)
         elif key in MINUTE_TABLES:
             _check_minute_table(key, value, report)
         elif key not in OTHER_SECTIONS:

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from mimdesk.app import App, open_app  # noqa: E402
+from mimdesk.app import App, open_app
 
 
 class FakeClock:
@@ -50,5 +50,5 @@ def app(home: Path, tmp_path: Path, clock: FakeClock) -> Iterator[App]:
 
 
 @pytest.fixture
-def ctx(app: App):  # noqa: ANN201
+def ctx(app: App):
     return app.ctx

@@ -43,9 +43,11 @@ class EventType(StrEnum):
     DRAFTED = "comms.drafted"
     # {draft_id}  the MIM approved the draft (when the site requires approval)
     APPROVED = "comms.approved"
-    # {draft_id, channel}  waiting in the outbox for its channel to come back
+    # {draft_id, channel, recipients?, reason?}  waiting in the outbox for its channel to come
+    # back; only the desk that queued it retries it (mimdesk.comms.outbox)
     QUEUED = "comms.queued"
-    # {audience, channel, recipients?, subject?, body?, draft_id?}  occurred_at: when it went out
+    # {audience, channel, recipients?, subject?, body?, draft_id?, kind?}  occurred_at: when it
+    # went out; recipients of a webhook name the channel, never its URL (a secret)
     MESSAGE_SENT = "comms.sent"
     # {draft_id, channel, reason}  the draft is kept
     SEND_FAILED = "comms.failed"

@@ -8,25 +8,26 @@ desk's clock, so a crash leaves either all of it or none.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from threading import RLock
 from typing import Any
 
-from sqlalchemy import Engine, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, Row, bindparam, delete, func, insert, inspect, or_, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from mimdesk import errors
 from mimdesk.domain import incident
 from mimdesk.domain.events import Author, Event, EventType
-from mimdesk.domain.hlc import HybridClock
+from mimdesk.domain.hlc import COUNTER_MASK, HybridClock, pack
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import ACTIVE, Status
 from mimdesk.domain.summary import IncidentSummary, search_text
-from mimdesk.store.models import EventRow, IncidentSummaryRow, MetaRow
+from mimdesk.store.models import EventRow, IncidentSummaryRow, MetaRow, SyncStateRow
 from mimdesk.store.sqlite import translate
 
 LONG_REFERENCE = 7
@@ -65,6 +66,22 @@ def _to_event(row: Row[Any]) -> Event:
         recorded_at=row[9],
         payload_v=row[10],
         server_seq=row[11],
+    )
+
+
+def _dict_to_event(r: Mapping[str, Any]) -> Event:
+    return Event(
+        event_id=r["event_id"],
+        stream_id=r["stream_id"],
+        type=r["type"],
+        payload=json.loads(r["payload"]),
+        author=Author(r["author_name"], r["author_login"]),
+        desk_id=r["desk_id"],
+        hlc=r["hlc"],
+        occurred_at=r["occurred_at"],
+        recorded_at=r["recorded_at"],
+        payload_v=r["payload_v"],
+        server_seq=r.get("server_seq"),
     )
 
 
@@ -116,6 +133,10 @@ class EventLog:
             self.desk_id = self._meta(conn, "desk_id") or self._init_meta(conn, "desk_id", new_id())
             hlc = self._meta(conn, "hlc") or self._init_meta(conn, "hlc", "0")
             self.clock = HybridClock(int(hlc))
+            # The last measured offset of this desk's clock to the shared database's: new
+            # events are stamped with wall time + offset, so a wrong OS clock does little harm.
+            offset = self._sync_values(conn).get("clock_offset_ms") or "0"
+            self.clock_offset_ms = int(offset) if offset.lstrip("-").isdigit() else 0
 
     # ---- transactions -------------------------------------------------------------------
 
@@ -139,7 +160,7 @@ class EventLog:
 
     def tick(self, now_ms: int) -> int:
         with self._lock:
-            return self.clock.tick(now_ms)
+            return self.clock.tick(now_ms + self.clock_offset_ms)
 
     def append(self, events: Sequence[Event]) -> None:
         """Write events durably, with their projections, in one transaction."""
@@ -154,7 +175,11 @@ class EventLog:
                         self._project(
                             conn, stream_id, [e for e in events if e.stream_id == stream_id]
                         )
-                    hlc = str(max(self.clock.last, *(e.hlc for e in events)))
+                    # The clock moves past every event appended (some come from other desks)
+                    # and past what another process on this file stored; it never moves back.
+                    stored = int(self._meta(conn, "hlc") or 0)
+                    self.clock.last = max(self.clock.last, stored, *(e.hlc for e in events))
+                    hlc = str(self.clock.last)
                     conn.execute(update(MetaRow).where(MetaRow.key == "hlc").values(value=hlc))
                     if conn.execute(select(func.count()).where(MetaRow.key == "hlc")).scalar() == 0:
                         self._init_meta(conn, "hlc", hlc)
@@ -170,6 +195,8 @@ class EventLog:
     def _project(self, conn: Connection, stream_id: str, new: list[Event]) -> None:
         state = self._states.get(stream_id)
         new.sort(key=lambda e: e.sort_key)
+        if state is not None and not self._is_current(conn, state):
+            state = None  # another process on this file (the CLI, a second window) appended
         if state is not None and new[0].sort_key > state.last_key:
             for e in new:
                 incident.apply(state, e)
@@ -180,6 +207,16 @@ class EventLog:
             state = incident.fold(stream)
             self._states[stream_id] = state
         self._upsert_summary(conn, state)
+
+    @staticmethod
+    def _is_current(conn: Connection, state: IncidentState) -> bool:
+        """Whether a cached state has folded every event the projection has seen."""
+        stored = conn.execute(
+            select(IncidentSummaryRow.event_count).where(
+                IncidentSummaryRow.stream_id == state.stream_id
+            )
+        ).scalar()
+        return stored == state.event_count
 
     def _upsert_summary(self, conn: Connection, state: IncidentState) -> None:
         if not state.reference:
@@ -226,13 +263,16 @@ class EventLog:
         # Two desks picked the same short reference offline: the incident whose id sorts
         # first keeps it and the others take a longer one, the same on every desk.
         owners = sorted([*clashing, state.stream_id])
-        for position, sid in enumerate(owners):
-            ref = base if position == 0 else incident.reference_for(sid, LONG_REFERENCE)
+        # Every owner lets go of its reference before any takes its new one: the incident
+        # arriving now may sort first and take the short reference another one held.
+        for sid in owners:
             conn.execute(
                 update(IncidentSummaryRow)
                 .where(IncidentSummaryRow.stream_id == sid)
                 .values(reference=f"~{sid[-19:]}")
             )
+        for position, sid in enumerate(owners):
+            ref = base if position == 0 else incident.reference_for(sid, LONG_REFERENCE)
             conn.execute(
                 update(IncidentSummaryRow)
                 .where(IncidentSummaryRow.stream_id == sid)
@@ -338,11 +378,232 @@ class EventLog:
         with self._begin() as conn:
             return conn.execute(select(func.count()).select_from(EventRow)).scalar() or 0
 
+    def streams_of(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """Which of these event ids the log holds, each with its stream id."""
+        wanted = list(event_ids)
+        found: dict[str, str] = {}
+        with self._begin() as conn:
+            # Chunked: SQLite caps the number of bound parameters in one statement.
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = conn.execute(
+                    select(EventRow.event_id, EventRow.stream_id).where(
+                        EventRow.event_id.in_(chunk)
+                    )
+                )
+                found.update({row[0]: row[1] for row in rows})
+        return found
+
     def all_events(self) -> Iterable[Event]:
         with self._begin() as conn:
             yield from (
                 _to_event(r) for r in conn.execute(select(*_EVENT_COLUMNS).order_by(EventRow.seq))
             )
+
+    # ---- replication (mimdesk.sync) --------------------------------------------------------
+    #
+    # An event is "pending" until the shared database has acknowledged it: its server_seq is
+    # NULL. Pulled events arrive with their server_seq. Every method is one local transaction.
+
+    @staticmethod
+    def _sync_values(conn: Connection) -> dict[str, str]:
+        if not inspect(conn).has_table(SyncStateRow.__tablename__):
+            return {}
+        return dict(conn.execute(select(SyncStateRow.key, SyncStateRow.value)).all())
+
+    @staticmethod
+    def _put_sync_values(conn: Connection, values: Mapping[str, str | None]) -> None:
+        for key, value in values.items():
+            if value is None:
+                conn.execute(delete(SyncStateRow).where(SyncStateRow.key == key))
+                continue
+            stmt = sqlite_insert(SyncStateRow).values(key=key, value=str(value))
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["key"], set_={"value": stmt.excluded.value}
+                )
+            )
+
+    def sync_state(self) -> dict[str, str]:
+        """This desk's sync bookkeeping (pull_cursor, log_epoch, last_ok_at, ...)."""
+        with self._begin() as conn:
+            return self._sync_values(conn)
+
+    def set_sync_state(self, values: Mapping[str, str | None]) -> None:
+        """Set (or, with None, remove) sync bookkeeping values, in one transaction."""
+        with self._lock:
+            try:
+                with self._begin(write=True) as conn:
+                    self._put_sync_values(conn, values)
+            except DBAPIError as exc:
+                raise self._guard(exc) from None
+        if "clock_offset_ms" in values:
+            self.clock_offset_ms = int(values["clock_offset_ms"] or 0)
+
+    def pending_count(self) -> int:
+        """Events not yet acknowledged by the shared database."""
+        with self._begin() as conn:
+            return (
+                conn.execute(
+                    select(func.count()).select_from(EventRow).where(EventRow.server_seq.is_(None))
+                ).scalar()
+                or 0
+            )
+
+    def pending_rows(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` pending events, oldest first, as stored (the payload is the JSON
+        text exactly as written, so it is relayed verbatim)."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(*_EVENT_COLUMNS[:-1])
+                .where(EventRow.server_seq.is_(None))
+                .order_by(EventRow.seq)
+                .limit(limit)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def mark_pushed(self, seqs: Mapping[str, int]) -> None:
+        """Record the shared database's seq of each pushed event (it left the outbox)."""
+        if not seqs:
+            return
+        with self._lock:
+            try:
+                with self._begin(write=True) as conn:
+                    self._ack(conn, seqs)
+            except DBAPIError as exc:
+                raise self._guard(exc) from None
+
+    @staticmethod
+    def _ack(conn: Connection, seqs: Mapping[str, int]) -> None:
+        conn.execute(
+            update(EventRow)
+            .where(EventRow.event_id == bindparam("b_event_id"))
+            .where(EventRow.server_seq.is_(None))
+            .values(server_seq=bindparam("b_server_seq")),
+            [{"b_event_id": k, "b_server_seq": v} for k, v in seqs.items()],
+        )
+
+    def apply_pulled(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        state: Mapping[str, str | None] | None = None,
+        before_commit: Callable[[], None] | None = None,
+    ) -> list[str]:
+        """Insert events pulled from the shared database, in one transaction with ``state``
+        (the moved pull cursor): ids already here are skipped (an UPSERT on event_id), and
+        this desk's own events coming back get their server_seq. The projections of the
+        streams touched are brought up to date (folded again when an event sorts before what
+        was folded) and the HLC moves past every event. Returns the ids inserted.
+
+        Each row has the envelope columns (``payload`` as JSON text) and ``server_seq``.
+        """
+        with self._lock:
+            streams: set[str] = set()
+            try:
+                with self._begin(write=True) as conn:
+                    known: dict[str, int | None] = {}
+                    ids = [r["event_id"] for r in rows]
+                    for start in range(0, len(ids), 500):
+                        known.update(
+                            conn.execute(
+                                select(EventRow.event_id, EventRow.server_seq).where(
+                                    EventRow.event_id.in_(ids[start : start + 500])
+                                )
+                            ).all()
+                        )
+                    new = [dict(r) for r in rows if r["event_id"] not in known]
+                    acks = {
+                        r["event_id"]: r["server_seq"]
+                        for r in rows
+                        if r["event_id"] in known and known[r["event_id"]] is None
+                    }
+                    if new:
+                        conn.execute(
+                            sqlite_insert(EventRow).on_conflict_do_nothing(
+                                index_elements=["event_id"]
+                            ),
+                            new,
+                        )
+                    if acks:
+                        self._ack(conn, acks)
+                    events = [_dict_to_event(r) for r in new]
+                    streams = {e.stream_id for e in events}
+                    for stream_id in streams:
+                        self._project(
+                            conn, stream_id, [e for e in events if e.stream_id == stream_id]
+                        )
+                    if events:
+                        stored = int(self._meta(conn, "hlc") or 0)
+                        self.clock.last = max(self.clock.last, stored, *(e.hlc for e in events))
+                        conn.execute(
+                            update(MetaRow)
+                            .where(MetaRow.key == "hlc")
+                            .values(value=str(self.clock.last))
+                        )
+                    if state:
+                        self._put_sync_values(conn, state)
+                    if before_commit is not None:
+                        before_commit()
+            except DBAPIError as exc:
+                for stream_id in streams:
+                    self._states.pop(stream_id, None)
+                raise self._guard(exc) from None
+            except BaseException:
+                for stream_id in streams:
+                    self._states.pop(stream_id, None)
+                raise
+            return [r["event_id"] for r in new]
+
+    def reset_sync(self, values: Mapping[str, str | None]) -> None:
+        """Forget what the shared database acknowledged (another database, or one restored
+        from an older copy): every event is pending again (pushing is idempotent) and the
+        pull starts over. ``values`` (the new log epoch, cursor 0) are set in the same
+        transaction."""
+        with self._lock, self._begin(write=True) as conn:
+            conn.execute(update(EventRow).values(server_seq=None))
+            self._put_sync_values(conn, values)
+        if "clock_offset_ms" in values:
+            self.clock_offset_ms = int(values["clock_offset_ms"] or 0)
+
+    def restamp_pending(self, newest_ms: int, now_ms: int) -> int:
+        """Stamp again the pending (never shared) events whose HLC is past ``newest_ms``, in
+        their order, from ``now_ms`` on, and move the clock back to match: a desk whose clock
+        ran fast must not push events that would win every later edit. Returns how many."""
+        limit = pack(newest_ms, COUNTER_MASK)
+        with self._lock, self._begin(write=True) as conn:
+            rows = conn.execute(
+                select(EventRow.seq, EventRow.stream_id)
+                .where(EventRow.server_seq.is_(None), EventRow.hlc > limit)
+                .order_by(EventRow.hlc, EventRow.desk_id, EventRow.event_id)
+            ).all()
+            if not rows:
+                return 0
+            floor = conn.execute(
+                select(func.max(EventRow.hlc)).where(
+                    or_(EventRow.server_seq.is_not(None), EventRow.hlc <= limit)
+                )
+            ).scalar()
+            clock = HybridClock(floor or 0)
+            conn.execute(
+                update(EventRow)
+                .where(EventRow.seq == bindparam("b_seq"))
+                .values(hlc=bindparam("b_hlc")),
+                [{"b_seq": r.seq, "b_hlc": clock.tick(now_ms)} for r in rows],
+            )
+            self.clock.last = clock.last
+            conn.execute(update(MetaRow).where(MetaRow.key == "hlc").values(value=str(clock.last)))
+            for stream_id in {r.stream_id for r in rows}:
+                self._states.pop(stream_id, None)
+                self._refold(conn, stream_id)
+            return len(rows)
+
+    def _refold(self, conn: Connection, stream_id: str) -> None:
+        stream = self._read_stream(conn, stream_id)
+        if any(e.type == EventType.INCIDENT_REPORTED for e in stream):
+            state = incident.fold(stream)
+            self._states[stream_id] = state
+            self._upsert_summary(conn, state)
 
     def close(self) -> None:
         self.engine.dispose()

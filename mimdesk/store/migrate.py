@@ -12,7 +12,11 @@ from sqlalchemy.engine import Connection
 
 # Every revision this version of MIM Desk knows, oldest first; the last is the head.
 # tests/store/test_migrations.py checks this list against the Alembic scripts.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_event_log", "0002_summary_decision")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_event_log",
+    "0002_summary_decision",
+    "0003_sync_state",
+)
 HEAD = KNOWN_REVISIONS[-1]
 
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"

@@ -67,7 +67,11 @@ class EventRow(Base):
     # Set once the shared database has acknowledged the event (sync, a later issue).
     server_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
-    __table_args__ = (Index("ix_event_stream_hlc", "stream_id", "hlc"),)
+    __table_args__ = (
+        Index("ix_event_stream_hlc", "stream_id", "hlc"),
+        # The outbox: events the shared database has not acknowledged have no server_seq.
+        Index("ix_event_server_seq", "server_seq"),
+    )
 
 
 class IncidentSummaryRow(Base):
@@ -95,6 +99,16 @@ class MetaRow(Base):
     """Desk-local facts: the desk id, the last HLC issued."""
 
     __tablename__ = "desk_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SyncStateRow(Base):
+    """Where this desk stands with the shared database: pull cursor, log epoch, last sync,
+    clock offset (mimdesk.sync). Key/value, so that the sync can grow without a migration."""
+
+    __tablename__ = "sync_state"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)

@@ -139,12 +139,24 @@ def check_writable(path: Path) -> None:
             f"The folder {folder} does not exist.",
             "Choose an existing folder for the database, or create the folder first.",
         )
+    if not folder.is_dir():
+        raise errors.DatabaseUnwritable(
+            path,
+            f"MIM Desk cannot write in {folder}: it is a file, not a folder.",
+            "Choose a folder for the database.",
+        )
     # WAL mode writes two files beside the database, so the folder must be writable too.
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    if not os.access(folder, os.W_OK | os.X_OK):
         raise errors.DatabaseUnwritable(
             path,
             f"MIM Desk cannot write in {folder}.",
             "Choose a folder you can write to, or ask IT for write access.",
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise errors.DatabaseUnwritable(
+            path,
+            f"MIM Desk cannot write to {path}: the file is read-only.",
+            "Ask IT for write access to the file, or open another database.",
         )
 
 

@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from mimdesk.domain.events import Event
 from mimdesk.errors import InvalidInput, MimDeskError, Refused
 from mimdesk.reports import export as fmt
-from mimdesk.store.models import EventRow
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve
 
@@ -209,13 +206,4 @@ def _same(stored: Event, incoming: Event) -> bool:
 
 def _known(ctx: Context, ids: Iterable[str]) -> dict[str, str]:
     """Which of these event ids the database holds, and in which stream."""
-    wanted = list(ids)
-    found: dict[str, str] = {}
-    with ctx.log.engine.connect() as conn:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = conn.execute(
-                select(EventRow.event_id, EventRow.stream_id).where(EventRow.event_id.in_(chunk))
-            )
-            found.update({row[0]: row[1] for row in rows})
-    return found
+    return ctx.log.streams_of(ids)
