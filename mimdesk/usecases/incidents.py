@@ -117,7 +117,8 @@ def report(
         payload[name] = format_time(value)
     stream_id = new_id()
     payload["reference"] = incident.reference_for(stream_id)
-    event = ctx.event(stream_id, EventType.INCIDENT_REPORTED, payload)
+    # A report filed after the fact happened when it says: its timeline entry goes there.
+    event = ctx.event(stream_id, EventType.INCIDENT_REPORTED, payload, checked.get("reported_at"))
     ctx.log.append([event])
     summary = ctx.log.summary(stream_id)
     assert summary is not None

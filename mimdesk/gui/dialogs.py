@@ -1,0 +1,239 @@
+"""Dialogs built on the Designer forms in ui/: new incident, first run, about, assign role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QWidget
+
+from mimdesk import __version__
+from mimdesk.config import Settings
+from mimdesk.domain.summary import IncidentSummary
+from mimdesk.errors import InvalidInput, MimDeskError
+from mimdesk.gui.forms.ui_about_dialog import Ui_AboutDialog
+from mimdesk.gui.forms.ui_assign_role_dialog import Ui_AssignRoleDialog
+from mimdesk.gui.forms.ui_first_run_dialog import Ui_FirstRunDialog
+from mimdesk.gui.forms.ui_new_incident_dialog import Ui_NewIncidentDialog
+from mimdesk.gui.operations import Operations
+from mimdesk.gui.signals import emit
+from mimdesk.gui.widgets import ErrorLabel, edit_time, setup_datetime_edit
+from mimdesk.usecases import incidents, roles
+
+MAX_USERS = 2_000_000_000
+
+
+def parse_users(text: str) -> int | None:
+    text = text.strip().replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput(
+            f"Users affected must be a whole number, not {text!r}.",
+            "Give an estimate such as 250, or leave it empty.",
+        )
+    return int(text)
+
+
+def parse_services(text: str) -> list[str]:
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def fill_severities(combo: QComboBox, settings: Settings, current: str = "") -> None:
+    """Severity choices from the settings, with 'not set' first."""
+    combo.clear()
+    combo.addItem("Not set yet", "")
+    for s in settings.severities:
+        combo.addItem(f"{s.id}  {s.label}", s.id)
+        combo.setItemData(combo.count() - 1, s.description, Qt.ItemDataRole.ToolTipRole)
+    if current and combo.findData(current) < 0:
+        # A severity the settings no longer list must still show as what it is.
+        combo.addItem(current, current)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+class NewIncidentDialog(QDialog):
+    """Report a new incident. Closes once it is written; on failure the form stays filled.
+
+    Signals:
+        reported(IncidentSummary): the incident was written.
+    """
+
+    reported = Signal(object)
+
+    def __init__(
+        self,
+        ops: Operations,
+        settings: Settings,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_NewIncidentDialog()
+        self.ui.setupUi(self)
+        self._ops = ops
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("newIncidentError")
+        self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
+        self.ui.errorLabel.hide()
+        fill_severities(self.ui.severityCombo, settings)
+        lines = self.ui.impactEdit.fontMetrics().lineSpacing()
+        self.ui.impactEdit.setFixedHeight(lines * 4 + 14)
+        self.ui.usersEdit.setValidator(QIntValidator(0, MAX_USERS, self))
+        for check, edit in (
+            (self.ui.impactStartedCheck, self.ui.impactStartedEdit),
+            (self.ui.detectedCheck, self.ui.detectedEdit),
+        ):
+            setup_datetime_edit(edit, now())
+            check.toggled.connect(edit.setEnabled)
+        self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Report incident")
+        self.ok_button.setEnabled(False)
+        self.ui.titleEdit.textChanged.connect(
+            lambda text: self.ok_button.setEnabled(bool(text.strip()))
+        )
+        self.ui.buttonBox.accepted.connect(self.submit)
+        self.ui.buttonBox.rejected.connect(self.reject)
+        self.ui.titleEdit.setFocus()
+        # Wide enough for the hints in the fields, in characters so it holds at any scale.
+        width = self.fontMetrics().averageCharWidth() * 90
+        self.resize(max(width, self.sizeHint().width()), self.sizeHint().height())
+
+    @Slot()
+    def submit(self) -> None:
+        ui = self.ui
+        try:
+            users = parse_users(ui.usersEdit.text())
+        except MimDeskError as exc:
+            self.error.show_error(exc)
+            ui.usersEdit.setFocus()
+            return
+        fields = {
+            "title": ui.titleEdit.text(),
+            "impact": ui.impactEdit.toPlainText(),
+            "severity": str(ui.severityCombo.currentData() or ""),
+            "users_affected": users,
+            "services": parse_services(ui.servicesEdit.text()),
+            "impact_started_at": (
+                edit_time(ui.impactStartedEdit) if ui.impactStartedCheck.isChecked() else None
+            ),
+            "detected_at": edit_time(ui.detectedEdit) if ui.detectedCheck.isChecked() else None,
+        }
+        self.error.clear_error()
+        self.ui.buttonBox.setEnabled(False)
+        self._ops.mutate(
+            lambda ctx: incidents.report(ctx, **fields),
+            done=self._done,
+            failed=self._failed,
+        )
+
+    def _done(self, result: tuple[IncidentSummary, object]) -> None:
+        emit(self.reported, result[0])
+        self.accept()
+
+    def _failed(self, error: MimDeskError) -> None:
+        self.ui.buttonBox.setEnabled(True)
+        self.error.show_error(error)
+
+
+class FirstRunDialog(QDialog):
+    """Asks the name every entry will carry, and whether to add demo incidents."""
+
+    def __init__(self, login: str, demo_available: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_FirstRunDialog()
+        self.ui.setupUi(self)
+        self.ui.nameEdit.setText(login)
+        self.ui.nameEdit.selectAll()
+        self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Start")
+        self.ok_button.setEnabled(bool(login.strip()))
+        self.ui.nameEdit.textChanged.connect(
+            lambda text: self.ok_button.setEnabled(bool(text.strip()))
+        )
+        if not demo_available:
+            self.ui.demoCheck.setEnabled(False)
+            self.ui.demoNoteLabel.setText("Demo incidents are not part of this version.")
+        self.ui.buttonBox.accepted.connect(self.accept)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.ui.nameEdit.text().split())
+
+    @property
+    def wants_demo(self) -> bool:
+        return self.ui.demoCheck.isEnabled() and self.ui.demoCheck.isChecked()
+
+
+class AboutDialog(QDialog):
+    def __init__(self, database: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_AboutDialog()
+        self.ui.setupUi(self)
+        self.ui.versionLabel.setText(__version__)
+        self.ui.databaseLabel.setText(str(database))
+        self.ui.qtLabel.setText(f"PySide6 {pyside_version}")
+        self.ui.buttonBox.rejected.connect(self.reject)
+        self.ui.buttonBox.accepted.connect(self.accept)
+
+
+class AssignRoleDialog(QDialog):
+    """Put a person in a role (a handover when someone holds it already)."""
+
+    def __init__(
+        self,
+        ops: Operations,
+        reference: str,
+        role_id: str,
+        role_label: str,
+        holder: str,
+        suggestion: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_AssignRoleDialog()
+        self.ui.setupUi(self)
+        self._ops = ops
+        self._reference = reference
+        self._role = role_id
+        self.error = ErrorLabel(self)
+        self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
+        self.ui.errorLabel.hide()
+        if holder:
+            self.setWindowTitle(f"Hand over: {role_label}")
+            self.ui.roleLabel.setText(
+                f"<b>{role_label}</b> on {reference} is held by {holder}. Who takes over?"
+            )
+        else:
+            self.setWindowTitle(f"Assign: {role_label}")
+            self.ui.roleLabel.setText(f"Who is <b>{role_label}</b> on {reference}?")
+            self.ui.personEdit.setText(suggestion)
+            self.ui.personEdit.selectAll()
+        self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Assign")
+        self.ok_button.setEnabled(bool(self.ui.personEdit.text().strip()))
+        self.ui.personEdit.textChanged.connect(
+            lambda text: self.ok_button.setEnabled(bool(text.strip()))
+        )
+        self.ui.buttonBox.accepted.connect(self.submit)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    @Slot()
+    def submit(self) -> None:
+        person, note = self.ui.personEdit.text(), self.ui.noteEdit.text()
+        reference, role = self._reference, self._role
+        self.ui.buttonBox.setEnabled(False)
+        self._ops.mutate(
+            lambda ctx: roles.assign(ctx, reference=reference, role=role, person=person, note=note),
+            done=lambda _changes: self.accept(),
+            failed=self._failed,
+        )
+
+    def _failed(self, error: MimDeskError) -> None:
+        self.ui.buttonBox.setEnabled(True)
+        self.error.show_error(error)

@@ -1,0 +1,194 @@
+"""Starting the GUI: the Qt application, the database, the first run, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
+from PySide6.QtWidgets import QApplication
+
+from mimdesk.gui import theme
+from mimdesk.gui.crash import EXIT_CRASH, install_excepthook
+
+if TYPE_CHECKING:
+    from mimdesk.app import App
+
+EXIT_NO_DATABASE = 2
+
+APP_NAME = "MIM Desk"
+ORG_NAME = "MIMDesk"
+
+
+def application() -> QApplication:
+    """The one QApplication, created with MIM Desk's names, Fusion style and palette."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QApplication.setApplicationDisplayName(APP_NAME)
+    theme.apply_theme(app, "system")
+    return app
+
+
+class Workspace:
+    """Everything built over one open database: the runner, the hub, the clock, the window."""
+
+    def __init__(self, app: App) -> None:
+        from mimdesk.gui.changes import ChangeHub
+        from mimdesk.gui.mainwindow import MainWindow
+        from mimdesk.gui.tasks import TaskRunner
+        from mimdesk.gui.uiclock import UiClock
+
+        self.app = app
+        self.runner = TaskRunner()
+        self.hub = ChangeHub()
+        self.clock = UiClock(app.ctx.now)
+        self.window = MainWindow(app, runner=self.runner, hub=self.hub, clock=self.clock)
+
+    def close(self) -> None:
+        self.clock.stop()
+        self.runner.wait()
+        self.app.close()
+
+
+class Session(QObject):
+    """Runs the window over a database, and switches databases when asked."""
+
+    def __init__(self, qapp: QApplication) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.workspace: Workspace | None = None
+        self._following_system = False
+        self._switching = False
+        self.running = False
+
+    def open(self, db: str | Path | None) -> bool:
+        from mimdesk.app import open_app
+        from mimdesk.gui.startup import recover
+
+        app = recover(db, lambda target: open_app(db=target))
+        if app is None:
+            return False
+        self._show(app)
+        return True
+
+    def _show(self, app: App) -> None:
+        from mimdesk.gui import firstrun, startup_probe
+
+        theme.apply_theme(self.qapp, app.settings.theme)
+        if not self._following_system:
+            self._following_system = theme.follow_system(self.qapp, app.settings.theme)
+        wants_demo = False
+        if firstrun.needs_first_run(app):
+            wants_demo = firstrun.ask_name(app)
+        workspace = Workspace(app)
+        window = workspace.window
+        window.open_database_requested.connect(self.open_other)
+        window.new_database_requested.connect(self.create_other)
+        window.closed.connect(self._on_closed)
+        startup_probe.install(window)
+        window.show()
+        self.workspace = workspace
+        for warning in app.settings.warnings:
+            window.statusBar().showMessage(warning, 15000)
+        if app.backup:
+            window.statusBar().showMessage(
+                f"The database was upgraded; the copy from before is {app.backup}", 15000
+            )
+        if wants_demo:
+            firstrun.load_demo(app, workspace.runner, workspace.hub, window, done=window.open_first)
+
+    @Slot()
+    def open_other(self) -> None:
+        self._switch(create=False)
+
+    @Slot()
+    def create_other(self) -> None:
+        self._switch(create=True)
+
+    def _switch(self, *, create: bool) -> None:
+        from mimdesk.app import open_app
+        from mimdesk.errors import DatabaseError
+        from mimdesk.gui.startup import ask_new_path, ask_open_path, start_folder
+        from mimdesk.gui.widgets import show_error
+
+        old = self.workspace
+        if old is None:
+            return
+        folder = start_folder(old.app.database)
+        window = old.window
+        path = (
+            ask_new_path(window, folder / "mimdesk.sqlite3")
+            if create
+            else ask_open_path(window, folder)
+        )
+        if path is None:
+            return
+        try:
+            app = open_app(db=path)
+        except DatabaseError as error:
+            # The database in use stays open; nothing is lost by a failed switch.
+            show_error(window, "Cannot open the database", error)
+            return
+        self._switching = True
+        try:
+            kept_open = not window.close()
+        finally:
+            self._switching = False
+        if kept_open:
+            app.close()
+            return
+        old.close()
+        window.deleteLater()
+        self._show(app)
+
+    @Slot()
+    def _on_closed(self) -> None:
+        # Quitting is explicit: a stray top-level window (a tool dialog) must not keep the
+        # process alive with its database open after the main window is gone.
+        # exit(), not quit(): quit() posts an event that outlives the loop it was meant for;
+        # and only while the loop runs, as exit() outside one stops the next loop at once.
+        if self.running and not self._switching:
+            QCoreApplication.exit(0)
+
+    def close(self) -> None:
+        if self.workspace is not None:
+            window = self.workspace.window
+            self.workspace.close()
+            window.hide()
+            window.deleteLater()
+            self.workspace = None
+
+
+def run_gui(db: str | None = None) -> int:
+    """Open the window over ``db`` (or the configured database); returns the exit code."""
+    qapp = application()
+    install_excepthook()
+    session = Session(qapp)
+    try:
+        if not session.open(db):
+            return EXIT_NO_DATABASE
+    except Exception:
+        # Before the event loop runs the hook is not called by Qt: show the dialog here.
+        exc_type, exc, tb = sys.exc_info()
+        assert exc_type is not None and exc is not None
+        sys.excepthook(exc_type, exc, tb)
+        session.close()
+        return EXIT_CRASH
+    # The session quits when the main window closes; Qt's own rule would also count dialogs.
+    qapp.setQuitOnLastWindowClosed(False)
+    session.running = True
+    try:
+        return qapp.exec()
+    finally:
+        session.running = False
+        session.close()
+        QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)

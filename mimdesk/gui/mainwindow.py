@@ -1,0 +1,349 @@
+"""The main window: composes the header, the incident list and the workspace tabs, and
+holds the actions with their shortcuts. It owns no incident logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mimdesk.app import App
+from mimdesk.domain.summary import IncidentSummary
+from mimdesk.errors import MimDeskError
+from mimdesk.gui.changes import ChangeHub
+from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.dialogs import AboutDialog, NewIncidentDialog
+from mimdesk.gui.header import IncidentHeader
+from mimdesk.gui.incident_list import IncidentListView
+from mimdesk.gui.operations import Operations
+from mimdesk.gui.overview import OverviewTab
+from mimdesk.gui.signals import emit, emitter
+from mimdesk.gui.tasks import TaskRunner
+from mimdesk.gui.timeline import TimelineTab
+from mimdesk.gui.uiclock import UiClock
+from mimdesk.gui.widgets import muted, show_error
+from mimdesk.usecases import maintenance
+from mimdesk.usecases.incidents import IncidentView
+
+OVERVIEW_TAB, TIMELINE_TAB = 0, 1
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    open_database_requested(): the user asked to open another database file.
+    new_database_requested(): the user asked to create a new database file.
+    closed(): the window closed (the user quit, or another database replaces it).
+    """
+
+    open_database_requested = Signal()
+    new_database_requested = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        runner: TaskRunner,
+        hub: ChangeHub,
+        clock: UiClock,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.runner = runner
+        self.hub = hub
+        self.clock = clock
+        self.ops = Operations(app.ctx, runner, hub, self)
+        self.current = CurrentIncident(app.ctx, hub, self)
+        self.setWindowTitle("MIM Desk")
+        self.setObjectName("mainWindow")
+
+        self.header = IncidentHeader(self.current, clock, app.settings)
+        self.incident_list = IncidentListView(app.ctx, hub, app.settings)
+        self.incident_list.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
+        self.overview = OverviewTab(
+            self.current, self.ops, app.settings, app.ctx.now, lambda: app.ctx.author.name
+        )
+        self.timeline = TimelineTab(self.current, self.ops, app.ctx.now)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workspaceTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.overview, "Overview")
+        self.tabs.addTab(self.timeline, "Timeline")
+        self._tab_actions: list[QAction] = []
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.incident_list)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel(str(app.database))
+        self.database_label.setObjectName("databaseLabel")
+        muted(self.database_label)
+        self.statusBar().addPermanentWidget(self.database_label)
+
+        self._build_actions()
+        self._build_feature_tabs()
+        self.incident_list.incident_selected.connect(self.current.open)
+        self.current.loaded.connect(self._on_loaded)
+        self.current.failed.connect(self._on_read_failed)
+        self._restore_state()
+
+        self.incident_list.refresh()
+        self.open_first()
+        clock.start()
+
+    # ---- actions --------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_incident_action = self._action("&New incident…", "Ctrl+N", self.new_incident)
+        self.open_db_action = self._action(
+            "&Open another database…", "Ctrl+Shift+O", emitter(self.open_database_requested)
+        )
+        self.new_db_action = self._action(
+            "&Create a new database…", None, emitter(self.new_database_requested)
+        )
+        self.rebuild_action = self._action(
+            "Re&build incident lists", None, self.rebuild_projections
+        )
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.quick_note_action = self._action("&Quick note", "Ctrl+L", self.focus_quick_note)
+        self.search_action = self._action("&Find incident", "Ctrl+F", self.focus_search)
+        # Ctrl+Enter works only while typing in the note; the menu entry is there to be found.
+        self.add_note_action = self.timeline.quick_note.add_action
+        self.correct_action = self.timeline.correct_action
+        self.save_action = self.overview.save_action
+        self.addAction(self.save_action)
+        self.addAction(self.correct_action)
+
+        self.overview_action = self._action(
+            "&Overview", "Ctrl+1", lambda: self.tabs.setCurrentIndex(OVERVIEW_TAB)
+        )
+        self.timeline_action = self._action(
+            "&Timeline", "Ctrl+2", lambda: self.tabs.setCurrentIndex(TIMELINE_TAB)
+        )
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh)
+        self.about_action = self._action("&About MIM Desk", "F1", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_incident_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_db_action)
+        file_menu.addAction(self.new_db_action)
+        file_menu.addAction(self.rebuild_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.quick_note_action)
+        edit_menu.addAction(self.add_note_action)
+        edit_menu.addAction(self.correct_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.save_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.search_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.overview_action)
+        view_menu.addAction(self.timeline_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        self.tools_menu = bar.addMenu("&Tools")
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.file_menu, self.edit_menu, self.view_menu = file_menu, edit_menu, view_menu
+
+    def _build_feature_tabs(self) -> None:
+        """The feature tabs after Overview and Timeline, in the order the work flows."""
+
+    def add_tab(self, widget: QWidget, title: str) -> QAction:
+        """Add a workspace tab with a View menu entry; Ctrl+3, Ctrl+4… in the order added."""
+        self.tabs.addTab(widget, title)
+        index = self.tabs.count() - 1
+        shortcut = f"Ctrl+{index + 1}" if index < 9 else None
+        action = self._action(title, shortcut, lambda: self.tabs.setCurrentWidget(widget))
+        before = self.view_menu.actions()[len(self._tab_actions) + 2]
+        self.view_menu.insertAction(before, action)
+        self._tab_actions.append(action)
+        return action
+
+    # ---- what the actions do ---------------------------------------------------------------
+
+    @Slot()
+    def open_first(self, *_args: object) -> None:
+        """Open the incident at the top of the list (after start, or after the demo)."""
+        first = self.incident_list.first_stream_id()
+        if first:
+            self.open_incident(first)
+
+    def open_incident(self, stream_id: str) -> None:
+        self.current.open(stream_id)
+        self.incident_list.select(stream_id, emit=False)
+
+    @Slot()
+    def new_incident(self) -> NewIncidentDialog:
+        dialog = NewIncidentDialog(self.ops, self.app.settings, self.app.ctx.now, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.reported.connect(self._on_reported)
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _on_reported(self, summary: IncidentSummary) -> None:
+        if self.incident_list.model.row_of(summary.stream_id) < 0:
+            # The filter in force hides a brand-new incident; show it rather than lose it.
+            self.incident_list.search.clear()
+            self.incident_list.set_filter("all")
+        self.open_incident(summary.stream_id)
+        self.tabs.setCurrentIndex(OVERVIEW_TAB)
+        self.statusBar().showMessage(f"Reported {summary.reference}", 5000)
+
+    @Slot()
+    def focus_quick_note(self) -> None:
+        self.tabs.setCurrentIndex(TIMELINE_TAB)
+        self.timeline.quick_note.focus()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.incident_list.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.incident_list.search.selectAll()
+
+    @Slot()
+    def refresh(self) -> None:
+        self.incident_list.refresh()
+        self.current.reload()
+        self.statusBar().showMessage("Refreshed", 2000)
+
+    @Slot()
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.app.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def rebuild_projections(self) -> None:
+        progress = QProgressDialog("Rebuilding the incident lists from the log…", "", 0, 0, self)
+        progress.setWindowTitle("MIM Desk")
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        ctx = self.app.ctx
+
+        def step(done: int, total: int) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+
+        def finished(count: int) -> None:
+            progress.close()
+            self.hub.publish(maintenance.rebuild_changes())
+            noun = "incident" if count == 1 else "incidents"
+            self.statusBar().showMessage(f"Rebuilt the lists from the log: {count} {noun}", 5000)
+
+        def failed(error: BaseException) -> None:
+            progress.close()
+            if isinstance(error, MimDeskError):
+                show_error(self, "Rebuild failed", error)
+            else:
+                sys.excepthook(type(error), error, error.__traceback__)
+
+        self.runner.run(
+            lambda report: maintenance.rebuild(ctx, report),
+            done=finished,
+            failed=failed,
+            progress=step,
+            lane="write",
+        )
+
+    # ---- reacting --------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_loaded(self, view: IncidentView | None) -> None:
+        if view is None:
+            self.setWindowTitle("MIM Desk")
+        else:
+            self.setWindowTitle(f"{view.reference} {view.state.title} — MIM Desk")
+
+    @Slot(object)
+    def _on_read_failed(self, error: MimDeskError) -> None:
+        show_error(self, "Cannot read the incident", error)
+
+    # ---- window state ------------------------------------------------------------------------
+
+    def _state_file(self) -> Path:
+        return self.app.paths.config_dir / "window.ini"
+
+    def _restore_state(self) -> None:
+        settings = QSettings(str(self._state_file()), QSettings.Format.IniFormat)
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = settings.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([470, 900])
+
+    def _save_state(self) -> None:
+        try:
+            self._state_file().parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # the layout is a nicety; never stop a close over it
+        settings = QSettings(str(self._state_file()), QSettings.Format.IniFormat)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        note = self.timeline.quick_note
+        if note.edit.toPlainText().strip() and not note.pending:
+            answer = QMessageBox.question(
+                self,
+                "Note not added",
+                "The quick-note field holds a note that is not in the timeline yet. "
+                "Quit anyway and lose it?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.clock.stop()
+        # Let queued writes reach the disk before the database is closed.
+        self.runner.wait()
+        self._save_state()
+        super().closeEvent(event)
+        emit(self.closed)

@@ -1,0 +1,544 @@
+"""The Timeline tab: every entry of the incident, a quick-note field, and corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mimdesk.domain.clock import format_local
+from mimdesk.domain.events import NOTE_KINDS
+from mimdesk.domain.timeline import TimelineEntry
+from mimdesk.errors import MimDeskError
+from mimdesk.gui import theme
+from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.forms.ui_correct_entry_dialog import Ui_CorrectEntryDialog
+from mimdesk.gui.operations import Operations
+from mimdesk.gui.signals import emit
+from mimdesk.gui.widgets import (
+    ErrorLabel,
+    edit_time,
+    set_edit_time,
+    setup_datetime_edit,
+    style_error,
+)
+from mimdesk.usecases import timeline
+from mimdesk.usecases.incidents import IncidentView
+
+Index = QModelIndex | QPersistentModelIndex
+
+TIME, AUTHOR, KIND, TEXT = range(4)
+HEADERS = ("Time", "Author", "Kind", "Entry")
+EntryRole = Qt.ItemDataRole.UserRole + 1
+
+KIND_LABELS = {
+    "report": "Reported",
+    "field": "Change",
+    "status": "Status",
+    "role": "Role",
+    "correction": "Correction",
+    "assessment": "Assessment",
+    "decision": "Decision",
+    "other": "Other",
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.capitalize())
+
+
+def entry_text(entry: TimelineEntry) -> str:
+    """The entry as the table shows it, with its correction spelled out."""
+    text = entry.text
+    if entry.not_applied:
+        text = f"Not applied ({entry.not_applied}): {text}"
+    if entry.retracted:
+        return f"{text}  (withdrawn)"
+    if entry.original_text is not None and entry.original_text != entry.text:
+        return f"{text}  (corrected; was: {entry.original_text})"
+    if entry.corrected_by:
+        return f"{text}  (corrected)"
+    return text
+
+
+class TimelineModel(QAbstractTableModel):
+    """Timeline entries as rows, in the order things happened."""
+
+    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._entries: list[TimelineEntry] = []
+        self._spans_days = False
+
+    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        days = {e.occurred_at.astimezone().date() for e in self._entries}
+        self._spans_days = len(days) > 1
+        self.endResetModel()
+
+    def entry(self, row: int) -> TimelineEntry:
+        return self._entries[row]
+
+    def row_of(self, event_id: str) -> int:
+        for row, entry in enumerate(self._entries):
+            if entry.event_id == event_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def show_date(self, entry: TimelineEntry) -> bool:
+        today = self._now().astimezone().date()
+        return self._spans_days or entry.occurred_at.astimezone().date() != today
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == TIME:
+                return format_local(entry.occurred_at, date=self.show_date(entry))
+            if column == AUTHOR:
+                return entry.author.name
+            if column == KIND:
+                return kind_label(entry.kind)
+            if column == TEXT:
+                return entry_text(entry)
+            return None
+        if role == EntryRole:
+            return entry
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(entry, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if entry.not_applied:
+                return theme.error_colour(QGuiApplication.palette())
+            if entry.retracted or entry.corrects is not None:
+                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.not_applied:
+            style = QGuiApplication.instance().style()  # type: ignore[attr-defined]
+            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # Top, so that a short cell lines up with the first line of a long entry.
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return None
+
+    def _font(self, entry: TimelineEntry, column: int) -> QFont | None:
+        if not (entry.retracted or entry.corrects or (column == TIME and entry.backdated)):
+            return None
+        font = QFont(QGuiApplication.font())
+        if entry.retracted and column == TEXT:
+            font.setStrikeOut(True)
+        if entry.corrects is not None or (column == TIME and entry.backdated):
+            font.setItalic(True)
+        return font
+
+    def _tooltip(self, entry: TimelineEntry) -> str:
+        lines = [entry.text]
+        if entry.original_text is not None and entry.original_text != entry.text:
+            lines.append(f"Originally: {entry.original_text}")
+        if entry.retracted:
+            lines.append("Withdrawn by a correction; kept in the record.")
+        if entry.not_applied:
+            lines.append(f"Not applied: {entry.not_applied}")
+        lines.append(f"{kind_label(entry.kind)} by {entry.author.name}")
+        lines.append(f"Happened {format_local(entry.occurred_at)}")
+        if entry.backdated:
+            lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")
+        return "\n".join(lines)
+
+
+class CorrectEntryDialog(QDialog):
+    """Reword, re-kind, re-time or withdraw one entry; the original stays in the record."""
+
+    def __init__(
+        self,
+        entry: TimelineEntry,
+        reference: str,
+        ops: Operations,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = Ui_CorrectEntryDialog()
+        self.ui.setupUi(self)
+        self.entry = entry
+        self._reference = reference
+        self._ops = ops
+        self.error = ErrorLabel(self)
+        self.ui.errorLabel.hide()
+        self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
+        self.ui.originalLabel.setText(
+            f"<b>{format_local(entry.occurred_at)}, {entry.author.name}, "
+            f"{kind_label(entry.kind).lower()}:</b> {_escape(entry.text)}"
+        )
+        self.ui.textEdit.setPlainText(entry.text)
+        for kind in NOTE_KINDS:
+            self.ui.kindCombo.addItem(kind.capitalize(), kind)
+        if entry.is_note:
+            self.ui.kindCombo.setCurrentIndex(max(0, list(NOTE_KINDS).index(entry.kind)))
+        else:
+            # Only notes can be reworded or withdrawn; other entries can only move in time.
+            for widget in (
+                self.ui.textEdit,
+                self.ui.textLabel,
+                self.ui.kindCombo,
+                self.ui.kindLabel,
+                self.ui.withdrawCheck,
+            ):
+                widget.hide()
+            self.ui.timeCheck.setChecked(True)
+        setup_datetime_edit(self.ui.timeEdit, entry.occurred_at)
+        self.ui.timeEdit.setEnabled(self.ui.timeCheck.isChecked())
+        self.ui.timeCheck.toggled.connect(self.ui.timeEdit.setEnabled)
+        self.ui.withdrawCheck.toggled.connect(self._on_withdraw)
+        ok = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("Save correction")
+        self.ui.buttonBox.accepted.connect(self.submit)
+        self.ui.buttonBox.rejected.connect(self.reject)
+
+    @Slot(bool)
+    def _on_withdraw(self, withdraw: bool) -> None:
+        self.ui.textEdit.setEnabled(not withdraw)
+        self.ui.kindCombo.setEnabled(not withdraw)
+
+    def request(self) -> dict[str, Any]:
+        """The correction as keyword arguments of :func:`timeline.correct`."""
+        changes: dict[str, Any] = {}
+        withdraw = self.entry.is_note and self.ui.withdrawCheck.isChecked()
+        if self.entry.is_note and not withdraw:
+            text = self.ui.textEdit.toPlainText().strip()
+            if text != self.entry.text:
+                changes["text"] = text
+            kind = self.ui.kindCombo.currentData()
+            if kind != self.entry.kind:
+                changes["kind"] = kind
+        if withdraw:
+            changes["retract"] = True
+        if self.ui.timeCheck.isChecked():
+            when = edit_time(self.ui.timeEdit)
+            if when != self.entry.occurred_at.replace(second=0, microsecond=0):
+                changes["occurred_at"] = when
+        return changes
+
+    @Slot()
+    def submit(self) -> None:
+        changes = self.request()
+        if not changes:
+            self.error.show_error("The correction changes nothing. Change the text, kind or time.")
+            return
+        self.error.clear_error()
+        self.ui.buttonBox.setEnabled(False)
+        reference, target = self._reference, self.entry.event_id
+        self._ops.mutate(
+            lambda ctx: timeline.correct(ctx, reference=reference, target=target, **changes),
+            done=lambda _changes: self.accept(),
+            failed=self._failed,
+        )
+
+    def _failed(self, error: MimDeskError) -> None:
+        self.ui.buttonBox.setEnabled(True)
+        self.error.show_error(error)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class QuickNote(QWidget):
+    """The quick-note field: type, Ctrl+Enter, and it is in the timeline.
+
+    What was typed is cleared only once it is safely written; if the write fails the text
+    stays in the field with the reason beside it, so no entry is ever lost.
+
+    Signals:
+        note_added(str): the event id of a note this field added.
+    """
+
+    note_added = Signal(str)
+
+    def __init__(
+        self,
+        current: CurrentIncident,
+        ops: Operations,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current = current
+        self._ops = ops
+        self._now = now
+        self.pending = False
+
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName("quickNoteEdit")
+        self.edit.setPlaceholderText(
+            "Type what happened, what was decided or done. Ctrl+Enter adds it to the timeline."
+        )
+        self.edit.setTabChangesFocus(True)
+        self.kind = QComboBox()
+        self.kind.setObjectName("noteKindCombo")
+        for kind in NOTE_KINDS:
+            self.kind.addItem(kind.capitalize(), kind)
+        self.kind.setToolTip("What kind of entry this is")
+        self.backdate = QCheckBox("Happened at")
+        self.backdate.setObjectName("backdateCheck")
+        self.backdate.setToolTip("Record something that happened earlier, at the time it happened")
+        self.when = QDateTimeEdit()
+        self.when.setObjectName("backdateEdit")
+        setup_datetime_edit(self.when, now())
+        self.when.setEnabled(False)
+        self.backdate.toggled.connect(self._on_backdate)
+        self.add_button = QPushButton("Add note")
+        self.add_button.setObjectName("addNoteButton")
+        self.add_button.setToolTip("Add the note to the timeline (Ctrl+Enter)")
+        self.add_button.clicked.connect(self.submit)
+        self.error = ErrorLabel()
+        self.error.setObjectName("noteError")
+
+        self.add_action = QAction("Add &note", self)
+        self.add_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        # Only while typing here: Ctrl+Enter in another field must not add a note.
+        self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.add_action.triggered.connect(self.submit)
+        self.addAction(self.add_action)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Kind:"))
+        row.addWidget(self.kind)
+        row.addSpacing(12)
+        row.addWidget(self.backdate)
+        row.addWidget(self.when)
+        row.addStretch(1)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+
+        current.loaded.connect(self._on_loaded)
+        self._on_loaded(current.view)
+
+    @Slot(object)
+    def _on_loaded(self, view: IncidentView | None) -> None:
+        self.setEnabled(view is not None)
+
+    @Slot(bool)
+    def _on_backdate(self, checked: bool) -> None:
+        self.when.setEnabled(checked)
+        if checked:
+            set_edit_time(self.when, self._now())
+            self.when.setFocus()
+
+    def focus(self) -> None:
+        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot()
+    def submit(self) -> None:
+        reference = self._current.reference
+        text = self.edit.toPlainText()
+        if self.pending or reference is None or not text.strip():
+            return
+        kind = str(self.kind.currentData())
+        occurred_at = edit_time(self.when) if self.backdate.isChecked() else None
+        self.pending = True
+        # Read-only rather than cleared: the text is only let go once it is on disk.
+        self.edit.setReadOnly(True)
+        self.add_button.setEnabled(False)
+        self._ops.mutate(
+            lambda ctx: timeline.add_note(
+                ctx, reference=reference, text=text, kind=kind, occurred_at=occurred_at
+            ),
+            done=lambda result: self._added(result[0], text),
+            failed=self._failed,
+        )
+
+    def _added(self, event_id: str, text: str) -> None:
+        self.pending = False
+        self.edit.setReadOnly(False)
+        self.add_button.setEnabled(True)
+        self.error.clear_error()
+        if self.edit.toPlainText() == text:
+            self.edit.clear()
+        self.backdate.setChecked(False)
+        self.kind.setCurrentIndex(0)
+        emit(self.note_added, event_id)
+
+    def _failed(self, error: MimDeskError) -> None:
+        self.pending = False
+        self.edit.setReadOnly(False)
+        self.add_button.setEnabled(True)
+        style_error(self.error)
+        self.error.show_error(f"Not added: {error.message} {error.hint} Your note is kept here.")
+        self.focus()
+
+
+class TimelineTab(QWidget):
+    def __init__(
+        self,
+        current: CurrentIncident,
+        ops: Operations,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current = current
+        self._ops = ops
+        self.model = TimelineModel(now, self)
+        self.table = QTableView()
+        self.table.setObjectName("timelineTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        for column in (TIME, AUTHOR, KIND):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.doubleClicked.connect(lambda _index: self.correct_selected())
+
+        self.correct_action = QAction("&Correct entry…", self)
+        self.correct_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.correct_action.setToolTip("Reword, re-time or withdraw the selected entry (Ctrl+E)")
+        self.correct_action.triggered.connect(self.correct_selected)
+        self.table.addAction(self.correct_action)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+
+        self.count_label = QLabel()
+        self.correct_button = QPushButton("Correct…")
+        self.correct_button.setObjectName("correctButton")
+        self.correct_button.setToolTip(self.correct_action.toolTip())
+        self.correct_button.clicked.connect(self.correct_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(self.count_label)
+        bar.addStretch(1)
+        bar.addWidget(self.correct_button)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(bar)
+        top_layout.addWidget(self.table, 1)
+
+        self.quick_note = QuickNote(current, ops, now)
+        self.quick_note.note_added.connect(self._on_note_added)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.quick_note)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._scroll_to: str | None = None
+        self._stream_id: str | None = None
+
+        current.loaded.connect(self.show_incident)
+        self.show_incident(current.view)
+
+    @Slot(object)
+    def show_incident(self, view: IncidentView | None) -> None:
+        bar = self.table.verticalScrollBar()
+        same = view is not None and view.state.stream_id == self._stream_id
+        # Follow new entries only when the reader is already at the end, like a chat log.
+        follow = not same or bar.value() >= bar.maximum() - 2
+        selected = self.selected_entry() if same else None
+        self._stream_id = view.state.stream_id if view else None
+        self.model.set_entries(view.timeline if view else [])
+        count = self.model.rowCount()
+        self.count_label.setText(f"{count} {'entry' if count == 1 else 'entries'}" if view else "")
+        target = self._scroll_to or (selected.event_id if selected else None)
+        row = self.model.row_of(target) if target else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        if self._scroll_to is not None and row >= 0:
+            self.table.scrollTo(self.model.index(row, 0))
+        elif follow:
+            self.table.scrollToBottom()
+        self._scroll_to = None
+        self._update_actions()
+
+    @Slot(str)
+    def _on_note_added(self, event_id: str) -> None:
+        row = self.model.row_of(event_id)
+        if row >= 0:
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            # The broadcast that shows the note may come after this; scroll when it does.
+            self._scroll_to = event_id
+
+    def selected_entry(self) -> TimelineEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def _update_actions(self) -> None:
+        entry = self.selected_entry()
+        can = entry is not None and entry.corrects is None
+        self.correct_action.setEnabled(can)
+        self.correct_button.setEnabled(can)
+
+    @Slot()
+    def correct_selected(self) -> CorrectEntryDialog | None:
+        entry = self.selected_entry()
+        reference = self._current.reference
+        if entry is None or reference is None or entry.corrects is not None:
+            return None
+        dialog = CorrectEntryDialog(entry, reference, self._ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
