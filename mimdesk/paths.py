@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -44,13 +45,54 @@ def default_paths(env: Mapping[str, str] = os.environ) -> Paths:
     )
 
 
-def site_config_candidates(env: Mapping[str, str] = os.environ) -> list[Path]:
-    """Where IT drops the site defaults file, most specific first."""
+# The MSI records the site file named at install (``msiexec /i ... SITECONFIG=PATH``) here, in a
+# key it owns (``Policies`` is left to GPO), and copies that file to %ProgramData%\MIMDesk.
+INSTALLER_KEY = r"SOFTWARE\MIMDesk"
+SITE_SOURCE_VALUE = "SiteConfigSource"
+
+
+def installer_site_config(winreg: Any = None) -> Path | None:
+    """The site file named when the MSI was installed, or None (Windows only).
+
+    ``winreg`` is the module, or a fake with the same few functions in tests.
+    """
+    if winreg is None:
+        import winreg  # type: ignore[import-not-found,no-redef]
+    try:
+        key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, INSTALLER_KEY)
+    except OSError:
+        return None
+    try:
+        value, _kind = winreg.QueryValueEx(key, SITE_SOURCE_VALUE)
+    except OSError:
+        return None
+    finally:
+        winreg.CloseKey(key)
+    text = str(value or "").strip().strip('"')
+    return Path(text) if text else None
+
+
+def site_config_candidates(
+    env: Mapping[str, str] = os.environ,
+    *,
+    platform: str = sys.platform,
+    winreg: Any = None,
+) -> list[Path]:
+    r"""Where IT drops the site defaults file (each existing one is read, later ones win).
+
+    On Windows the file is %ProgramData%\MIMDesk\site.toml; the MSI copies the file named by
+    its SITECONFIG property there. When that copy is missing (the installer, running as
+    SYSTEM, could not read a network share, say), the file named at install is read in place.
+    """
     if env.get("MIMDESK_SITE_CONFIG"):
         return [Path(env["MIMDESK_SITE_CONFIG"])]
-    if sys.platform == "win32":
+    if platform == "win32":
         base = env.get("PROGRAMDATA", r"C:\ProgramData")
-        return [Path(base) / APP_NAME / "site.toml"]
-    if sys.platform == "darwin":
+        copied = Path(base) / APP_NAME / "site.toml"
+        if copied.is_file():
+            return [copied]
+        source = installer_site_config(winreg)
+        return [source] if source is not None else [copied]
+    if platform == "darwin":
         return [Path("/Library/Application Support") / APP_NAME / "site.toml"]
     return [Path("/etc/mimdesk/site.toml")]

@@ -1,0 +1,361 @@
+"""Write the Group Policy template MIMDesk.admx and en-US/MIMDesk.adml from one table.
+
+    uv run python packaging/windows/policy/make_admx.py          # regenerate
+    uv run python packaging/windows/policy/make_admx.py --check  # exit 1 if stale
+
+Every key of ``mimdesk.policy.POLICY_KEYS`` is one policy, in machine and user scope ("Both"),
+writing the value named by the dotted key under ``SOFTWARE\\Policies\\MIMDesk``, which is what
+:func:`mimdesk.policy.read_windows_registry` reads: true/false settings as REG_DWORD 0/1,
+numbers as REG_DWORD, texts and choices as REG_SZ. tests/packaging/test_admx.py holds the
+table to POLICY_KEYS and to the configuration schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HERE = Path(__file__).resolve().parent
+ADMX = HERE / "MIMDesk.admx"
+ADML = HERE / "en-US" / "MIMDesk.adml"
+REGISTRY_KEY = r"SOFTWARE\Policies\MIMDesk"
+REVISION = "1.0"
+
+
+@dataclass(frozen=True)
+class Policy:
+    key: str  # the dotted settings key, also the registry value name
+    kind: str  # "flag", "number", "text" or "choice"
+    title: str
+    explain: str
+    label: str = ""  # the field's label (number, text, choice)
+    choices: tuple[tuple[str, str], ...] = ()  # (value, shown as)
+    maximum: int = 1440
+
+    @property
+    def name(self) -> str:
+        return self.key.replace(".", "_")
+
+    @property
+    def category(self) -> str:
+        return self.key.split(".")[0]
+
+
+CATEGORIES = {
+    "app": "Application",
+    "timers": "Update timers",
+    "declaration": "Declaration checklist",
+    "comms": "Communications",
+    "shared": "Shared database",
+    "report": "Printed reports",
+}
+
+LOCKED = (
+    " When this policy is enabled or disabled, users cannot change the setting and MIM Desk "
+    'shows it as "set by your organisation". Not configured: the site file (site.toml) or '
+    "the user decides."
+)
+
+POLICIES = (
+    Policy(
+        "app.theme",
+        "choice",
+        "Colour theme",
+        "The colour theme of MIM Desk: follow Windows' light or dark mode, or force one.",
+        "Theme:",
+        (("system", "Follow Windows"), ("light", "Light"), ("dark", "Dark")),
+    ),
+    Policy(
+        "app.database",
+        "text",
+        "Local database file",
+        "The database file every user opens, e.g. %LOCALAPPDATA%\\MIMDesk\\mimdesk.sqlite3 "
+        "or a full path. Empty: the file in the user's data folder.",
+        "Database file:",
+    ),
+    Policy(
+        "timers.run_after_mitigation",
+        "flag",
+        "Keep update timers running after a workaround",
+        "Enabled: update timers keep running once a workaround is in place. Disabled: they "
+        "stop at mitigation.",
+    ),
+    Policy(
+        "timers.amber_minutes",
+        "number",
+        "Minutes before an update is due to warn",
+        "How many minutes before an update falls due its timer turns amber.",
+        "Minutes:",
+    ),
+    Policy(
+        "timers.remind_every_minutes",
+        "number",
+        "Repeat an overdue reminder every (minutes)",
+        "How often the reminder for an overdue update repeats.",
+        "Minutes:",
+    ),
+    Policy(
+        "timers.mim_reminder_minutes",
+        "number",
+        "Remind to name a Major Incident Manager after (minutes)",
+        "Minutes after a declaration without a named Major Incident Manager before MIM Desk "
+        "reminds the desk.",
+        "Minutes:",
+    ),
+    Policy(
+        "timers.sound",
+        "flag",
+        "Play a sound for reminders",
+        "Enabled: reminders play a sound. Disabled: they are silent.",
+    ),
+    Policy(
+        "declaration.rule",
+        "choice",
+        "Declaration rule",
+        "How the checklist recommends declaring a major incident: any decisive answer or "
+        "enough score, the score only, or decisive answers only.",
+        "Rule:",
+        (
+            ("decisive-or-score", "A decisive answer or the score threshold"),
+            ("score", "The score threshold only"),
+            ("decisive", "A decisive answer only"),
+        ),
+    ),
+    Policy(
+        "declaration.score_threshold",
+        "number",
+        "Declaration score threshold",
+        "The score at which the checklist recommends declaring a major incident.",
+        "Score:",
+        maximum=1000,
+    ),
+    Policy(
+        "declaration.default_severity",
+        "text",
+        "Default severity of a declared major incident",
+        "The severity id suggested when declaring (e.g. SEV2); it must be one of the "
+        "severities of the site file.",
+        "Severity id:",
+    ),
+    Policy(
+        "comms.require_approval",
+        "flag",
+        "Require approval before a message is sent",
+        "Enabled: the Major Incident Manager approves every message before it is sent.",
+    ),
+    Policy(
+        "comms.templates_dir",
+        "text",
+        "Site message templates folder",
+        "A folder of message templates that replace or add to the built-in ones. Give a full "
+        "path (a policy has no file for a relative path to start from).",
+        "Folder:",
+    ),
+    Policy(
+        "shared.url",
+        "text",
+        "Shared database address",
+        "The shared database the desk works in, as a URL without a password, e.g. "
+        "postgresql+psycopg://mimdesk@db.example.org/mimdesk. Passwords are never set by "
+        "policy: each user's is kept in the Windows Credential Manager.",
+        "URL:",
+    ),
+    Policy(
+        "shared.tls",
+        "choice",
+        "Shared database TLS",
+        "How the connection to the shared database is protected. Use verify-full on any "
+        "network you do not control.",
+        "TLS:",
+        (
+            ("verify-full", "Verify the certificate and the host name (verify-full)"),
+            ("verify-ca", "Verify the certificate (verify-ca)"),
+            ("require", "Encrypt without verifying (require)"),
+            ("disable", "No TLS (disable)"),
+        ),
+    ),
+    Policy(
+        "shared.ca_file",
+        "text",
+        "Shared database CA file",
+        "A PEM file with the certificate authority of the shared database server (a full path).",
+        "CA file:",
+    ),
+    Policy(
+        "report.organisation",
+        "text",
+        "Organisation printed on reports",
+        "The organisation's name printed in the footer of every report page.",
+        "Organisation:",
+    ),
+    Policy(
+        "report.classification",
+        "text",
+        "Classification marking of reports",
+        "The marking printed at the top and bottom of every report page, e.g. INTERNAL or "
+        "CONFIDENTIAL. Empty for none.",
+        "Marking:",
+    ),
+    Policy(
+        "report.page_size",
+        "choice",
+        "Report paper size",
+        "The paper size of printed reports.",
+        "Paper:",
+        (("A4", "A4"), ("Letter", "US Letter")),
+    ),
+)
+
+
+def admx() -> str:
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<!-- Generated by packaging/windows/policy/make_admx.py from mimdesk.policy.POLICY_KEYS;",
+        "     do not edit. Copy to C:\\Windows\\PolicyDefinitions (or the domain's Central Store)",
+        "     with en-US\\MIMDesk.adml, or import both into Intune as an imported ADMX. -->",
+        '<policyDefinitions xmlns:xsd="http://www.w3.org/2001/XMLSchema"',
+        '    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+        f'    revision="{REVISION}" schemaVersion="1.0"',
+        '    xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions">',
+        "  <policyNamespaces>",
+        '    <target prefix="mimdesk" namespace="MIMDesk.Policies.MIMDesk" />',
+        '    <using prefix="windows" namespace="Microsoft.Policies.Windows" />',
+        "  </policyNamespaces>",
+        f'  <resources minRequiredRevision="{REVISION}" />',
+        "  <supportedOn>",
+        "    <definitions>",
+        '      <definition name="SUPPORTED_MIMDESK" displayName="$(string.SUPPORTED_MIMDESK)" />',
+        "    </definitions>",
+        "  </supportedOn>",
+        "  <categories>",
+        '    <category name="MIMDesk" displayName="$(string.MIMDesk)" />',
+    ]
+    for cat in CATEGORIES:
+        lines += [
+            f'    <category name="{cat}" displayName="$(string.cat_{cat})">',
+            '      <parentCategory ref="MIMDesk" />',
+            "    </category>",
+        ]
+    lines += ["  </categories>", "  <policies>"]
+    for p in POLICIES:
+        head = (
+            f'    <policy name="{p.name}" class="Both" displayName="$(string.{p.name})"'
+            f' explainText="$(string.{p.name}_help)"'
+        )
+        if p.kind != "flag":
+            head += f' presentation="$(presentation.{p.name})"'
+        head += f' key="{REGISTRY_KEY}"'
+        if p.kind == "flag":
+            head += f' valueName="{p.key}"'
+        lines += [
+            head + ">",
+            f'      <parentCategory ref="{p.category}" />',
+            '      <supportedOn ref="SUPPORTED_MIMDESK" />',
+        ]
+        if p.kind == "flag":
+            lines += [
+                '      <enabledValue><decimal value="1" /></enabledValue>',
+                '      <disabledValue><decimal value="0" /></disabledValue>',
+            ]
+        elif p.kind == "number":
+            lines += [
+                "      <elements>",
+                f'        <decimal id="{p.name}" valueName="{p.key}" required="true"'
+                f' minValue="0" maxValue="{p.maximum}" />',
+                "      </elements>",
+            ]
+        elif p.kind == "text":
+            lines += [
+                "      <elements>",
+                f'        <text id="{p.name}" valueName="{p.key}" maxLength="1024" />',
+                "      </elements>",
+            ]
+        else:
+            lines += [
+                "      <elements>",
+                f'        <enum id="{p.name}" valueName="{p.key}" required="true">',
+            ]
+            for n, (value, _) in enumerate(p.choices):
+                lines += [
+                    f'          <item displayName="$(string.{p.name}_{n})">',
+                    f"            <value><string>{escape(value)}</string></value>",
+                    "          </item>",
+                ]
+            lines += ["        </enum>", "      </elements>"]
+        lines.append("    </policy>")
+    lines += ["  </policies>", "</policyDefinitions>", ""]
+    return "\n".join(lines)
+
+
+def adml() -> str:
+    strings = [
+        ("MIMDesk", "MIM Desk"),
+        ("SUPPORTED_MIMDESK", "MIM Desk 0.1 and later"),
+    ]
+    strings += [(f"cat_{cat}", title) for cat, title in CATEGORIES.items()]
+    for p in POLICIES:
+        strings.append((p.name, p.title))
+        strings.append((f"{p.name}_help", f"{p.explain}{LOCKED}\n\nRegistry value: {p.key}"))
+        strings += [(f"{p.name}_{n}", shown) for n, (_, shown) in enumerate(p.choices)]
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<!-- Generated by packaging/windows/policy/make_admx.py; do not edit. -->",
+        '<policyDefinitionResources xmlns:xsd="http://www.w3.org/2001/XMLSchema"',
+        '    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+        f'    revision="{REVISION}" schemaVersion="1.0"',
+        '    xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions">',
+        "  <displayName>MIM Desk</displayName>",
+        "  <description>Settings of MIM Desk that IT locks for every user.</description>",
+        "  <resources>",
+        "    <stringTable>",
+    ]
+    lines += [f'      <string id="{sid}">{escape(text)}</string>' for sid, text in strings]
+    lines += ["    </stringTable>", "    <presentationTable>"]
+    for p in POLICIES:
+        if p.kind == "flag":
+            continue
+        lines.append(f'      <presentation id="{p.name}">')
+        label = escape(p.label)
+        if p.kind == "number":
+            lines.append(f'        <decimalTextBox refId="{p.name}">{label}</decimalTextBox>')
+        elif p.kind == "text":
+            lines += [
+                f'        <textBox refId="{p.name}">',
+                f"          <label>{label}</label>",
+                "        </textBox>",
+            ]
+        else:
+            lines.append(
+                f'        <dropdownList refId="{p.name}" noSort="true" defaultItem="0">'
+                f"{label}</dropdownList>"
+            )
+        lines.append("      </presentation>")
+    lines += ["    </presentationTable>", "  </resources>", "</policyDefinitionResources>", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the files are stale")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in ((ADMX, admx()), (ADML, adml())):
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(path)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    for path in stale:
+        print(f"{path} is stale: run {Path(__file__).name}", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
