@@ -90,6 +90,11 @@ def test_a_feature_missing_from_the_build_is_skipped_not_failed(monkeypatch):
 
 def test_a_missing_gui_fails_the_window_check_with_a_clear_reason(monkeypatch):
     monkeypatch.setitem(sys.modules, "mimdesk.gui.main", None)
+    # Once another test imported it, the package holds the submodule as an attribute, which
+    # `from mimdesk.gui import main` would find without looking at sys.modules.
+    import mimdesk.gui
+
+    monkeypatch.delattr(mimdesk.gui, "main", raising=False)
     [result] = selftest.results([("window", selftest.check_window)])
     assert result.status == "FAIL"
     assert "the GUI is missing from this build (mimdesk.gui.main)" in result.detail

@@ -72,7 +72,11 @@ class _Link:
     def _pump(self, src: socket.socket, dst: socket.socket) -> None:
         p = self.proxy
         replies = src is self.upstream
-        src.settimeout(TICK)
+        try:
+            src.settimeout(TICK)
+        except OSError:  # the connection was killed before this pump started
+            self.kill()
+            return
         while not self.dead.is_set():
             if p.mode == "blackhole":
                 time.sleep(TICK)  # hold everything: neither data nor an error gets through
