@@ -27,9 +27,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def require(tool: str) -> None:
+def require(tool: str, package: str = "msitools wixl") -> None:
     if shutil.which(tool) is None:
-        pytest.fail(f"{tool} is missing: apt-get install msitools wixl (.ci/run does it)")
+        pytest.fail(f"{tool} is missing: apt-get install {package} (.ci/run does it)")
 
 
 def payload(folder: Path) -> Path:
@@ -195,10 +195,9 @@ def test_build_refuses_a_folder_that_is_not_a_windows_build(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("wine") is None, reason="Wine is not installed here")
 def test_install_upgrade_downgrade_uninstall_under_wine():
-    """The whole life cycle with Wine's msiexec (about 10 s). .ci/run does not install Wine
-    (hundreds of MB); where it is missing, packaging/windows/wine_lifecycle.sh runs by hand."""
+    """The whole life cycle with Wine's msiexec (about 10 s; .ci/run installs Wine)."""
+    require("wine", "wine wine64")
     result = subprocess.run(
         ["bash", str(WINDOWS / "wine_lifecycle.sh")], capture_output=True, text=True, timeout=300
     )
