@@ -29,7 +29,12 @@ def clock_lines(view: IncidentView, now: datetime, settings: Settings) -> list[s
         value = format_duration(c.elapsed)
         extra = ""
         if c.target is not None and c.against_target is not None:
-            extra = f"  (target {format_duration(c.target)} from report: {c.level.value})"
+            # What the target is for, in words: the declared clock runs until service is restored.
+            goal = {"reported": "resolve", "declared": "restore"}.get(c.name, "target")
+            extra = (
+                f"  ({goal} within {format_duration(c.target)} of the report: "
+                f"{format_duration(c.against_target)} used, {c.level.value})"
+            )
         if c.stopped:
             extra += "  stopped"
         lines.append(f"  {c.label:<22} {value}{extra}")
