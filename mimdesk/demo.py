@@ -20,7 +20,7 @@ from mimdesk.domain.declaration import Checklist
 from mimdesk.domain.events import Author
 from mimdesk.paths import default_paths
 from mimdesk.resources import resource_path
-from mimdesk.usecases import declaration, incidents, roles, timeline
+from mimdesk.usecases import declaration, incidents, roles, timeline, timers
 from mimdesk.usecases.context import Context
 
 Step = Mapping[str, Any]
@@ -181,6 +181,20 @@ class _Player:
                 )
                 if "id" in step:
                     self.note_ids[step["id"]] = event_id
+                title = incidents.resolve(ctx, ref).title
+                for audience in step.get("send", []):
+                    # The update as it went out, so timers, the log and the postmortem's
+                    # on-time figures have something real to show.
+                    timers.record_update(
+                        ctx,
+                        reference=ref,
+                        settings=self.settings,
+                        audience=audience,
+                        channel="email",
+                        subject=f"[{ref}] {title}: update",
+                        text=step["text"],
+                        sent_at=happened,
+                    )
             case "assess":
                 checklist = self.settings.checklist
                 declaration.assess(
