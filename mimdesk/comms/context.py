@@ -183,7 +183,8 @@ def build(
         "users_text": f"about {users:,} {'person' if users == 1 else 'people'}" if users else "",
         "services": list(state.services),
         "actions": actions,
-        "latest_action": actions[-1] if actions else "",
+        # The templates end the sentence themselves.
+        "latest_action": actions[-1].rstrip(" .") if actions else "",
         "since_last": since_last,
         "workaround": workaround,
         "bridge": state.bridge,
