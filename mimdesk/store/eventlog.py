@@ -566,6 +566,47 @@ class EventLog:
         if "clock_offset_ms" in values:
             self.clock_offset_ms = int(values["clock_offset_ms"] or 0)
 
+    def acknowledged_pairs(self) -> Iterable[tuple[str, str, int]]:
+        """(stream id, event id, server seq) of every event the shared database acknowledged,
+        for anti-entropy to compare with the server."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(EventRow.stream_id, EventRow.event_id, EventRow.server_seq).where(
+                    EventRow.server_seq.is_not(None)
+                )
+            )
+            yield from ((r[0], r[1], int(r[2])) for r in rows)
+
+    def acknowledged_ids(self, stream_id: str) -> dict[str, int]:
+        """The acknowledged events of one stream: event id -> server seq."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(EventRow.event_id, EventRow.server_seq).where(
+                    EventRow.stream_id == stream_id, EventRow.server_seq.is_not(None)
+                )
+            ).all()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def unacknowledge(self, event_ids: Sequence[str]) -> int:
+        """Make these events pending again (the shared database lost them): the next push
+        sends them, which is idempotent. Returns how many changed."""
+        if not event_ids:
+            return 0
+        changed = 0
+        with self._lock:
+            try:
+                with self._begin(write=True) as conn:
+                    for start in range(0, len(event_ids), 500):
+                        chunk = list(event_ids[start : start + 500])
+                        changed += conn.execute(
+                            update(EventRow)
+                            .where(EventRow.event_id.in_(chunk))
+                            .values(server_seq=None)
+                        ).rowcount
+            except DBAPIError as exc:
+                raise self._guard(exc) from None
+        return changed
+
     def restamp_pending(self, newest_ms: int, now_ms: int) -> int:
         """Stamp again the pending (never shared) events whose HLC is past ``newest_ms``, in
         their order, from ``now_ms`` on, and move the clock back to match: a desk whose clock

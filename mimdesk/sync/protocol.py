@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from mimdesk import __version__
 from mimdesk.store import shared
 from mimdesk.store.eventlog import EventLog
-from mimdesk.sync import faults
+from mimdesk.sync import faults, repair
 from mimdesk.sync.target import Timeouts, Watchdog
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,10 @@ class Outcome:
     pulled: int = 0  # events new to this desk
     head: int = 0
     cursor: int = 0
+    # The incidents (stream ids) that pulled events changed: the views to refresh.
+    streams: frozenset[str] = frozenset()
+    # Anti-entropy (mimdesk.sync.repair), when it ran: events fetched, events pushed again.
+    repaired: tuple[int, int] = (0, 0)
 
 
 def _utc_ms(value: datetime) -> float:
@@ -116,6 +120,9 @@ class Replicator:
         self.holes: list[int] = []
         self._hole_waited: int | None = None
         self.restamped = 0
+        self.pulled_streams: set[str] = set()
+        self._repaired_at: float | None = None
+        self.fetched = 0  # rows read by pulls, kept or not (a killed pull reads a batch again)
 
     # ---- connection --------------------------------------------------------------------
 
@@ -128,6 +135,7 @@ class Replicator:
         self.close()
         if self.engine is None:
             self.engine = self.engine_factory()
+        self._repaired_at = None  # compare again on every connect
         self.conn = self.engine.connect()
         try:
             self.check()
@@ -335,6 +343,7 @@ class Replicator:
                 .order_by(shared.event.c.seq)
                 .limit(self.batch)
             ).all()
+        self.fetched += len(fetched)
         faults.point("pull.after_fetch")
         if not fetched:
             return 0, cursor, False
@@ -365,15 +374,33 @@ class Replicator:
             before_commit=lambda: faults.point("pull.mid_apply"),
         )
         faults.point("pull.after_commit")
+        fresh = set(inserted)
+        self.pulled_streams.update(r["stream_id"] for r in rows if r["event_id"] in fresh)
         return len(inserted), new_cursor, len(fetched) == self.batch or len(rows) < len(fetched)
 
     # ---- both --------------------------------------------------------------------------
 
     def sync(self, progress: Callable[[Progress], None] | None = None) -> Outcome:
         """Push, then pull; the caller connected first."""
+        self.pulled_streams = set()
         pushed, acked = self.push(progress)
         pulled, cursor, head = self.pull(progress)
-        return Outcome(pushed, acked, pulled, head, cursor)
+        repaired = (0, 0)
+        now = time.monotonic()
+        if self._repaired_at is None or now - self._repaired_at >= repair.INTERVAL_S:
+            assert self.conn is not None
+            found = repair.repair(self.conn, self.log)
+            self._repaired_at = now
+            repaired = (found.fetched, found.repushed)
+            self.pulled_streams |= found.differing
+            if found.differing:
+                log.warning("anti-entropy: %d streams differed; %s", len(found.differing), found)
+            if found.repushed:
+                more, more_acked = self.push(progress)
+                pushed, acked = pushed + more, acked + more_acked
+        return Outcome(
+            pushed, acked, pulled, head, cursor, frozenset(self.pulled_streams), repaired
+        )
 
 
 @dataclass

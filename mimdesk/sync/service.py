@@ -33,6 +33,7 @@ from enum import StrEnum
 
 from sqlalchemy import Engine
 
+from mimdesk.store import shared
 from mimdesk.store.eventlog import EventLog
 from mimdesk.sync.protocol import Incompatible, Outcome, Progress, Replicator
 from mimdesk.sync.target import SharedTarget, Timeouts, make_engine
@@ -63,6 +64,16 @@ class Status:
     server_schema: int | None = None
     failures: int = 0
 
+    @property
+    def schema_newer(self) -> bool:
+        """The shared database has a schema newer than this desk knows."""
+        return self.server_schema is not None and self.server_schema > shared.SCHEMA_VERSION
+
+    @property
+    def schema_older(self) -> bool:
+        """The shared database needs upgrading (by IT, with mimdesk db init)."""
+        return self.server_schema is not None and self.server_schema < shared.SCHEMA_VERSION
+
     def describe(self) -> str:
         parts = [self.state.value]
         if self.state is State.SYNCING and self.progress is not None:
@@ -82,6 +93,8 @@ class Status:
 
 
 Listener = Callable[[Status], None]
+# Called with the stream ids that pulled events changed (the incidents to show again).
+PullListener = Callable[[frozenset[str]], None]
 
 
 def full_jitter(failures: int, base: float, cap: float, rng: random.Random) -> float:
@@ -133,6 +146,7 @@ class SyncService:
         self.schema_recheck = schema_recheck
         self.rng = rng or random.Random()
         self._listeners: list[Listener] = []
+        self._pull_listeners: list[PullListener] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -163,6 +177,19 @@ class SyncService:
             with self._lock:
                 if listener in self._listeners:
                     self._listeners.remove(listener)
+
+        return remove
+
+    def add_pull_listener(self, listener: PullListener) -> Callable[[], None]:
+        """Call ``listener(stream_ids)`` (on the worker thread) after a sync that brought
+        events from other desks; returns a function that removes it."""
+        with self._lock:
+            self._pull_listeners.append(listener)
+
+        def remove() -> None:
+            with self._lock:
+                if listener in self._pull_listeners:
+                    self._pull_listeners.remove(listener)
 
         return remove
 
@@ -262,6 +289,14 @@ class SyncService:
             outcome = rep.sync(progress)
         else:
             outcome = Outcome(head=head, cursor=cursor)
+        if outcome.streams:
+            with self._lock:
+                pull_listeners = list(self._pull_listeners)
+            for listener in pull_listeners:
+                try:
+                    listener(outcome.streams)
+                except Exception:
+                    log.exception("a sync pull listener failed")
         now = datetime.now(UTC)
         message = ""
         if rep.holes:

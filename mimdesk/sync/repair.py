@@ -1,0 +1,113 @@
+"""Anti-entropy (SYNC.md, section 2): the safety net under push and pull.
+
+Push and pull never miss an event on their own; this catches what happens outside them: a
+row removed from this desk's file by hand or by a disk fault, or a shared database restored
+from an older backup whose seqs were then handed out again to other events. On connect and
+every 15 minutes each stream's digest up to the pull cursor (count, sum of seqs, sum of a
+32-bit hash of each id: the server computes its side, so only one row per stream crosses the
+network) is compared with this desk's; for a stream that differs the ids are compared: what
+the server has and this desk lacks is fetched, and what this desk thinks the server holds
+but it does not (or holds under another seq) becomes pending again and is pushed. Both steps
+are idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from hashlib import md5
+
+from sqlalchemy import BigInteger, Connection, Numeric, cast, func, literal_column, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from mimdesk.store import shared
+from mimdesk.store.eventlog import EventLog
+
+INTERVAL_S = 15 * 60
+
+_COLUMNS = [shared.event.c.seq, *(shared.event.c[name] for name in shared.EVENT_COLUMNS)]
+
+
+@dataclass
+class Repair:
+    streams: int = 0  # streams compared
+    differing: set[str] = field(default_factory=set)
+    fetched: int = 0  # events this desk lacked
+    repushed: int = 0  # events made pending again
+
+
+Digest = tuple[int, int, int]  # count, sum of seqs, sum of id hashes
+
+
+def id_hash(event_id: str) -> int:
+    """The first 32 bits of the id's MD5, as the servers compute it in SQL."""
+    return int(md5(event_id.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16)
+
+
+def _sql_id_hash(dialect: str) -> ColumnElement[int]:
+    first8 = func.substr(func.md5(shared.event.c.event_id), 1, 8)
+    if dialect == "postgresql":
+        # 'x' || hex, read as 32 bits, widened to bigint: the unsigned value.
+        bits = literal_column("('x' || substr(md5(event.event_id), 1, 8))::bit(32)")
+        return cast(bits, BigInteger)
+    return cast(func.conv(first8, 16, 10), Numeric(20, 0))
+
+
+def server_digest(conn: Connection, upto: int) -> dict[str, Digest]:
+    """Per stream, the digest of the server's events up to ``upto``."""
+    e = shared.event
+    rows = conn.execute(
+        select(
+            e.c.stream_id,
+            func.count(),
+            func.sum(e.c.seq),
+            func.sum(_sql_id_hash(conn.dialect.name)),
+        )
+        .where(e.c.seq <= upto)
+        .group_by(e.c.stream_id)
+    ).all()
+    return {r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows}
+
+
+def local_digest(log: EventLog) -> dict[str, Digest]:
+    found: dict[str, list[int]] = {}
+    for stream_id, event_id, seq in log.acknowledged_pairs():
+        d = found.setdefault(stream_id, [0, 0, 0])
+        d[0] += 1
+        d[1] += seq
+        d[2] += id_hash(event_id)
+    return {s: (d[0], d[1], d[2]) for s, d in found.items()}
+
+
+def repair(conn: Connection, log: EventLog) -> Repair:
+    """Compare and heal; ``conn`` is a connection to the shared database (each read is its
+    own short transaction, rolled back: nothing is written on the server)."""
+    cursor = int(log.sync_state().get("pull_cursor", "0") or 0)
+    local = local_digest(log)
+    try:
+        server = server_digest(conn, cursor)
+    finally:
+        conn.rollback()
+    result = Repair(streams=len(set(local) | set(server)))
+    result.differing = {s for s in set(local) | set(server) if local.get(s) != server.get(s)}
+    for stream_id in sorted(result.differing):
+        try:
+            rows = conn.execute(
+                select(*_COLUMNS).where(
+                    shared.event.c.stream_id == stream_id, shared.event.c.seq <= cursor
+                )
+            ).all()
+        finally:
+            conn.rollback()
+        on_server = {r.event_id: r.seq for r in rows}
+        mine = log.acknowledged_ids(stream_id)
+        lacking = []
+        for r in rows:
+            if r.event_id not in mine:
+                row = dict(r._mapping)
+                row["server_seq"] = row.pop("seq")
+                lacking.append(row)
+        if lacking:
+            result.fetched += len(log.apply_pulled(lacking))
+        lost = [eid for eid, seq in mine.items() if on_server.get(eid) != seq]
+        result.repushed += log.unacknowledge(lost)
+    return result
