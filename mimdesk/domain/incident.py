@@ -164,6 +164,31 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldWrite:
+    """The field change whose value is in force (no entry: the value from the report)."""
+
+    event_id: str
+    author: Author
+
+
+@dataclass(frozen=True, slots=True)
+class ConcurrentChange:
+    """Two desks changed one field without seeing each other's change.
+
+    ``event_id`` is the change that won (it sorts later: last writer wins), ``other_*`` the
+    change it replaced. Detected when a change's ``prev`` (the change its author saw as in
+    force) is not the change in force when it is folded, and the two values differ.
+    """
+
+    event_id: str
+    field: str
+    value: Any
+    other_event_id: str  # "" when the other value came with the report
+    other_value: Any
+    other_author: Author | None
+
+
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """An event that was kept in the log but not applied to the state, and why."""
 
@@ -205,6 +230,9 @@ class IncidentState:
     assessments: list[Assessment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    # field -> the change in force, and the concurrent changes found (see ConcurrentChange)
+    field_writers: dict[str, FieldWrite] = field(default_factory=dict)
+    concurrent: list[ConcurrentChange] = field(default_factory=list)
     reopened: int = 0
     last_hlc: int = 0
     updated_at: datetime | None = None
@@ -300,7 +328,25 @@ def _field_changed(
     if expected is None or not isinstance(value, expected):
         state.conflicts.append(Conflict(e.event_id, f"unknown or malformed field {name!r}"))
         return
-    setattr(state, str(name), list(value) if isinstance(value, list) else value)
+    name = str(name)
+    old = getattr(state, name)
+    writer = state.field_writers.get(name)
+    in_force = writer.event_id if writer else ""
+    # Changes written before "prev" existed (or by a script) say nothing about what was seen.
+    seen = str(e.payload.get("prev") or "") if "prev" in e.payload else in_force
+    if seen != in_force and old != value:
+        state.concurrent.append(
+            ConcurrentChange(
+                e.event_id,
+                name,
+                list(value) if isinstance(value, list) else value,
+                in_force,
+                list(old) if isinstance(old, list) else old,
+                writer.author if writer else state.reported_by,
+            )
+        )
+    state.field_writers[name] = FieldWrite(e.event_id, e.author)
+    setattr(state, name, list(value) if isinstance(value, list) else value)
 
 
 _AUTO_TIME = {
@@ -569,6 +615,7 @@ def _decided(state: IncidentState, e: Event) -> None:
     severity = str(p.get("severity") or "")
     if severity:
         state.severity = severity
+        state.field_writers["severity"] = FieldWrite(e.event_id, e.author)
     if (
         target is Status.DECLARED
         and "declared_at" not in state.explicit_times

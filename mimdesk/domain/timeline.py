@@ -14,7 +14,7 @@ from datetime import datetime
 
 from mimdesk.domain import keytimes
 from mimdesk.domain.events import Author, Event, EventType, parse_time
-from mimdesk.domain.incident import IncidentState
+from mimdesk.domain.incident import ConcurrentChange, IncidentState
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.roles import role_label
 
@@ -34,6 +34,8 @@ class TimelineEntry:
     retracted: bool = False
     not_applied: str | None = None
     original_text: str | None = None
+    # A field change made without seeing another desk's change to the same field.
+    concurrent: ConcurrentChange | None = None
 
     @property
     def backdated(self) -> bool:
@@ -139,6 +141,7 @@ def _describe(e: Event) -> tuple[str, str]:
 def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
     events = list(events)
     conflicts = {c.event_id: c.reason for c in state.conflicts}
+    concurrent = {c.event_id: c for c in state.concurrent}
     notes = {n.event_id: n for n in state.notes}
     # Corrections that change only the time move the corrected non-note entry too.
     corrected_by: dict[str, str] = {}
@@ -182,6 +185,7 @@ def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
                 corrected_by=corrected_by.get(e.event_id),
                 corrects=str(e.payload.get("target")) if e.type == EventType.CORRECTED else None,
                 not_applied=conflicts.get(e.event_id),
+                concurrent=concurrent.get(e.event_id),
             )
         )
     order = {e.event_id: e.sort_key for e in events}

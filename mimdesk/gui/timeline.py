@@ -49,9 +49,10 @@ from mimdesk.gui.widgets import (
     edit_time,
     set_edit_time,
     setup_datetime_edit,
+    show_error,
     style_error,
 )
-from mimdesk.usecases import timeline
+from mimdesk.usecases import incidents, timeline
 from mimdesk.usecases.incidents import IncidentView
 
 Index = QModelIndex | QPersistentModelIndex
@@ -76,9 +77,30 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.capitalize())
 
 
+def shown_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    return "none" if value is None or value == "" else str(value)
+
+
+def concurrent_text(entry: TimelineEntry) -> str:
+    """Both values of a concurrent change, and which won and why."""
+    c = entry.concurrent
+    if c is None:
+        return ""
+    who = c.other_author.name if c.other_author else "another desk"
+    name = c.field.replace("_", " ")
+    return (
+        f"Concurrent change: {who} set {name} to “{shown_value(c.other_value)}” at the same "
+        f"time; “{shown_value(c.value)}” won (the later change wins)"
+    )
+
+
 def entry_text(entry: TimelineEntry) -> str:
     """The entry as the table shows it, with its correction spelled out."""
     text = entry.text
+    if entry.concurrent is not None:
+        text = f"{text}. ⚠ {concurrent_text(entry)}"
     if entry.not_applied:
         text = f"Not applied ({entry.not_applied}): {text}"
     if entry.retracted:
@@ -166,6 +188,9 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.not_applied:
             style = QGuiApplication.instance().style()  # type: ignore[attr-defined]
             return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.concurrent:
+            style = QGuiApplication.instance().style()  # type: ignore[attr-defined]
+            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Top, so that a short cell lines up with the first line of a long entry.
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -189,6 +214,8 @@ class TimelineModel(QAbstractTableModel):
             lines.append("Withdrawn by a correction; kept in the record.")
         if entry.not_applied:
             lines.append(f"Not applied: {entry.not_applied}")
+        if entry.concurrent:
+            lines.append(concurrent_text(entry) + ". “Use other value” sets the other one.")
         lines.append(f"{kind_label(entry.kind)} by {entry.author.name}")
         lines.append(f"Happened {format_local(entry.occurred_at)}")
         if entry.backdated:
@@ -457,6 +484,12 @@ class TimelineTab(QWidget):
         self.correct_action.setToolTip("Reword, re-time or withdraw the selected entry (Ctrl+E)")
         self.correct_action.triggered.connect(self.correct_selected)
         self.table.addAction(self.correct_action)
+        self.use_other_action = QAction("&Use other value", self)
+        self.use_other_action.setToolTip(
+            "Of two concurrent changes, set the value that did not win (a new change)"
+        )
+        self.use_other_action.triggered.connect(self.use_other_value)
+        self.table.addAction(self.use_other_action)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
         self.count_label = QLabel()
@@ -465,8 +498,12 @@ class TimelineTab(QWidget):
         self.correct_button.setToolTip(self.correct_action.toolTip())
         self.correct_button.clicked.connect(self.correct_selected)
         bar = QHBoxLayout()
+        self.use_other_button = QPushButton("Use other value")
+        self.use_other_button.setObjectName("useOtherValueButton")
+        self.use_other_button.clicked.connect(self.use_other_value)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
+        bar.addWidget(self.use_other_button)
         bar.addWidget(self.correct_button)
 
         top = QWidget()
@@ -531,6 +568,33 @@ class TimelineTab(QWidget):
         can = entry is not None and entry.corrects is None
         self.correct_action.setEnabled(can)
         self.correct_button.setEnabled(can)
+        other = entry.concurrent if entry is not None else None
+        self.use_other_action.setEnabled(other is not None)
+        self.use_other_button.setVisible(other is not None)
+        if other is not None:
+            value = shown_value(other.other_value)
+            short = value if len(value) <= 40 else value[:39] + "…"
+            self.use_other_button.setText(f"Use “{short}”")
+            self.use_other_button.setToolTip(concurrent_text(entry))  # type: ignore[arg-type]
+
+    @Slot()
+    def use_other_value(self) -> None:
+        """Set the value of a concurrent change that did not win, as a new field change."""
+        entry = self.selected_entry()
+        reference = self._current.reference
+        if entry is None or entry.concurrent is None or reference is None:
+            return
+        name, value = entry.concurrent.field, entry.concurrent.other_value
+        self.use_other_button.setEnabled(False)
+        self._ops.mutate(
+            lambda ctx: incidents.change_field(ctx, reference=reference, field=name, value=value),
+            done=lambda _changes: self.use_other_button.setEnabled(True),
+            failed=self._use_other_failed,
+        )
+
+    def _use_other_failed(self, error: MimDeskError) -> None:
+        self.use_other_button.setEnabled(True)
+        show_error(self, "Cannot use the other value", error)
 
     @Slot()
     def correct_selected(self) -> CorrectEntryDialog | None:

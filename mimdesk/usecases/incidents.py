@@ -165,9 +165,11 @@ def change_field(ctx: Context, *, reference: str, field: str, value: Any) -> Cha
     state = view(ctx, summary.stream_id).state
     if getattr(state, field) == value:
         return Changes()
-    ctx.log.append(
-        [ctx.event(summary.stream_id, EventType.FIELD_CHANGED, {"field": field, "value": value})]
-    )
+    # The change this desk saw in force: another desk's change made meanwhile shows up in the
+    # fold as a concurrent change (both values kept, the later one wins).
+    writer = state.field_writers.get(field)
+    payload = {"field": field, "value": value, "prev": writer.event_id if writer else ""}
+    ctx.log.append([ctx.event(summary.stream_id, EventType.FIELD_CHANGED, payload)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
