@@ -281,3 +281,32 @@ def save_user_setting(paths: Paths, section: str, key: str, value: Any) -> None:
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     tmp.replace(path)
+
+
+def save_user_settings(paths: Paths, values: Mapping[str, Any]) -> None:
+    """Write several values, named by dotted keys (``comms.smtp.host``), into the user's
+    settings file in one go, keeping the rest of it. An empty text removes the key, so the
+    layer below (the site's or the built-in value) applies again."""
+    path = paths.user_settings
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = _read(path)
+        except tomllib.TOMLDecodeError:
+            path.replace(path.with_suffix(".toml.damaged"))
+    for dotted, value in values.items():
+        *parents, leaf = dotted.split(".")
+        node = data
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        if value == "":
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)
