@@ -68,6 +68,14 @@ def recommend(
     """The live recommendation for answers being given; writes nothing."""
     summary = resolve(ctx, reference)
     incident = view(ctx, summary.stream_id, summary.reference)
+    return recommend_for(incident, checklist, answers)
+
+
+def recommend_for(
+    incident: IncidentView, checklist: Checklist, answers: Mapping[str, Any]
+) -> Recommendation:
+    """:func:`recommend` for an incident already read: the GUI re-evaluates on every
+    keystroke, and must not read the database each time."""
     return rules.evaluate(checklist, check_answers(checklist, answers), _context(incident))
 
 

@@ -174,3 +174,15 @@ def test_escalation_stats(app, ctx, clock):
     assert stats.sentence().startswith("1 of 3 candidates declared (33%), 2 rejected")
     later = declaration.escalation_stats(ctx, since=clock.now + timedelta(minutes=1))
     assert later.declared == later.rejected == 0
+
+
+def test_recommend_for_a_view_read_once_matches_recommend(ctx, checklist):
+    directory.save_service(ctx, name="Payments", tier=1, users=1200)
+    ref = new(ctx, services=["Payments"])
+    incident = incidents.get(ctx, ref)
+    answers = {"critical_service": True, "users_affected": 1200}
+    live = declaration.recommend_for(incident, checklist, answers)
+    assert live == declaration.recommend(ctx, reference=ref, checklist=checklist, answers=answers)
+    assert live.reasons[0] == "business-critical service Payments is down or badly degraded"
+    with pytest.raises(InvalidInput, match="needs a number"):
+        declaration.recommend_for(incident, checklist, {"users_affected": "many"})
