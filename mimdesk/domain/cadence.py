@@ -169,9 +169,8 @@ def incident_clocks(
     reported = state.key_times["reported_at"]
     for name, label, start_key, stop_key, target_name in _CLOCKS:
         start = state.key_times[start_key]
-        stop = state.key_times[stop_key]
-        if state.status is Status.CLOSED and stop is None:
-            stop = state.key_times["resolved_at"]
+        # Resolved means restored too, even where nobody recorded a mitigation time first.
+        stop = state.key_times[stop_key] or state.key_times["resolved_at"]
         elapsed = None if start is None else max((stop or now) - start, timedelta(0))
         minutes = targets.get(target_name) if target_name else None
         target = timedelta(minutes=minutes) if minutes else None

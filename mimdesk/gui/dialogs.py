@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QWidget
 
 from mimdesk import __version__
 from mimdesk.config import Settings
@@ -194,6 +194,7 @@ class AssignRoleDialog(QDialog):
         holder: str,
         suggestion: str,
         parent: QWidget | None = None,
+        people: Sequence[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.ui = Ui_AssignRoleDialog()
@@ -222,14 +223,30 @@ class AssignRoleDialog(QDialog):
         )
         self.ui.buttonBox.accepted.connect(self.submit)
         self.ui.buttonBox.rejected.connect(self.reject)
+        # With the directory's names: pick from them, or save a name typed in that is new.
+        self._known = {name.casefold() for name in people or ()}
+        if people is not None:
+            completer = QCompleter(list(people), self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.ui.personEdit.setCompleter(completer)
+            self.ui.personEdit.textChanged.connect(self._show_remember)
+        self._show_remember(self.ui.personEdit.text() if people is not None else "")
+
+    def _show_remember(self, text: str) -> None:
+        name = " ".join(text.split()).casefold()
+        self.ui.rememberCheck.setVisible(bool(name) and name not in self._known)
 
     @Slot()
     def submit(self) -> None:
         person, note = self.ui.personEdit.text(), self.ui.noteEdit.text()
         reference, role = self._reference, self._role
+        remember = self.ui.rememberCheck.isVisibleTo(self) and self.ui.rememberCheck.isChecked()
         self.ui.buttonBox.setEnabled(False)
         self._ops.mutate(
-            lambda ctx: roles.assign(ctx, reference=reference, role=role, person=person, note=note),
+            lambda ctx: roles.assign(
+                ctx, reference=reference, role=role, person=person, note=note, remember=remember
+            ),
             done=lambda _changes: self.accept(),
             failed=self._failed,
         )

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mimdesk.config import Settings
 from mimdesk.domain import lifecycle
-from mimdesk.domain.clock import elapsed, format_duration
 from mimdesk.domain.roles import MIM
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
-from mimdesk.gui.uiclock import UiClock
 from mimdesk.gui.widgets import Chip, ElidedLabel, muted
 from mimdesk.usecases.incidents import IncidentView
 
@@ -25,7 +21,6 @@ class IncidentHeader(QFrame):
     def __init__(
         self,
         current: CurrentIncident,
-        clock: UiClock,
         settings: Settings,
         parent: QWidget | None = None,
     ) -> None:
@@ -35,7 +30,6 @@ class IncidentHeader(QFrame):
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self._settings = settings
-        self._clock = clock
         self._view: IncidentView | None = None
 
         self.reference_label = QLabel()
@@ -69,28 +63,11 @@ class IncidentHeader(QFrame):
         muted(self.mim_caption)
         self.mim_label = QLabel()
         self.mim_label.setObjectName("mimLabel")
-        digits = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        digits.setPointSizeF(self.font().pointSizeF() * 1.1)
-        self.reported_caption = QLabel("Since reported")
-        self.declared_caption = QLabel("Since declared")
-        muted(self.reported_caption)
-        muted(self.declared_caption)
-        self.since_reported = QLabel(format_duration(None))
-        self.since_reported.setObjectName("sinceReported")
-        self.since_declared = QLabel(format_duration(None))
-        self.since_declared.setObjectName("sinceDeclared")
-        for label in (self.since_reported, self.since_declared):
-            label.setFont(digits)
 
+        # The clocks and update countdowns are the row under this one (mimdesk.gui.countdowns).
         bottom = QHBoxLayout()
         bottom.addWidget(self.mim_caption)
         bottom.addWidget(self.mim_label)
-        bottom.addSpacing(24)
-        bottom.addWidget(self.reported_caption)
-        bottom.addWidget(self.since_reported)
-        bottom.addSpacing(16)
-        bottom.addWidget(self.declared_caption)
-        bottom.addWidget(self.since_declared)
         bottom.addStretch(1)
         bottom.addWidget(self.connectivity_label)
 
@@ -99,17 +76,9 @@ class IncidentHeader(QFrame):
         layout.addLayout(bottom)
         self._layout = layout
         self._bottom = bottom
-        self._details = [
-            self.mim_caption,
-            self.mim_label,
-            self.reported_caption,
-            self.since_reported,
-            self.declared_caption,
-            self.since_declared,
-        ]
+        self._details = [self.mim_caption, self.mim_label]
 
         current.loaded.connect(self.show_incident)
-        clock.tick.connect(self.update_clocks)
         self.show_incident(current.view)
 
     def add_row(self, widget: QWidget) -> None:
@@ -163,24 +132,13 @@ class IncidentHeader(QFrame):
                 " font-weight: bold; padding: 0.1em 0.5em; border-radius: 0.3em; }"
             )
             self.mim_label.setToolTip(
-                "A declared incident needs a Major Incident Manager: assign one on the Overview."
+                "A declared incident needs a Major Incident Manager: assign one on the Roles tab."
             )
         else:
             self.mim_label.setText("—")
             self.mim_label.setStyleSheet("")
             self.mim_label.setToolTip("")
-        # Right away, not at the next tick: a second of stale clocks would be misread.
-        self.update_clocks(self._clock.now())
 
     @property
     def mim_warning(self) -> bool:
         return "background" in self.mim_label.styleSheet()
-
-    @Slot(object)
-    def update_clocks(self, now: datetime) -> None:
-        if self._view is None:
-            return
-        times = self._view.state.key_times
-        end = times["resolved_at"]
-        self.since_reported.setText(format_duration(elapsed(times["reported_at"], now, end)))
-        self.since_declared.setText(format_duration(elapsed(times["declared_at"], now, end)))

@@ -1,7 +1,7 @@
 """Run the benchmarks and print each figure beside its floor and its target.
 
     uv run python -m tests.benchmarks              # everything, about two minutes
-    uv run python -m tests.benchmarks --only fold  # startup, append, fold, list or pdf
+    uv run python -m tests.benchmarks --only fold  # startup, append, fold, list, pdf or idle
     uv run python -m tests.benchmarks --quick      # smaller sizes, to check the harness
 
 Databases go to a temporary folder; ``--dir`` puts it on the disk you want measured (durable
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+from .bench_idle import bench_idle
 from .common import Figure, Workspace, render, workspace
 from .startup import bench_startup
 from .store import bench_append, bench_fold, bench_list
@@ -42,6 +43,7 @@ FULL: dict[str, Callable[[Workspace], list[Figure]]] = {
     "fold": lambda ws: bench_fold(ws, events=5_000),
     "list": lambda ws: bench_list(ws, count=1_000),
     "pdf": lambda ws: _pdf(ws, quick=False),
+    "idle": lambda ws: bench_idle(ws),
 }
 QUICK: dict[str, Callable[[Workspace], list[Figure]]] = {
     "startup": lambda ws: bench_startup(ws, runs=1),
@@ -49,6 +51,7 @@ QUICK: dict[str, Callable[[Workspace], list[Figure]]] = {
     "fold": lambda ws: bench_fold(ws, events=500, runs=3),
     "list": lambda ws: bench_list(ws, count=100, runs=3),
     "pdf": lambda ws: _pdf(ws, quick=True),
+    "idle": lambda ws: bench_idle(ws, settle_s=2, measure_s=5),
 }
 
 

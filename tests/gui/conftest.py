@@ -7,6 +7,7 @@ waits for what the user would see rather than sleeping.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,13 @@ def reported(app: App):
         app.ctx, title="E-mail down for all staff", impact="Nobody can send mail", severity="SEV1"
     )
     return summary
+
+
+def clock_text(window: MainWindow, name: str) -> str:
+    """The elapsed time an incident clock in the header shows ("reported", "declared",
+    "mitigated"), without its "(stopped)" or target."""
+    text = window.countdowns.gauges[name].value.text()
+    return re.split(r" \(| ·", text)[0]
 
 
 def wait_written(qtbot, ws: Workspace) -> None:

@@ -17,9 +17,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QDialogButtonBox,
-    QFormLayout, QLabel, QLineEdit, QSizePolicy,
-    QSpacerItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QDialog,
+    QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+    QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
 
 class Ui_AssignRoleDialog(object):
     def setupUi(self, AssignRoleDialog):
@@ -57,6 +57,12 @@ class Ui_AssignRoleDialog(object):
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.noteEdit)
 
+        self.rememberCheck = QCheckBox(AssignRoleDialog)
+        self.rememberCheck.setObjectName(u"rememberCheck")
+        self.rememberCheck.setChecked(True)
+
+        self.formLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.rememberCheck)
+
 
         self.mainLayout.addLayout(self.formLayout)
 
@@ -91,5 +97,6 @@ class Ui_AssignRoleDialog(object):
         self.personLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Person:", None))
         self.noteLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Handover note:", None))
         self.noteEdit.setPlaceholderText(QCoreApplication.translate("AssignRoleDialog", u"Optional: what the new holder needs to know", None))
+        self.rememberCheck.setText(QCoreApplication.translate("AssignRoleDialog", u"&Save this person to the directory", None))
     # retranslateUi
 
