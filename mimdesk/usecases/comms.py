@@ -20,7 +20,7 @@ from mimdesk.comms.channels import clipboard
 from mimdesk.comms.channels.mail import MailtoLink, mailto_url, parse_address, write_eml
 from mimdesk.comms.checklist import Missing
 from mimdesk.comms.outbox import OutboxRun, PendingMessage, RetrySchedule, SendResult
-from mimdesk.comms.templates import Rendered, Templates
+from mimdesk.comms.templates import Rendered, Templates, paragraphs
 from mimdesk.config import Settings
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
@@ -51,6 +51,7 @@ __all__ = [
     "mailto",
     "mark_sent_by_other_means",
     "pending",
+    "preview_html",
     "save_draft",
     "send",
 ]
@@ -338,6 +339,14 @@ def clipboard_texts(
     message = _message(ctx, view, settings, _draft(view, draft_id), [])
     return clipboard.plain_text(message), clipboard.html(
         message, Templates(settings.comms.templates_dir)
+    )
+
+
+def preview_html(settings: Settings, *, reference: str, subject: str, body: str) -> str:
+    """The HTML an e-mail or the clipboard would carry for this text, before it is saved."""
+    return Templates(settings.comms.templates_dir).render_html(
+        "message.html.j2",
+        {"subject": subject, "paragraphs": paragraphs(body), "footer": "", "reference": reference},
     )
 
 
