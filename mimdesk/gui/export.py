@@ -1,0 +1,268 @@
+"""File menu: export the open incident's postmortem PDF or JSON, import an incident from JSON.
+
+The work runs on the task runner (exports on the pool lane; an import writes, so it goes on
+the write lane behind this desk's other writes) with a progress dialog, and the window keeps
+ticking. A finished file is opened with the system's viewer. The file dialogs and the opening
+are module-level functions so that tests can put their own in place of the native ones.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from mimdesk.errors import MimDeskError
+from mimdesk.usecases import exchange, postmortem
+
+if TYPE_CHECKING:
+    from mimdesk.gui.mainwindow import MainWindow
+
+PDF_FILTER = "PDF documents (*.pdf)"
+JSON_FILTER = "Incident files (*.json);;All files (*)"
+# Problems listed in the message itself; the rest are under "Show Details…".
+SHOWN_PROBLEMS = 12
+
+
+def ask_save_path(parent: QWidget | None, title: str, start: Path, filter_: str) -> Path | None:
+    name, _filter = QFileDialog.getSaveFileName(parent, title, str(start), filter_)
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix else path.with_suffix(start.suffix)
+
+
+def ask_open_path(parent: QWidget | None, title: str, start: Path, filter_: str) -> Path | None:
+    name, _filter = QFileDialog.getOpenFileName(parent, title, str(start), filter_)
+    return Path(name) if name else None
+
+
+def open_file(path: Path) -> bool:
+    """Show a written file in the system's viewer; False when the system cannot."""
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+
+def documents_folder() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_ " else "-" for c in text).strip() or "incident"
+
+
+class ExportActions:
+    """The three File menu entries and what they do, for one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.folder: Path | None = None  # the last folder used, offered next time
+        self.progress: QProgressDialog | None = None
+        self.pdf_action = self._action("Export postmortem &PDF…", "Ctrl+P", self.export_pdf)
+        self.json_action = self._action(
+            "&Export incident as JSON…", "Ctrl+Shift+E", self.export_json
+        )
+        self.import_action = self._action(
+            "&Import incident from JSON…", "Ctrl+Shift+I", self.import_json
+        )
+        self.pdf_action.setObjectName("exportPdfAction")
+        self.json_action.setObjectName("exportJsonAction")
+        self.import_action.setObjectName("importJsonAction")
+        menu = window.file_menu
+        # Beside "New incident", above the database entries: these act on incidents.
+        before = next((a for a in menu.actions() if a.isSeparator()), None)
+        separator = menu.insertSeparator(before) if before else menu.addSeparator()
+        for action in (self.pdf_action, self.json_action, self.import_action):
+            menu.insertAction(separator, action)
+        window.current.loaded.connect(lambda _view: self._update())
+        self._update()
+
+    def _action(self, text: str, shortcut: str, slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def _update(self) -> None:
+        has_incident = self.window.current.reference is not None
+        self.pdf_action.setEnabled(has_incident)
+        self.json_action.setEnabled(has_incident)
+
+    def _start(self, name: str) -> Path:
+        return (self.folder or documents_folder()) / name
+
+    # ---- the three commands --------------------------------------------------------------------
+
+    def export_pdf(self) -> None:
+        window = self.window
+        reference = window.current.reference
+        if reference is None:
+            return
+        out = ask_save_path(
+            window,
+            f"Export the postmortem of {reference}",
+            self._start(f"{_safe_name(reference)} postmortem.pdf"),
+            PDF_FILTER,
+        )
+        if out is None:
+            return
+        ctx, settings = window.app.ctx, window.app.settings
+        self._run(
+            f"Writing the postmortem of {reference}…",
+            lambda report: postmortem.export_pdf(
+                ctx, reference=reference, settings=settings, out=out, progress=report
+            ),
+            done=lambda result: self._written(
+                result.path, f"Wrote {result.path.name} ({result.pages} pages)"
+            ),
+            title="Cannot export the postmortem",
+        )
+
+    def export_json(self) -> None:
+        window = self.window
+        reference = window.current.reference
+        if reference is None:
+            return
+        out = ask_save_path(
+            window,
+            f"Export {reference} as JSON",
+            self._start(f"{_safe_name(reference)}.json"),
+            JSON_FILTER,
+        )
+        if out is None:
+            return
+        ctx = window.app.ctx
+        self._run(
+            f"Exporting {reference}…",
+            lambda _report: exchange.export_json(ctx, reference=reference, out=out),
+            done=lambda path: self._written(path, f"Exported {reference} to {path.name}"),
+            title="Cannot export the incident",
+        )
+
+    def import_json(self) -> None:
+        window = self.window
+        path = ask_open_path(window, "Import an incident", self._start(""), JSON_FILTER)
+        if path is None:
+            return
+        self.folder = path.parent
+        ctx = window.app.ctx
+        self._run(
+            f"Importing {path.name}…",
+            lambda report: exchange.import_file(ctx, path=path, progress=report),
+            done=self._imported,
+            title="Cannot import the incident",
+            lane="write",
+        )
+
+    # ---- running and reporting -------------------------------------------------------------
+
+    def _run(
+        self,
+        label: str,
+        work: Callable[[Callable[[int, int], None]], Any],
+        *,
+        done: Callable[[Any], None],
+        title: str,
+        lane: str = "pool",
+    ) -> None:
+        if self.progress is not None:
+            self.progress.deleteLater()
+        progress = QProgressDialog(label, "", 0, 0, self.window)
+        progress.setObjectName("exportProgress")
+        progress.setWindowTitle("MIM Desk")
+        # The work cannot be stopped half-way without leaving half a file: no Cancel.
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        self.progress = progress
+
+        def step(n: int, total: int) -> None:
+            progress.setMaximum(total)
+            progress.setValue(n)
+
+        # hide(), not close(): closing a progress dialog cancels it, which resets its bar.
+        def finished(result: Any) -> None:
+            progress.hide()
+            done(result)
+
+        def failed(error: BaseException) -> None:
+            progress.hide()
+            if isinstance(error, exchange.ImportRefused):
+                self.error_box = import_error_box(self.window, error)
+            elif isinstance(error, MimDeskError):
+                self.error_box = error_box(self.window, title, error)
+            else:
+                sys.excepthook(type(error), error, error.__traceback__)
+
+        self.window.runner.run(
+            work,
+            done=finished,
+            failed=failed,
+            progress=step,
+            lane="write" if lane == "write" else "pool",
+        )
+
+    def _written(self, path: Path, message: str) -> None:
+        self.folder = path.parent
+        if open_file(path):
+            self.window.statusBar().showMessage(message, 8000)
+        else:
+            self.window.statusBar().showMessage(f"{message}; open it from {path.parent}", 15000)
+
+    def _imported(self, result: exchange.ImportResult) -> None:
+        window = self.window
+        window.hub.publish(result.changes)
+        if window.incident_list.model.row_of(result.stream_id) < 0:
+            # The filter in force may hide an old, closed incident: show it rather than lose it.
+            window.incident_list.search.clear()
+            window.incident_list.set_filter("all")
+        window.open_incident(result.stream_id)
+        window.statusBar().showMessage(result.sentence(), 15000)
+
+
+def error_box(parent: QWidget, title: str, error: MimDeskError) -> QMessageBox:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, error.message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setObjectName("exportErrorBox")
+    if error.hint:
+        box.setInformativeText(error.hint)
+    box.open()
+    return box
+
+
+def import_error_box(parent: QWidget, error: exchange.ImportRefused) -> QMessageBox:
+    """Each bad field by its path in the file, and that nothing was imported."""
+    problems = error.problems
+    shown = "\n".join(f"• {p}" for p in problems[:SHOWN_PROBLEMS])
+    if len(problems) > SHOWN_PROBLEMS:
+        shown += f"\n… and {len(problems) - SHOWN_PROBLEMS} more (Show Details…)"
+    count = len(problems)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Nothing was imported",
+        f"The file was not imported: {count} {'problem' if count == 1 else 'problems'} "
+        "found. Nothing was imported.",
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("importErrorBox")
+    box.setInformativeText(f"{shown}\n\nCorrect the file and import it again.")
+    box.setDetailedText("\n".join(problems))
+    box.open()
+    return box
+
+
+def install_export_actions(window: MainWindow) -> ExportActions:
+    """Add the export and import entries to the window's File menu."""
+    actions = ExportActions(window)
+    window.export_actions = actions  # type: ignore[attr-defined]
+    return actions

@@ -1,0 +1,476 @@
+"""The Postmortem tab: the review's fields, saved as events, beside the incident's key figures.
+
+Saving writes only the fields that changed (:func:`mimdesk.usecases.postmortem.set_fields`
+writes one event per field), so the log shows who wrote which part. A change from another desk
+never overwrites text being typed here: a field holding an unsaved edit is left alone and the
+indicator says someone else changed it, as the Overview's details do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mimdesk.config import Settings
+from mimdesk.domain.clock import format_duration
+from mimdesk.domain.incident import POSTMORTEM_FIELDS
+from mimdesk.errors import MimDeskError
+from mimdesk.gui import theme
+from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.operations import Operations
+from mimdesk.gui.tasks import TaskRunner
+from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.usecases import postmortem
+from mimdesk.usecases.context import Changes, Context
+from mimdesk.usecases.incidents import IncidentView
+
+# What an unset field means: a review nobody marked final is a draft; a root cause nobody
+# marked otherwise is the known one. Comparing through these keeps an untouched form clean.
+DEFAULTS = {"status": "draft", "root_cause_status": "known"}
+LABELS = {
+    **postmortem.TEXT_FIELDS,
+    "root_cause_status": "Root cause status",
+    "problem_ref": "Problem record",
+    "status": "Status",
+    "owner": "Owner",
+    "authors": "Authors",
+    "meeting_date": "Review meeting",
+}
+PLACEHOLDERS = {
+    "summary": "What happened, in two or three sentences a director can read aloud",
+    "business_impact": "Who could not do what, for how long, and what it cost (orders, "
+    "customers, money, reputation)",
+    "root_cause": "Why it happened; or mark it under investigation and name the problem record",
+    "contributing_factors": "What made it worse or longer",
+    "went_well": "What helped: keep doing it",
+    "went_badly": "What hindered: change it",
+    "got_lucky": "What saved us this time that we cannot count on",
+    "lessons": "What we learned, and what we will do differently",
+}
+SMALL_BOXES = ("contributing_factors", "went_well", "went_badly", "got_lucky")
+
+
+def _text_box(name: str, lines: int) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setObjectName(f"pm_{name}")
+    box.setPlaceholderText(PLACEHOLDERS[name])
+    box.setTabChangesFocus(True)
+    # Fixed, like the Overview's boxes: a long text scrolls inside its box, and the form
+    # keeps its shape instead of one box taking all the height.
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+class KeyFiguresBox(QGroupBox):
+    """Time to declare, mitigate, resolve against their targets, and updates sent on time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Key figures", parent)
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(2, 1)
+        self.updates = QLabel()
+        self.updates.setObjectName("pmUpdates")
+        self.updates.setWordWrap(True)
+        self.updates.setTextFormat(Qt.TextFormat.RichText)
+        self.values: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.updates)
+
+    def clear_figures(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.values.clear()
+        self.updates.setText("Working out the figures…")
+
+    def show_figures(self, figures: Any) -> None:
+        self.clear_figures()
+        good = "#15803d" if not theme.is_dark(self.palette()) else "#6ee7a0"
+        bad = theme.error_colour(self.palette()).name()
+        for row, span in enumerate(figures.spans):
+            value = QLabel(format_duration(span.value) if span.value is not None else "not yet")
+            value.setObjectName(f"pmFigure_{span.name}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            target = QLabel()
+            if span.target is not None:
+                verdict = {True: "met", False: "missed", None: ""}[span.met]
+                colour = {True: good, False: bad, None: ""}[span.met]
+                text = f"target {format_duration(span.target)}"
+                if verdict:
+                    text += f" — <b style='color:{colour}'>{verdict}</b>"
+                target.setText(text)
+            if span.met is None:
+                muted(target)
+            self.grid.addWidget(QLabel(span.label + ":"), row, 0)
+            self.grid.addWidget(value, row, 1)
+            self.grid.addWidget(target, row, 2)
+            self.values[span.name] = value
+        self.updates.setText(updates_text(figures))
+
+
+def updates_text(figures: Any) -> str:
+    """Updates sent, and the share on time against the cadence, overall and per audience."""
+    if not figures.updates:
+        return "No updates sent, and no audience had an update cadence."
+    share = figures.on_time_share
+    head = f"<b>Updates sent: {figures.sent}</b>"
+    if share is not None:
+        head += f", <b>{share:.0%} on time</b> against the cadence"
+    lines = [head]
+    for u in figures.updates:
+        line = f"{u.label}: {u.sent} sent"
+        if u.scheduled:
+            line += f", {u.on_time} on time, {u.late} late, {u.missed} missed"
+            if u.share is not None:
+                line += f" ({u.share:.0%})"
+        else:
+            line += " (no cadence)"
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+class PostmortemTab(QScrollArea):
+    def __init__(
+        self,
+        current: CurrentIncident,
+        ops: Operations,
+        runner: TaskRunner,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._current = current
+        self._ops = ops
+        self._runner = runner
+        self._settings = settings
+        self._view: IncidentView | None = None
+        self._saving = False
+        self._figures_stale = False
+        # Fields another desk changed while this one held an unsaved edit of them.
+        self._overtaken: set[str] = set()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+        self.status = QComboBox()
+        self.status.setObjectName("pmStatus")
+        self.status.addItem("Draft", "draft")
+        self.status.addItem("Final", "final")
+        self.status.setToolTip("Final needs a summary, and a root cause or a problem record")
+        self.state_label = QLabel()
+        self.state_label.setObjectName("pmSaveState")
+        self.state_label.setWordWrap(True)
+        self.save_button = QPushButton("&Save postmortem")
+        self.save_button.setObjectName("pmSaveButton")
+        self.save_button.setToolTip("Save the changed fields")
+        self.revert_button = QPushButton("Re&vert")
+        self.revert_button.setObjectName("pmRevertButton")
+        self.revert_button.setToolTip("Throw away what you changed here")
+        self.error = ErrorLabel()
+        self.error.setObjectName("pmError")
+
+        self.texts = {
+            name: _text_box(name, 4 if name in SMALL_BOXES else 5)
+            for name in postmortem.TEXT_FIELDS
+        }
+        self.root_cause_status = QComboBox()
+        self.root_cause_status.setObjectName("pmRootCauseStatus")
+        self.root_cause_status.addItem("Known", "known")
+        self.root_cause_status.addItem("Under investigation", "under investigation")
+        self.problem_ref = QLineEdit()
+        self.problem_ref.setObjectName("pmProblemRef")
+        self.problem_ref.setPlaceholderText(
+            "Problem record carrying the investigation, e.g. PRB0001234"
+        )
+        self.owner = QLineEdit()
+        self.owner.setObjectName("pmOwner")
+        self.owner.setPlaceholderText("Who sees the review through")
+        self.authors = QLineEdit()
+        self.authors.setObjectName("pmAuthors")
+        self.authors.setPlaceholderText("Names separated by semicolons")
+        self.meeting_date = QLineEdit()
+        self.meeting_date.setObjectName("pmMeetingDate")
+        self.meeting_date.setPlaceholderText("YYYY-MM-DD")
+        self.meeting_date.setMaxLength(10)
+        self.figures = KeyFiguresBox()
+        self.placeholder = QLabel("Open an incident from the list to write its postmortem.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        muted(self.placeholder)
+
+        top = QHBoxLayout()
+        status_label = QLabel("S&tatus:")
+        status_label.setBuddy(self.status)
+        top.addWidget(status_label)
+        top.addWidget(self.status)
+        top.addSpacing(12)
+        top.addWidget(self.state_label, 1)
+        top.addWidget(self.revert_button)
+        top.addWidget(self.save_button)
+
+        people = QFormLayout()
+        people.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        people.addRow("&Owner:", self.owner)
+        people.addRow("A&uthors:", self.authors)
+        people.addRow("Review &meeting:", self.meeting_date)
+        figures_row = QHBoxLayout()
+        figures_row.addWidget(self.figures, 3)
+        people_box = QGroupBox("Review")
+        people_box.setLayout(people)
+        figures_row.addWidget(people_box, 2)
+
+        review = QGroupBox("What happened")
+        form = QFormLayout(review)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for name in ("summary", "business_impact"):
+            form.addRow(self._label(name), self.texts[name])
+        cause_row = QHBoxLayout()
+        cause_row.addWidget(self.root_cause_status)
+        cause_row.addWidget(self.problem_ref, 1)
+        form.addRow("Root cause is:", cause_row)
+        form.addRow(self._label("root_cause"), self.texts["root_cause"])
+        form.addRow(self._label("contributing_factors"), self.texts["contributing_factors"])
+
+        learning = QGroupBox("What we learned")
+        grid = QGridLayout(learning)
+        for i, name in enumerate(("went_well", "went_badly", "got_lucky")):
+            label = self._label(name)
+            grid.addWidget(label, 0, i)
+            grid.addWidget(self.texts[name], 1, i)
+            grid.setColumnStretch(i, 1)
+        lessons = self._label("lessons")
+        grid.addWidget(lessons, 2, 0, 1, 3)
+        grid.addWidget(self.texts["lessons"], 3, 0, 1, 3)
+
+        body = QWidget()
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.addWidget(self.placeholder)
+        self.content = QWidget()
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addLayout(top)
+        content.addWidget(self.error)
+        content.addLayout(figures_row)
+        content.addWidget(review)
+        content.addWidget(learning)
+        self.body_layout.addWidget(self.content)
+        self.body_layout.addStretch(1)
+        self.setWidget(body)
+
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        for box in self.texts.values():
+            box.textChanged.connect(self._update_state)
+        for line in (self.problem_ref, self.owner, self.authors, self.meeting_date):
+            line.textChanged.connect(self._update_state)
+        for combo in (self.status, self.root_cause_status):
+            combo.currentIndexChanged.connect(self._update_state)
+        self.root_cause_status.currentIndexChanged.connect(self._update_problem_ref)
+        current.loaded.connect(self.show_incident)
+        self.show_incident(current.view)
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(f"{LABELS[name]}:")
+        label.setBuddy(self.texts[name])
+        return label
+
+    # ---- the form --------------------------------------------------------------------------
+
+    def form_value(self, name: str) -> str:
+        match name:
+            case "status":
+                return str(self.status.currentData())
+            case "root_cause_status":
+                return str(self.root_cause_status.currentData())
+            case "problem_ref" | "owner" | "authors" | "meeting_date":
+                return getattr(self, name).text()
+            case _:
+                return self.texts[name].toPlainText()
+
+    def set_form_value(self, name: str, value: str) -> None:
+        value = value or DEFAULTS.get(name, "")
+        match name:
+            case "status" | "root_cause_status":
+                combo: QComboBox = getattr(self, name)
+                combo.setCurrentIndex(max(0, combo.findData(value)))
+            case "authors":
+                self.authors.setText("; ".join(postmortem.authors_of({"authors": value})))
+                self.authors.setCursorPosition(0)
+            case "problem_ref" | "owner" | "meeting_date":
+                line: QLineEdit = getattr(self, name)
+                line.setText(value)
+                line.setCursorPosition(0)
+            case _:
+                self.texts[name].setPlainText(value)
+
+    def _differs(self, name: str, stored: dict[str, str]) -> bool:
+        kept = stored.get(name, "") or DEFAULTS.get(name, "")
+        try:
+            typed = postmortem.clean_field(name, self.form_value(name))
+        except MimDeskError:
+            return True  # not valid as typed: unsaved, and saving will say why
+        return (typed or DEFAULTS.get(name, "")) != kept
+
+    def dirty(self) -> dict[str, str]:
+        """The fields whose form value differs from what is stored, as typed."""
+        if self._view is None:
+            return {}
+        stored = self._view.state.postmortem
+        return {
+            name: self.form_value(name) for name in POSTMORTEM_FIELDS if self._differs(name, stored)
+        }
+
+    # ---- showing ---------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_incident(self, view: IncidentView | None) -> None:
+        same = (
+            view is not None
+            and self._view is not None
+            and view.state.stream_id == self._view.state.stream_id
+        )
+        previous = dict(self._view.state.postmortem) if same and self._view else None
+        self._view = view
+        self.placeholder.setVisible(view is None)
+        self.content.setVisible(view is not None)
+        if not same:
+            self._overtaken.clear()
+            self.error.clear_error()
+        stored = view.state.postmortem if view else {}
+        for name in POSTMORTEM_FIELDS:
+            new = stored.get(name, "")
+            if previous is None or not self._differs(name, previous):
+                self.set_form_value(name, new)
+                self._overtaken.discard(name)
+            elif new != previous.get(name, ""):
+                # Someone else saved this field while it was being edited here: keep the typing.
+                self._overtaken.add(name)
+        self._update_problem_ref()
+        self._update_state()
+        # The figures re-read the whole log: only for a tab someone is looking at.
+        self._figures_stale = view is not None
+        if view is not None and self.isVisible():
+            self._load_figures(view.reference)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        reference = self._current.reference
+        if self._figures_stale and reference is not None:
+            self._load_figures(reference)
+
+    def _load_figures(self, reference: str) -> None:
+        self._figures_stale = False
+        ctx, settings = self._ops.ctx, self._settings
+
+        def done(figures: Any) -> None:
+            if self._current.reference == reference:
+                self.figures.show_figures(figures)
+
+        def failed(error: BaseException) -> None:
+            if self._current.reference == reference:
+                self.figures.clear_figures()
+                self.figures.updates.setText(f"The figures cannot be worked out: {error}")
+
+        self._runner.run(
+            lambda: postmortem.key_figures(ctx, reference=reference, settings=settings),
+            done=done,
+            failed=failed,
+            lane="pool",
+        )
+
+    @Slot()
+    def _update_problem_ref(self) -> None:
+        investigating = self.root_cause_status.currentData() == "under investigation"
+        self.problem_ref.setEnabled(investigating or bool(self.problem_ref.text()))
+
+    @Slot()
+    def _update_state(self) -> None:
+        dirty = self.dirty()
+        self.save_button.setEnabled(bool(dirty) and not self._saving)
+        self.revert_button.setEnabled(bool(dirty) and not self._saving)
+        label = self.state_label
+        if self._view is None:
+            label.clear()
+            return
+        if self._saving:
+            label.setText("Saving…")
+            label.setStyleSheet("")
+            return
+        if not dirty:
+            label.setText("All changes saved")
+            label.setToolTip("")
+            label.setStyleSheet("")
+            muted(label)
+            return
+        names = ", ".join(LABELS[n] for n in dirty)
+        text = f"Unsaved changes: {names}"
+        overtaken = [LABELS[n] for n in POSTMORTEM_FIELDS if n in self._overtaken and n in dirty]
+        if overtaken:
+            text += (
+                f". Someone else changed {', '.join(overtaken)} meanwhile; saving replaces"
+                " their text with yours (Revert shows theirs)."
+            )
+        label.setText(text)
+        label.setToolTip(text)
+        label.setStyleSheet(
+            f"QLabel {{ color: {theme.WARNING_TEXT}; background:"
+            f" {theme.WARNING_BACKGROUND}; padding: 0.2em 0.5em;"
+            " border-radius: 0.3em; font-weight: bold; }"
+        )
+
+    # ---- saving ----------------------------------------------------------------------------
+
+    @Slot()
+    def save(self) -> None:
+        reference = self._current.reference
+        dirty = self.dirty()
+        if reference is None or not dirty or self._saving:
+            return
+        self._saving = True
+        self.error.clear_error()
+        self._update_state()
+
+        def action(ctx: Context) -> Changes:
+            return postmortem.set_fields(ctx, reference=reference, **dirty)
+
+        self._ops.mutate(action, done=self._saved, failed=self._save_failed)
+
+    def _saved(self, _changes: Changes) -> None:
+        self._saving = False
+        self._overtaken.clear()
+        self._update_state()
+
+    def _save_failed(self, error: MimDeskError) -> None:
+        self._saving = False
+        self.error.show_error(error)
+        self._update_state()
+
+    @Slot()
+    def revert(self) -> None:
+        if self._view is None:
+            return
+        for name in POSTMORTEM_FIELDS:
+            self.set_form_value(name, self._view.state.postmortem.get(name, ""))
+        self._overtaken.clear()
+        self.error.clear_error()
+        self._update_state()

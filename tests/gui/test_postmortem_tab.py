@@ -1,0 +1,133 @@
+"""The Postmortem tab: typing the review, saving only what changed, final status, figures."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from mimdesk.domain.events import EventType
+from mimdesk.domain.lifecycle import Status
+from mimdesk.gui.postmortem_tab import PostmortemTab
+from mimdesk.usecases import incidents, postmortem
+
+from .conftest import wait_written
+
+
+def open_tab(window) -> PostmortemTab:
+    for i in range(window.tabs.count()):
+        tab = window.tabs.widget(i)
+        if isinstance(tab, PostmortemTab):
+            window.tabs.setCurrentIndex(i)
+            return tab
+    raise AssertionError("no Postmortem tab")
+
+
+def pm_events(app, reference: str) -> list[dict]:
+    stream = incidents.resolve(app.ctx, reference).stream_id
+    return [e.payload for e in app.ctx.log.stream(stream) if e.type == EventType.POSTMORTEM_CHANGED]
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def test_typing_and_saving_writes_one_event_per_changed_field(qtbot, opened, app):
+    window = opened.window
+    tab = open_tab(window)
+    reference = window.current.reference
+    assert tab.state_label.text() == "All changes saved"
+    assert not tab.save_button.isEnabled()
+
+    type_into(qtbot, tab.texts["summary"], "Mail was down for 2 hours.")
+    type_into(qtbot, tab.texts["root_cause"], "An expired certificate on the relay.")
+    type_into(qtbot, tab.texts["went_well"], "The bridge opened fast.")
+    assert tab.save_button.isEnabled()
+    assert tab.state_label.text().startswith("Unsaved changes: Summary, Root cause")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(lambda: tab.state_label.text() == "All changes saved")
+
+    written = {p["field"]: p["value"] for p in pm_events(app, reference)}
+    assert written == {
+        "summary": "Mail was down for 2 hours.",
+        "root_cause": "An expired certificate on the relay.",
+        "root_cause_status": "known",
+        "went_well": "The bridge opened fast.",
+    }
+    assert not tab.save_button.isEnabled()
+
+    # A second save writes only the field touched since.
+    type_into(qtbot, tab.texts["lessons"], "Alert before certificates expire.")
+    type_into(qtbot, tab.authors, "Alex Morgan")
+    # QTest types Latin-1 only; a Greek name arrives as an input method delivers it.
+    tab.authors.insert("; Ελένη Παπαδοπούλου")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(lambda: tab.state_label.text() == "All changes saved")
+    events = pm_events(app, reference)
+    assert [p["field"] for p in events[4:]] == ["lessons", "authors"]
+    fields = incidents.get(app.ctx, reference).state.postmortem
+    assert postmortem.authors_of(fields) == ["Alex Morgan", "Ελένη Παπαδοπούλου"]
+    assert tab.authors.text() == "Alex Morgan; Ελένη Παπαδοπούλου"
+
+
+def test_final_is_refused_until_the_review_is_complete(qtbot, opened, app):
+    window = opened.window
+    tab = open_tab(window)
+    reference = window.current.reference
+    tab.status.setCurrentIndex(tab.status.findData("final"))
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(tab.error.isVisible)
+    assert "cannot be final" in tab.error.text()
+    assert "no summary" in tab.error.text()
+    assert pm_events(app, reference) == [], "a refused save writes nothing"
+    assert tab.state_label.text().startswith("Unsaved changes: Status")
+
+    type_into(qtbot, tab.texts["summary"], "Mail down for all staff.")
+    tab.root_cause_status.setCurrentIndex(tab.root_cause_status.findData("under investigation"))
+    assert tab.problem_ref.isEnabled()
+    type_into(qtbot, tab.problem_ref, "PRB0001234")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(lambda: tab.state_label.text() == "All changes saved")
+    assert not tab.error.isVisible()
+    fields = incidents.get(app.ctx, reference).state.postmortem
+    assert fields["status"] == "final"
+    assert fields["root_cause_status"] == "under investigation"
+    assert fields["problem_ref"] == "PRB0001234"
+
+
+def test_a_change_from_elsewhere_never_overwrites_typing(qtbot, opened, app):
+    window = opened.window
+    tab = open_tab(window)
+    reference = window.current.reference
+    type_into(qtbot, tab.texts["summary"], "My own words")
+
+    # Another desk (here: the same database, written behind the window's back) saves two fields.
+    changes = postmortem.set_fields(
+        app.ctx, reference=reference, summary="Their summary", lessons="Their lessons"
+    )
+    opened.hub.publish(changes)
+    qtbot.waitUntil(lambda: tab.texts["lessons"].toPlainText() == "Their lessons")
+    assert tab.texts["summary"].toPlainText() == "My own words"
+    assert "Someone else changed Summary" in tab.state_label.text()
+
+    qtbot.mouseClick(tab.revert_button, Qt.MouseButton.LeftButton)
+    assert tab.texts["summary"].toPlainText() == "Their summary"
+    assert tab.state_label.text() == "All changes saved"
+
+
+def test_key_figures_show_the_times(qtbot, opened, app, clock):
+    window = opened.window
+    reference = window.current.reference
+    clock.advance(minutes=12)
+    # Changed while the tab is hidden: the figures are worked out when it is shown.
+    opened.hub.publish(incidents.change_status(app.ctx, reference=reference, to=Status.DECLARED))
+    tab = open_tab(window)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(lambda: tab.figures.values["declare"].text() == "00:12:00")
+    assert tab.figures.values["mitigate"].text() == "not yet"
+    figures = postmortem.key_figures(app.ctx, reference=reference, settings=app.settings)
+    assert figures.span("declare").value.total_seconds() == 12 * 60
+    assert "Updates sent: 0" in tab.figures.updates.text()
