@@ -42,6 +42,7 @@ class Workspace:
     """Everything built over one open database: the runner, the hub, the clock, the window."""
 
     def __init__(self, app: App) -> None:
+        from mimdesk.gui import sync_status
         from mimdesk.gui.changes import ChangeHub
         from mimdesk.gui.mainwindow import MainWindow
         from mimdesk.gui.tasks import TaskRunner
@@ -52,8 +53,11 @@ class Workspace:
         self.hub = ChangeHub()
         self.clock = UiClock(app.ctx.now)
         self.window = MainWindow(app, runner=self.runner, hub=self.hub, clock=self.clock)
+        # Shares through the shared database, if one is set; never waits on the network.
+        self.sync = sync_status.install(app, self.window, self.hub, self.clock)
 
     def close(self) -> None:
+        self.sync.stop()  # before the database closes
         self.clock.stop()
         self.runner.wait()
         self.app.close()

@@ -73,7 +73,7 @@ def test_a_refused_report_keeps_the_form_and_says_why(qtbot, workspace, clock):
 def test_header_without_incident_says_what_to_do(workspace):
     header = workspace.window.header
     assert "Ctrl+N" in header.title_label.text()
-    assert header.connectivity_label.text() == "Local only"
+    assert header.connectivity_label.chip.text() == "Local only"
     assert not header.status_chip.isVisible()
 
 
