@@ -277,13 +277,23 @@ def check_window(run: Run) -> str:
             raise RuntimeError("the main window did not show")
         title = window.windowTitle()
         qt = getattr(qapp, "platformName", lambda: platform)()
+        # Every tab painted once over the test incident: a tab that fails to build or show
+        # fails here, not in front of the desk.
+        tabs = []
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            qapp.processEvents()
+            page = window.tabs.widget(index)
+            if page.grab().isNull():
+                raise RuntimeError(f"the {window.tabs.tabText(index)!r} tab did not paint")
+            tabs.append(window.tabs.tabText(index).replace("&", ""))
     finally:
         window.hide()
         qapp.processEvents()
         workspace.close()
         window.deleteLater()
         qapp.processEvents()
-    return f"opened the main window {title!r} on Qt platform {qt}"
+    return f"opened the main window {title!r} with tabs {', '.join(tabs)} on Qt platform {qt}"
 
 
 # --- running them ----------------------------------------------------------------------------

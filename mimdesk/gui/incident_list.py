@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QModelIndex,
     QObject,
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -248,6 +249,7 @@ class IncidentListView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self.empty_label = QLabel()
@@ -270,9 +272,11 @@ class IncidentListView(QWidget):
     OPTIONAL_COLUMNS = (UPDATED, MIM, SEVERITY)
     MIN_TITLE_CHARS = 18
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_columns()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The table's viewport, not this widget: its width is only final once it has resized.
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     def fit_columns(self) -> None:
         """Hide the least needed columns rather than squeeze the title to nothing."""

@@ -22,13 +22,22 @@ from PySide6.QtWidgets import (
 from mimdesk.app import App
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.errors import MimDeskError
+from mimdesk.gui.alerts import install as install_timers
 from mimdesk.gui.changes import ChangeHub
+from mimdesk.gui.comms_tab import CommsTab
 from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.declaration_tab import DeclarationTab
 from mimdesk.gui.dialogs import AboutDialog, NewIncidentDialog
+from mimdesk.gui.directory_dialog import install_menu as install_directory_menu
+from mimdesk.gui.export import install_export_actions
+from mimdesk.gui.followups_tab import FollowupsTab
 from mimdesk.gui.header import IncidentHeader
 from mimdesk.gui.incident_list import IncidentListView
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.overview import OverviewTab
+from mimdesk.gui.postmortem_tab import PostmortemTab
+from mimdesk.gui.roles_tab import RolesTab
+from mimdesk.gui.settings_dialog import install_settings_action
 from mimdesk.gui.signals import emit, emitter
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.timeline import TimelineTab
@@ -70,7 +79,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("MIM Desk")
         self.setObjectName("mainWindow")
 
-        self.header = IncidentHeader(self.current, clock, app.settings)
+        self.header = IncidentHeader(self.current, app.settings)
         self.incident_list = IncidentListView(app.ctx, hub, app.settings)
         self.incident_list.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
         self.overview = OverviewTab(
@@ -104,6 +113,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_feature_tabs()
+        install_export_actions(self)
         self.incident_list.incident_selected.connect(self.current.open)
         self.current.loaded.connect(self._on_loaded)
         self.current.failed.connect(self._on_read_failed)
@@ -187,6 +197,18 @@ class MainWindow(QMainWindow):
 
     def _build_feature_tabs(self) -> None:
         """The feature tabs after Overview and Timeline, in the order the work flows."""
+        self.add_tab(DeclarationTab.for_window(self), "Declaration")
+        self.add_tab(RolesTab(self.current, self.ops, self.runner, self.app.settings), "Roles")
+        self.countdowns, self.alerts = install_timers(self)
+        self.directory_action = install_directory_menu(self)
+        self.add_tab(
+            CommsTab(self.app, self.current, self.ops, self.runner, self.clock), "Communications"
+        )
+        self.settings_action = install_settings_action(self, self.app, self.tools_menu)
+        self.add_tab(FollowupsTab(self.current, self.ops, self.app.ctx.now), "Follow-ups")
+        self.add_tab(
+            PostmortemTab(self.current, self.ops, self.runner, self.app.settings), "Postmortem"
+        )
 
     def add_tab(self, widget: QWidget, title: str) -> QAction:
         """Add a workspace tab with a View menu entry; Ctrl+3, Ctrl+4… in the order added."""

@@ -186,7 +186,8 @@ def test_timeline_model_passes_the_model_tester(qtbot, app, three, clock):
 def test_a_narrow_list_drops_columns_before_squeezing_the_title(three, workspace):
     view = workspace.window.incident_list
     window = workspace.window
-    window.splitter.setSizes([900, 600])
+    window.resize(1900, 800)  # room for a wide list beside the tabs
+    window.splitter.setSizes([900, 1000])
     view.fit_columns()
     assert not any(view.table.isColumnHidden(c) for c in range(6))
     window.splitter.setSizes([300, 1200])
