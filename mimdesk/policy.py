@@ -38,6 +38,7 @@ POLICY_KEYS: tuple[str, ...] = (
     "declaration.default_severity",
     "comms.require_approval",
     "comms.templates_dir",
+    "comms.smtp.verify",
     "shared.url",
     "shared.tls",
     "shared.ca_file",
@@ -99,7 +100,12 @@ def read_windows_registry(winreg: Any = None) -> list[tuple[str, dict[str, Any]]
     return layers
 
 
-_BOOL_KEYS = {"timers.run_after_mitigation", "timers.sound", "comms.require_approval"}
+_BOOL_KEYS = {
+    "timers.run_after_mitigation",
+    "timers.sound",
+    "comms.require_approval",
+    "comms.smtp.verify",
+}
 
 
 def _registry_value(name: str, value: Any, kind: int, winreg: Any) -> Any:

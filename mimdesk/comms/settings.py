@@ -27,6 +27,9 @@ class SmtpSettings:
     timeout_seconds: float = 15.0
     # An extra CA bundle (PEM) trusted besides the system's, for an internal CA.
     ca_file: str = ""
+    # Verify the server's certificate and name. Off only for a relay inside the network with a
+    # self-signed certificate, where giving its CA file is not possible.
+    verify: bool = True
 
     @property
     def secret_name(self) -> str:
@@ -86,6 +89,7 @@ class CommsSettings:
                 username=str(smtp.get("username", "")),
                 timeout_seconds=float(smtp.get("timeout_seconds", 15)),
                 ca_file=str(smtp.get("ca_file", "")),
+                verify=bool(smtp.get("verify", True)),
             ),
         )
 
@@ -193,6 +197,7 @@ SMTP_FIELDS: dict[str, Check] = {
     "username": _text,
     "timeout_seconds": _number(1, 300),
     "ca_file": _text,
+    "verify": _flag,
 }
 
 

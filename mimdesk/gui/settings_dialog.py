@@ -60,12 +60,9 @@ class SettingsDialog(QDialog):
         ui = self.ui
         for security in SECURITIES:
             ui.smtpSecurityCombo.addItem(SECURITY_LABELS[security], security)
-        # Certificates are always verified (mimdesk.comms.channels.smtp); the box says so
-        # rather than offering a switch that would weaken every connection.
-        ui.verifyCheck.setEnabled(False)
         ui.verifyCheck.setToolTip(
-            "MIM Desk always verifies the server's certificate. For an internal CA, "
-            "give its PEM file below."
+            "On by default. For an internal CA, give its PEM file below rather than turning "
+            "this off: without it, a machine on the path could pose as the mail server."
         )
         muted(ui.secretsNote)
         style_error(ui.errorLabel)
@@ -82,6 +79,7 @@ class SettingsDialog(QDialog):
             ui.smtpPortSpin: "comms.smtp.port",
             ui.smtpSecurityCombo: "comms.smtp.security",
             ui.caFileEdit: "comms.smtp.ca_file",
+            ui.verifyCheck: "comms.smtp.verify",
             ui.smtpUserEdit: "comms.smtp.username",
         }
         self._webhooks: dict[str, QLineEdit] = {
@@ -112,6 +110,7 @@ class SettingsDialog(QDialog):
         ui.smtpPortSpin.setValue(smtp.port)
         ui.smtpSecurityCombo.setCurrentIndex(max(0, ui.smtpSecurityCombo.findData(smtp.security)))
         ui.caFileEdit.setText(smtp.ca_file)
+        ui.verifyCheck.setChecked(smtp.verify)
         ui.smtpUserEdit.setText(smtp.username)
         stored = self._stored_secrets()
         if smtp.host and stored.get(smtp.secret_name):

@@ -16,7 +16,9 @@ from tests.comms.conftest import SMTP_PASSWORD, SMTP_USER, free_port
 RECIPIENTS = ["Ελένη Παπαδοπούλου <eleni@example.org>", "ops@example.org"]
 
 
-def configure(app, tmp_path, port, *, ca=None, security="starttls", user=SMTP_USER) -> None:
+def configure(
+    app, tmp_path, port, *, ca=None, security="starttls", user=SMTP_USER, verify=None
+) -> None:
     lines = [
         "[comms]",
         'from_name = "Service Desk – Ops"',
@@ -30,6 +32,8 @@ def configure(app, tmp_path, port, *, ca=None, security="starttls", user=SMTP_US
     ]
     if ca is not None:
         lines.append(f'ca_file = "{Path(ca).as_posix()}"')
+    if verify is not None:
+        lines.append(f"verify = {'true' if verify else 'false'}")
     (tmp_path / "no-site.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     app.settings = config.load_settings(app.paths)
     assert not app.settings.warnings, app.settings.warnings
@@ -93,6 +97,25 @@ def test_starttls_fails_without_the_ca_then_delivers_with_it(
     (message,) = state.messages
     assert message.channel == "smtp" and message.recipients == tuple(RECIPIENTS)
     assert SMTP_PASSWORD not in caplog.text
+
+
+def test_a_site_that_turns_verification_off_still_sends_over_tls(
+    app, ctx, incident, smtp_server, certs, tmp_path
+):
+    """verify = false: a self-signed relay is accepted, and the session is still encrypted
+    (STARTTLS ran: the server logged the login, which it only allows over TLS)."""
+    secrets.set_secret("smtp:127.0.0.1", SMTP_PASSWORD)
+    configure(app, tmp_path, smtp_server.port, verify=True)
+    draft_id, result = draft_and_send(app, incident.reference)
+    assert result.outcome == "failed" and "could not be verified" in result.reason
+    configure(app, tmp_path, smtp_server.port, verify=False)
+    assert app.settings.comms.smtp.verify is False
+    result, _ = comms.send(
+        ctx, reference=incident.reference, settings=app.settings, draft_id=draft_id, channel="smtp"
+    )
+    assert result.outcome == "sent", result.reason
+    assert smtp_server.logins == [SMTP_USER]
+    assert len(smtp_server.messages) == 1
 
 
 def test_implicit_tls(app, ctx, incident, smtps_server, certs, tmp_path):

@@ -52,6 +52,7 @@ def test_smtp_settings_go_to_the_user_file_and_the_password_to_the_keyring_only(
         "port": 465,
         "security": "tls",
         "username": "desk",
+        "verify": True,
     }
     assert data["comms"]["require_approval"] is True
     # The settings in force changed in place, for every view that holds them.
@@ -68,6 +69,13 @@ def test_smtp_settings_go_to_the_user_file_and_the_password_to_the_keyring_only(
     assert again.ui.smtpPasswordEdit.text() == ""
     assert "Stored in the keyring" in again.ui.smtpPasswordEdit.placeholderText()
     assert "Stored in the keyring" in again.ui.teamsUrlEdit.placeholderText()
+    # A site with a self-signed relay turns verification off; it is saved and in force.
+    assert again.ui.verifyCheck.isEnabled() and again.ui.verifyCheck.isChecked()
+    again.ui.verifyCheck.setChecked(False)
+    again.show()
+    qtbot.mouseClick(save_button(again), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not again.isVisible())
+    assert app.settings.comms.smtp.verify is False
 
 
 def test_a_bad_webhook_address_is_refused_and_nothing_is_stored(qtbot, app):

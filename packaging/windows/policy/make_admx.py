@@ -147,6 +147,14 @@ POLICIES = (
         "Enabled: the Major Incident Manager approves every message before it is sent.",
     ),
     Policy(
+        "comms.smtp.verify",
+        "flag",
+        "Verify the mail server's certificate",
+        "Enabled: MIM Desk checks the SMTP server's certificate (the default; give an internal "
+        "CA in the site file's [comms.smtp] ca_file). Disabled: the mail is still encrypted, "
+        "but a machine on the path could pose as the server.",
+    ),
+    Policy(
         "comms.templates_dir",
         "text",
         "Site message templates folder",
