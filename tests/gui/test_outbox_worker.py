@@ -97,6 +97,9 @@ def test_a_send_while_the_server_is_down_queues_and_the_worker_delivers_later(
 
 def test_one_run_at_a_time_and_nothing_to_do_changes_nothing(qtbot, comms_ws, app):
     tab = comms_tab(comms_ws)
+    # No runs from the UI clock's ticks meanwhile (the first tick starts one at once).
+    tab.outbox.stop()
+    qtbot.waitUntil(lambda: not tab.outbox.running)
     events_before = len(incidents.get(app.ctx, tab._view.reference).events)
     with qtbot.waitSignal(tab.outbox.delivered, timeout=10_000) as blocker:
         assert tab.outbox.run_now()
