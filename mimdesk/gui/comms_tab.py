@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -264,6 +265,13 @@ class CommsTab(QWidget):
         other_row.addWidget(self.mail_button)
         other_row.addWidget(self.mark_button)
         other_row.addStretch(1)
+        # A send can take up to the channel's timeout: say so while it runs.
+        self.sending_bar = QProgressBar()
+        self.sending_bar.setObjectName("sendingBar")
+        self.sending_bar.setRange(0, 0)
+        self.sending_bar.setTextVisible(False)
+        self.sending_bar.setMaximumHeight(self.fontMetrics().height() // 2)
+        self.sending_bar.hide()
         self.result_label = QLabel()
         self.result_label.setObjectName("sendResultLabel")
         self.result_label.setWordWrap(True)
@@ -280,6 +288,7 @@ class CommsTab(QWidget):
         layout.addWidget(checklist_box)
         layout.addLayout(send_row)
         layout.addLayout(other_row)
+        layout.addWidget(self.sending_bar)
         layout.addWidget(self.result_label)
         layout.addWidget(self.error)
 
@@ -848,6 +857,8 @@ class CommsTab(QWidget):
             channel = self.channel
             recipients = split_recipients(self.recipients_edit.text())
             self._set_busy(True)
+            self._show_result(f"Sending via {CHANNELS.get(channel, channel)}…")
+            self.sending_bar.show()
             # Network: the pool lane. The use case writes what happened (sent/queued/failed).
             self._runner.run(
                 lambda: comms.send(
@@ -868,6 +879,8 @@ class CommsTab(QWidget):
     def _sent(self, result: tuple[SendResult, object]) -> None:
         outcome = result[0]
         self.last_result = outcome
+        self.sending_bar.hide()
+        self.result_label.hide()
         self._set_busy(False)
         self._ops.hub.publish(changes_in(result))
         channel = CHANNELS.get(outcome.channel, outcome.channel)
@@ -888,6 +901,8 @@ class CommsTab(QWidget):
             )
 
     def _send_raised(self, error: BaseException) -> None:
+        self.sending_bar.hide()
+        self.result_label.hide()
         if isinstance(error, MimDeskError):
             self._failed(error)
             return

@@ -7,6 +7,8 @@ SMTP server and a real webhook receiver, approve, copy, open in the mail client,
 from __future__ import annotations
 
 import email
+import socket
+from dataclasses import replace
 from email import policy
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -142,6 +144,31 @@ def test_send_to_a_webhook_through_a_real_http_server(qtbot, comms_ws, app, webh
     assert "Email down for all staff" in str(request.json)
     qtbot.waitUntil(lambda: tab.log_table.rowCount() == 1)
     assert tab.log_table.item(0, 2).text() == "slack"
+
+
+def test_a_slow_channel_shows_that_the_send_is_under_way(qtbot, comms_ws, app):
+    """A webhook server that takes the connection and never answers: the tab says it is
+    sending, with a busy bar, until the channel's timeout ends it."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)  # the kernel completes the handshake; nobody ever answers
+    try:
+        port = silent.getsockname()[1]
+        secrets.set_secret("webhook:generic", f"http://127.0.0.1:{port}/hook")
+        app.settings.comms = replace(app.settings.comms, http_timeout_seconds=2.0)
+        tab = comms_tab(comms_ws)
+        tab.set_audience("it_staff")
+        tab.set_channel("webhook")
+        click(qtbot, tab.send_button)
+        qtbot.waitUntil(lambda: tab.sending_bar.isVisible(), timeout=5_000)
+        assert tab.result_label.text().startswith("Sending via")
+        assert not tab.send_button.isEnabled()
+        wait_sent(qtbot, comms_ws, tab)
+        assert not tab.sending_bar.isVisible()
+        assert tab.last_result.outcome in ("queued", "failed")
+        assert "time" in tab.last_result.reason, tab.last_result.reason
+    finally:
+        silent.close()
 
 
 def test_a_refused_send_keeps_the_draft_and_says_why(qtbot, comms_ws, app):
