@@ -278,3 +278,25 @@ def test_mark_sent_by_other_means_records_it_in_the_log(qtbot, comms_ws, app, cl
         ("Everyone on the bridge",),
     )
     assert tab.log_table.item(0, 2).text() == "bridge"
+
+
+def test_a_change_made_while_the_tab_is_hidden_shows_when_it_is_shown(qtbot, comms_ws, app):
+    window = comms_ws.window
+    tab = comms_tab(comms_ws)
+    assert tab.log_table.rowCount() == 0
+    window.tabs.setCurrentIndex(0)  # the Overview: the Communications tab is hidden now
+    assert not tab.isVisible()
+    reference = window.current.reference
+    changes = timers.record_update(
+        app.ctx,
+        reference=reference,
+        settings=app.settings,
+        audience="executives",
+        channel="phone",
+        text="Told the CIO on the phone",
+    )
+    comms_ws.hub.publish(changes)
+    qtbot.waitUntil(lambda: len(window.current.view.state.messages) == 1)
+    window.tabs.setCurrentWidget(tab)
+    assert tab.log_table.rowCount() == 1
+    assert tab.log_table.item(0, 2).text() == "phone"
