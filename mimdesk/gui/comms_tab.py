@@ -432,6 +432,12 @@ class CommsTab(QWidget):
     def dirty(self) -> bool:
         return self._text() != self._baseline
 
+    def unsaved_work(self) -> str | None:
+        """What closing the window now would lose, in words; None when nothing."""
+        if self._view is None or not self.dirty or not self.body_edit.toPlainText().strip():
+            return None
+        return f"the message being drafted on the Communications tab ({self._view.reference})"
+
     def _draft(self) -> Draft | None:
         if self._view is None or self._draft_id is None:
             return None

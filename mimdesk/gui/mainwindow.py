@@ -3,6 +3,7 @@ holds the actions with their shortcuts. It owns no incident logic of its own."""
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
@@ -349,14 +350,27 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("splitter", self.splitter.saveState())
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def unsaved_work(self) -> list[str]:
+        """Everything typed that is not in the log yet, in words, tab by tab."""
+        found = []
         note = self.timeline.quick_note
         if note.edit.toPlainText().strip() and not note.pending:
+            found.append("a quick note that is not in the timeline yet")
+        for index in range(self.tabs.count()):
+            ask = getattr(self.tabs.widget(index), "unsaved_work", None)
+            what = ask() if callable(ask) else None
+            if what:
+                found.append(what)
+        return found
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = self.unsaved_work()
+        if unsaved:
+            items = "".join(f"<li>{html.escape(u)}</li>" for u in unsaved)
             answer = QMessageBox.question(
                 self,
-                "Note not added",
-                "The quick-note field holds a note that is not in the timeline yet. "
-                "Quit anyway and lose it?",
+                "Not saved yet",
+                f"<p>Not saved yet:</p><ul>{items}</ul><p>Quit anyway and lose it?</p>",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )

@@ -433,6 +433,14 @@ class OverviewTab(QScrollArea):
     # ---- showing --------------------------------------------------------------------------
 
     @Slot(object)
+    def unsaved_work(self) -> str | None:
+        """What closing the window now would lose, in words; None when nothing."""
+        dirty = self.details.dirty()
+        if not dirty or self._view is None:
+            return None
+        names = ", ".join(name.replace("_", " ") for name in dirty)
+        return f"changes to {self._view.reference} on the Overview ({names})"
+
     def show_incident(self, view: IncidentView | None) -> None:
         same = (
             view is not None

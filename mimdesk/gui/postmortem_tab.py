@@ -331,6 +331,14 @@ class PostmortemTab(QScrollArea):
             return True  # not valid as typed: unsaved, and saving will say why
         return (typed or DEFAULTS.get(name, "")) != kept
 
+    def unsaved_work(self) -> str | None:
+        """What closing the window now would lose, in words; None when nothing."""
+        dirty = self.dirty()
+        if not dirty or self._view is None:
+            return None
+        names = ", ".join(LABELS[n] for n in dirty)
+        return f"postmortem changes for {self._view.reference} ({names})"
+
     def dirty(self) -> dict[str, str]:
         """The fields whose form value differs from what is stored, as typed."""
         if self._view is None:

@@ -41,8 +41,9 @@ def workspace(qtbot, app: App) -> Iterator[Workspace]:
     ws.window.show()
     qtbot.waitExposed(ws.window)
     yield ws
-    # A test may leave text in the quick note (that is what some check); closing would ask.
+    # A test may leave typed text behind (that is what some check); closing would ask.
     ws.window.timeline.quick_note.edit.clear()
+    ws.window.unsaved_work = list  # type: ignore[method-assign]
     ws.window.close()
     ws.clock.stop()
     ws.runner.wait()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from mimdesk import __version__
@@ -185,3 +185,43 @@ def test_a_bad_database_picked_while_running_keeps_the_current_one(
     finally:
         session.close()
         first.window.close()
+
+
+def test_quitting_with_unsaved_work_lists_it_and_can_be_cancelled(qtbot, opened):
+    window = opened.window
+    window.overview.details.impact.setPlainText("Payroll cannot run")
+    qtbot.keyClicks(window.timeline.quick_note.edit, "Vendor called back")
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible():
+            asked.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, lambda: answer(button))
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel))
+    window.close()
+    qtbot.waitUntil(lambda: bool(asked))
+    assert window.isVisible(), "Cancel keeps the window and what was typed"
+    assert "quick note" in asked[0] and "Overview (impact)" in asked[0]
+    assert window.overview.details.impact.toPlainText() == "Payroll cannot run"
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Discard))
+    window.close()
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_unsaved_postmortem_and_draft_text_count_as_unsaved_work(qtbot, opened):
+    window = opened.window
+    assert window.unsaved_work() == []
+    tabs = {window.tabs.tabText(i): window.tabs.widget(i) for i in range(window.tabs.count())}
+    window.tabs.setCurrentWidget(tabs["Postmortem"])
+    tabs["Postmortem"].texts["summary"].setPlainText("Mail was down for two hours.")
+    window.tabs.setCurrentWidget(tabs["Communications"])
+    tabs["Communications"].body_edit.setPlainText("Mail is back for everyone.")
+    unsaved = " | ".join(window.unsaved_work())
+    assert "postmortem changes" in unsaved and "Summary" in unsaved
+    assert "message being drafted" in unsaved
