@@ -8,13 +8,13 @@ file: errors name the secret, not its value.
 from __future__ import annotations
 
 import re
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from mimdesk.errors import InvalidInput, MimDeskError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "MIMDesk"
 
@@ -41,8 +41,19 @@ def check_name(name: str) -> str:
     return name
 
 
+def _keyring() -> ModuleType:
+    # Imported at first use: keyring and what it pulls in cost ~40 ms of every start-up, and
+    # most starts never touch a secret.
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _backend() -> KeyringBackend:
-    backend = keyring.get_keyring()
+    from keyring.backends import fail, null
+
+    backend = _keyring().get_keyring()
     # The fail backend raises on use and the null backend silently forgets: both mean that a
     # secret typed in now would be lost, so say so before the user relies on it.
     if isinstance(backend, fail.Keyring | null.Keyring):
@@ -53,9 +64,10 @@ def _backend() -> KeyringBackend:
 def get_secret(name: str) -> str | None:
     """The secret's value, or None when it has not been set."""
     name = check_name(name)
+    errors = _keyring().errors
     try:
         return _backend().get_password(SERVICE, name)
-    except keyring.errors.KeyringError as exc:
+    except errors.KeyringError as exc:
         raise SecretStoreUnavailable(
             f"The keyring could not be read for {name} ({type(exc).__name__}).", _NO_KEYRING_HINT
         ) from None
@@ -69,9 +81,10 @@ def set_secret(name: str, value: str) -> None:
             f"The value for {name} is empty or has spaces or line breaks around it.",
             "Paste the value alone.",
         )
+    errors = _keyring().errors
     try:
         _backend().set_password(SERVICE, name, value)
-    except keyring.errors.KeyringError as exc:
+    except errors.KeyringError as exc:
         raise SecretStoreUnavailable(
             f"The keyring refused to keep {name} ({type(exc).__name__}).", _NO_KEYRING_HINT
         ) from None
@@ -81,11 +94,12 @@ def delete_secret(name: str) -> bool:
     """Forget a secret; False when there was none."""
     name = check_name(name)
     backend = _backend()
+    errors = _keyring().errors
     try:
         backend.delete_password(SERVICE, name)
-    except keyring.errors.PasswordDeleteError:
+    except errors.PasswordDeleteError:
         return False
-    except keyring.errors.KeyringError as exc:
+    except errors.KeyringError as exc:
         raise SecretStoreUnavailable(
             f"The keyring could not delete {name} ({type(exc).__name__}).", _NO_KEYRING_HINT
         ) from None
