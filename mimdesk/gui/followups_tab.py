@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QObject,
@@ -42,6 +41,7 @@ from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.forms.ui_followup_dialog import Ui_FollowupDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
+from mimdesk.gui.tablemodel import RowsModel
 from mimdesk.gui.widgets import ErrorLabel, muted
 from mimdesk.usecases import followups
 from mimdesk.usecases.context import Changes, Context
@@ -56,68 +56,52 @@ FollowupRole = Qt.ItemDataRole.UserRole + 1
 DEFAULT_DUE_DAYS = 14
 
 
-class FollowupsModel(QAbstractTableModel):
+class FollowupsModel(RowsModel[FollowUp]):
     """Follow-ups as rows, numbered F1, F2, … in the order they were added."""
+
+    headers = HEADERS
 
     def __init__(self, today: Callable[[], date], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._today = today
-        self._items: list[FollowUp] = []
         self._overdue_day = today()
 
     def set_followups(self, items: Mapping[str, FollowUp]) -> None:
         self.beginResetModel()
-        self._items = followups.ordered(items)
+        self._rows = followups.ordered(items)
         self._overdue_day = self._today()
         self.endResetModel()
 
     def followup(self, row: int) -> FollowUp:
-        return self._items[row]
+        return self._rows[row]
 
     def row_of(self, followup_id: str) -> int:
-        for row, item in enumerate(self._items):
+        for row, item in enumerate(self._rows):
             if item.id == followup_id:
                 return row
         return -1
 
     def overdue_count(self) -> int:
         today = self._today()
-        return sum(1 for f in self._items if followups.is_overdue(f, today))
+        return sum(1 for f in self._rows if followups.is_overdue(f, today))
 
     def open_count(self) -> int:
-        return sum(1 for f in self._items if f.status not in followups.CLOSED_STATUSES)
+        return sum(1 for f in self._rows if f.status not in followups.CLOSED_STATUSES)
 
     def recheck_overdue(self) -> None:
         """Repaint when the date has moved on since the rows were shown (past midnight)."""
-        if self._items and self._today() != self._overdue_day:
+        if self._rows and self._today() != self._overdue_day:
             self._overdue_day = self._today()
             emit(
                 self.dataChanged,
                 self.index(0, 0),
-                self.index(len(self._items) - 1, len(HEADERS) - 1),
+                self.index(len(self._rows) - 1, len(HEADERS) - 1),
             )
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        if not self.in_range(index):
             return None
-        item = self._items[index.row()]
+        item = self._rows[index.row()]
         column = index.column()
         overdue = followups.is_overdue(item, self._today())
         if role == Qt.ItemDataRole.DisplayRole:

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelection,
     QModelIndex,
@@ -40,6 +39,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.signals import emit
+from mimdesk.gui.tablemodel import RowsModel
 from mimdesk.gui.widgets import ErrorLabel, muted
 from mimdesk.usecases import incidents
 from mimdesk.usecases.context import Changes, Context
@@ -71,8 +71,11 @@ DEFAULT_FILTER = "recent"
 SEARCH_DELAY_MS = 200
 
 
-class IncidentListModel(QAbstractTableModel):
+class IncidentListModel(RowsModel[IncidentSummary]):
     """Plain :class:`IncidentSummary` rows; the model never reads the database itself."""
+
+    headers = HEADERS
+    header_tips = HEADER_TIPS
 
     def __init__(
         self,
@@ -81,7 +84,6 @@ class IncidentListModel(QAbstractTableModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._rows: list[IncidentSummary] = []
         self._settings = settings
         self._now = now
 
@@ -99,25 +101,8 @@ class IncidentListModel(QAbstractTableModel):
     def summary(self, row: int) -> IncidentSummary:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.in_range(index):
             return None
         s = self._rows[index.row()]
         column = index.column()

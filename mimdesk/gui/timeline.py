@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -44,6 +43,7 @@ from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.forms.ui_correct_entry_dialog import Ui_CorrectEntryDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
+from mimdesk.gui.tablemodel import RowsModel
 from mimdesk.gui.widgets import (
     ErrorLabel,
     edit_time,
@@ -112,56 +112,40 @@ def entry_text(entry: TimelineEntry) -> str:
     return text
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowsModel[TimelineEntry]):
     """Timeline entries as rows, in the order things happened."""
+
+    headers = HEADERS
 
     def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._now = now
-        self._entries: list[TimelineEntry] = []
         self._spans_days = False
 
     def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
-        days = {e.occurred_at.astimezone().date() for e in self._entries}
+        self._rows = list(entries)
+        days = {e.occurred_at.astimezone().date() for e in self._rows}
         self._spans_days = len(days) > 1
         self.endResetModel()
 
     def entry(self, row: int) -> TimelineEntry:
-        return self._entries[row]
+        return self._rows[row]
 
     def row_of(self, event_id: str) -> int:
-        for row, entry in enumerate(self._entries):
+        for row, entry in enumerate(self._rows):
             if entry.event_id == event_id:
                 return row
         return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def show_date(self, entry: TimelineEntry) -> bool:
         today = self._now().astimezone().date()
         return self._spans_days or entry.occurred_at.astimezone().date() != today
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        if not self.in_range(index):
             return None
-        entry = self._entries[index.row()]
+        entry = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == TIME:
