@@ -8,12 +8,12 @@ would refuse anyway, but only after the assessment had been written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QWidget
 
 from mimdesk.config import Settings
 from mimdesk.domain.declaration import Outcome, Recommendation
@@ -56,6 +56,7 @@ class DecisionDialog(QDialog):
         current_severity: str = "",
         is_major: bool = False,
         suggested_mim: str = "",
+        people: Sequence[str] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -95,6 +96,12 @@ class DecisionDialog(QDialog):
             )
             ui.mimEdit.setText(suggested_mim)
             ui.mimEdit.selectAll()
+            if people:
+                # The directory's managers first to hand; any other name can still be typed.
+                completer = QCompleter(list(people), self)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                ui.mimEdit.setCompleter(completer)
             ui.mimEdit.textChanged.connect(self._update_ok)
             self.ok_button.setText("&Declare")
         elif mode == REJECT:

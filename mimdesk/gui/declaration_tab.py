@@ -34,6 +34,7 @@ from mimdesk.config import Settings
 from mimdesk.domain.clock import format_local
 from mimdesk.domain.declaration import Criterion, Outcome, Recommendation
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.roles import MIM
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.candidates import CandidatesPanel
 from mimdesk.gui.catalogue_dialog import CatalogueOpener
@@ -43,7 +44,7 @@ from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
 from mimdesk.gui.widgets import Chip, ErrorLabel, muted
-from mimdesk.usecases import declaration
+from mimdesk.usecases import declaration, directory
 from mimdesk.usecases.incidents import IncidentView
 
 if TYPE_CHECKING:
@@ -532,11 +533,13 @@ class DeclarationTab(QWidget):
         if view is None:
             return None
         suggested = ""
+        people: list[str] = []
         if mode == DECLARE:
             try:
                 suggested = declaration.suggested_mim(self._ops.ctx)
+                people = [p.name for p in directory.people(self._ops.ctx, MIM)]
             except MimDeskError:
-                suggested = self._ops.ctx.author.name
+                suggested = suggested or self._ops.ctx.author.name
         dialog = DecisionDialog(
             self._ops,
             self._settings,
@@ -546,6 +549,7 @@ class DeclarationTab(QWidget):
             current_severity=view.state.severity,
             is_major=view.state.is_major,
             suggested_mim=suggested,
+            people=people,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

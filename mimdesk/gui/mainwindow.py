@@ -155,8 +155,10 @@ class MainWindow(QMainWindow):
         # Ctrl+Enter works only while typing in the note; the menu entry is there to be found.
         self.add_note_action = self.timeline.quick_note.add_action
         self.correct_action = self.timeline.correct_action
-        self.save_action = self.overview.save_action
-        self.addAction(self.save_action)
+        self.save_action = self._action(
+            "&Save changes", QKeySequence.StandardKey.Save, self.save_current
+        )
+        self.save_action.setToolTip("Save what was changed on the Overview or the Postmortem tab")
         self.addAction(self.correct_action)
 
         self.overview_action = self._action(
@@ -252,6 +254,13 @@ class MainWindow(QMainWindow):
         self.open_incident(summary.stream_id)
         self.tabs.setCurrentIndex(OVERVIEW_TAB)
         self.statusBar().showMessage(f"Reported {summary.reference}", 5000)
+
+    @Slot()
+    def save_current(self) -> None:
+        """Ctrl+S: save the form on the tab in front (the Overview's fields, the postmortem);
+        elsewhere the Overview's, which is what a desk edits most."""
+        save = getattr(self.tabs.currentWidget(), "save", None)
+        (save if callable(save) else self.overview.save)()
 
     @Slot()
     def focus_quick_note(self) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Slot
-from PySide6.QtGui import QAction, QFocusEvent, QIntValidator, QKeySequence, QResizeEvent
+from PySide6.QtGui import QFocusEvent, QIntValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -386,9 +386,6 @@ class OverviewTab(QScrollArea):
         self._arrange(True)
         self.setWidget(body)
 
-        self.save_action = QAction("&Save changes", self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.save_action.triggered.connect(self.save)
         self.details.save_button.clicked.connect(self.save)
         for name in keytimes.KEY_TIMES:
             self.times.set_buttons[name].clicked.connect(lambda _c=False, n=name: self.set_time(n))

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from mimdesk.domain.directory import iso_week
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.roles import MIM
 from mimdesk.gui.declaration_tab import DeclarationTab
@@ -231,3 +232,22 @@ def test_answers_being_given_survive_a_change_from_elsewhere(qtbot, app, printer
     wait_written(qtbot, workspace)
     assert incidents.get(app.ctx, printers.reference).state.impact == "Floor 3 cannot print"
     assert tab.questions["key_people"].buttons["yes"].isChecked()
+
+
+def test_declaring_prefills_the_duty_mim_and_offers_the_directorys_managers(
+    qtbot, app, payments, workspace
+):
+    ctx = app.ctx
+    directory.save_person(ctx, name="Priya Raman", roles=["mim"])
+    directory.save_person(ctx, name="Chris Doyle", roles=["mim", "tech_lead"])
+    directory.save_person(ctx, name="Lena Fischer", roles=["scribe"])
+    directory.set_rota(ctx, week=iso_week(ctx.now().astimezone()), role="mim", person="Priya Raman")
+    tab = tab_of(workspace.window)
+    qtbot.mouseClick(tab.declare_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert dialog.ui.mimEdit.text() == "Priya Raman"  # this week's duty MIM
+    completer = dialog.ui.mimEdit.completer()
+    assert completer is not None
+    offered = completer.model().stringList()
+    assert sorted(offered) == ["Chris Doyle", "Priya Raman"]  # not the scribe
+    dialog.reject()

@@ -131,3 +131,18 @@ def test_key_figures_show_the_times(qtbot, opened, app, clock):
     figures = postmortem.key_figures(app.ctx, reference=reference, settings=app.settings)
     assert figures.span("declare").value.total_seconds() == 12 * 60
     assert "Updates sent: 0" in tab.figures.updates.text()
+
+
+def test_ctrl_s_saves_the_postmortem_when_it_is_in_front(qtbot, app, opened):
+    window = opened.window
+    tab = next(
+        window.tabs.widget(i) for i in range(window.tabs.count())
+        if window.tabs.tabText(i) == "Postmortem"
+    )  # fmt: skip
+    window.tabs.setCurrentWidget(tab)
+    type_into(qtbot, tab.texts["lessons"], "Certificates need an owner.")
+    qtbot.keyClick(tab.texts["lessons"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_written(qtbot, opened)
+    state = incidents.get(app.ctx, window.current.reference).state
+    assert state.postmortem.get("lessons") == "Certificates need an owner."
+    assert tab.unsaved_work() is None
