@@ -1,4 +1,5 @@
-"""The shared directory: the service catalogue (people join it in a later version).
+"""The shared directory: the service catalogue, people and the rota, and the distribution
+list of each audience.
 
 It is a stream of its own in the event log, folded like an incident: last writer wins per
 service, and retiring a service is an event, never a delete.
@@ -50,6 +51,8 @@ class Directory:
     people: dict[str, Person] = field(default_factory=dict)
     # (ISO week "2026-W48", role id) -> person name
     rota: dict[tuple[str, str], str] = field(default_factory=dict)
+    # audience id -> the addresses its updates go to (the desk's own, over the site file's)
+    distribution: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def active_people(self, role: str | None = None) -> list[Person]:
         people = (p for p in self.people.values() if not p.retired)
@@ -117,6 +120,13 @@ def fold_directory(events: Iterable[Event]) -> Directory:
                 directory.rota[key] = str(p["person"])
             else:
                 directory.rota.pop(key, None)
+        elif e.type == EventType.DISTRIBUTION_SET and p.get("audience"):
+            addresses = p.get("addresses")
+            wanted = tuple(str(a) for a in addresses) if isinstance(addresses, list) else ()
+            if wanted:
+                directory.distribution[str(p["audience"])] = wanted
+            else:
+                directory.distribution.pop(str(p["audience"]), None)
     return directory
 
 

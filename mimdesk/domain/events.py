@@ -69,6 +69,8 @@ class EventType(StrEnum):
     PERSON_RETIRED = "directory.person_retired"
     # {week: "2026-W48", role, person}  who is on duty for a role that ISO week
     ROTA_SET = "directory.rota_set"
+    # {audience, addresses: [..]}  the audience's distribution list; empty clears it
+    DISTRIBUTION_SET = "directory.distribution_set"
 
 
 # The stream that holds the shared directory (services; people in a later version).

@@ -42,7 +42,7 @@ from mimdesk.comms import CHANNELS, KINDS
 from mimdesk.comms.channels.base import DeliveryError
 from mimdesk.comms.checklist import Missing
 from mimdesk.domain.clock import format_duration, format_local
-from mimdesk.domain.events import EventType
+from mimdesk.domain.events import DIRECTORY_STREAM, EventType
 from mimdesk.domain.incident import Draft
 from mimdesk.domain.roles import MIM
 from mimdesk.errors import MimDeskError
@@ -54,9 +54,10 @@ from mimdesk.gui.outbox_worker import OutboxReport, OutboxWorker
 from mimdesk.gui.signals import emit
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import ErrorLabel, describe, muted
+from mimdesk.gui.widgets import ErrorLabel, describe, join_addresses, muted, split_addresses
 from mimdesk.usecases import comms, timers
 from mimdesk.usecases.comms import SendResult
+from mimdesk.usecases.context import Changes
 from mimdesk.usecases.incidents import IncidentView
 from mimdesk.usecases.timers import CHANNELS_BY_HAND
 
@@ -79,10 +80,6 @@ STATE_LABELS = {
 }
 
 
-def split_recipients(text: str) -> list[str]:
-    return [r.strip() for r in text.replace(";", ",").split(",") if r.strip()]
-
-
 class MarkSentDialog(QDialog):
     """How a message went out by hand (phone, SMS, the bridge…), and to whom.
 
@@ -102,14 +99,14 @@ class MarkSentDialog(QDialog):
         )
         for channel in CHANNELS_BY_HAND:
             self.ui.channelCombo.addItem(channel.capitalize(), channel)
-        self.ui.recipientsEdit.setText(", ".join(recipients))
+        self.ui.recipientsEdit.setText(join_addresses(recipients))
         self.ui.errorLabel.hide()
         self.ui.buttonBox.accepted.connect(self._accept)
         self.ui.buttonBox.rejected.connect(self.reject)
 
     @Slot()
     def _accept(self) -> None:
-        emit(self.chosen, self.ui.channelCombo.currentData(), split_recipients(self.recipients))
+        emit(self.chosen, self.ui.channelCombo.currentData(), split_addresses(self.recipients))
         self.accept()
 
     @property
@@ -139,6 +136,9 @@ class CommsTab(QWidget):
         # shown: drafting from the templates at every change (and at start-up) costs ~30 ms.
         self._hidden_view: IncidentView | None = None
         self._stale = False
+        # Each audience's distribution list (the directory's, else the site file's), read when
+        # the incident or the directory changes, not at every keystroke.
+        self._lists: dict[str, list[str]] = {}
         self._draft_id: str | None = None
         # The text as last rendered or saved: edits beyond it make the draft "dirty".
         self._baseline: tuple[str, str, str] = ("", "", "")
@@ -170,6 +170,7 @@ class CommsTab(QWidget):
         self._check_timer.timeout.connect(self.refresh_check)
 
         current.loaded.connect(self.show_incident)
+        ops.hub.changed.connect(self._on_changed)
         clock.tick.connect(self._show_timer)
         self.show_incident(current.view)
         self.outbox.start()
@@ -460,6 +461,7 @@ class CommsTab(QWidget):
             self._hidden_view, self._stale = view, True
             return
         self._hidden_view, self._stale = None, False
+        self._read_lists()
         previous = self._view
         self._view = view
         same = previous is not None and view is not None
@@ -477,6 +479,22 @@ class CommsTab(QWidget):
         self._fill_outbox()
         self._update_state()
         self._show_timer(self._clock.now())
+
+    def _read_lists(self) -> None:
+        ctx, settings = self._app.ctx, self._app.settings
+        try:
+            self._lists = {
+                a.id: comms.distribution_list(ctx, settings, a.id)
+                for a in settings.timers.audiences
+            }
+        except MimDeskError as exc:
+            self.error.show_error(exc)
+
+    @Slot(object)
+    def _on_changed(self, changes: Changes) -> None:
+        if DIRECTORY_STREAM in changes.streams:
+            self._read_lists()
+            self._update_state()
 
     def _fill_drafts(self) -> None:
         self.drafts_combo.clear()
@@ -638,11 +656,12 @@ class CommsTab(QWidget):
         self.approve_button.setEnabled(idle and not approved)
         for button in (self.save_button, self.copy_button, self.mail_button, self.mark_button):
             button.setEnabled(idle)
-        recipients = settings.comms.recipients.get(self.audience, ())
+        recipients = self._lists.get(self.audience, ())
         self.recipients_note.setText(
             f"Distribution list for {self.audience_combo.currentText()}: {', '.join(recipients)}"
             if recipients
-            else f"No distribution list for {self.audience_combo.currentText()} in the settings."
+            else f"No distribution list for {self.audience_combo.currentText()}: set one in "
+            "Tools > People and rota."
         )
 
     # ---- editing ---------------------------------------------------------------------------
@@ -688,7 +707,7 @@ class CommsTab(QWidget):
             return
         self.error.clear_error()
         self._draft_id = None
-        recipients = ", ".join(self._app.settings.comms.recipients.get(self.audience, ()))
+        recipients = join_addresses(self._lists.get(self.audience, ()))
         self._set_text(rendered.subject, rendered.body, recipients)
         self.drafts_combo.setCurrentIndex(0)
         self._update_state()
@@ -703,7 +722,7 @@ class CommsTab(QWidget):
         finally:
             self._loading = False
         self._draft_id = draft.draft_id
-        self._set_text(draft.subject, draft.body, ", ".join(draft.recipients))
+        self._set_text(draft.subject, draft.body, join_addresses(draft.recipients))
         self.drafts_combo.setCurrentIndex(max(0, self.drafts_combo.findData(draft.draft_id)))
         self._update_state()
         self._show_timer(self._clock.now())
@@ -831,7 +850,7 @@ class CommsTab(QWidget):
                 audience=audience,
                 subject=subject,
                 body=body,
-                recipients=split_recipients(recipients),
+                recipients=split_addresses(recipients),
                 channel=channel,
                 draft_id=draft_id,
             ),
@@ -871,7 +890,7 @@ class CommsTab(QWidget):
             assert self._view is not None
             ctx, settings, reference = self._app.ctx, self._app.settings, self._view.reference
             channel = self.channel
-            recipients = split_recipients(self.recipients_edit.text())
+            recipients = split_addresses(self.recipients_edit.text())
             self._set_busy(True)
             self._show_result(f"Sending via {CHANNELS.get(channel, channel)}…")
             self.sending_bar.show()
@@ -955,7 +974,7 @@ class CommsTab(QWidget):
         def go(draft_id: str) -> None:
             assert self._view is not None
             ctx, settings, reference = self._app.ctx, self._app.settings, self._view.reference
-            recipients = split_recipients(self.recipients_edit.text())
+            recipients = split_addresses(self.recipients_edit.text())
             self._set_busy(True)
 
             def done(path: object) -> None:

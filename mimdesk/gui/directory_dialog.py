@@ -20,6 +20,7 @@ from mimdesk.domain.directory import Directory, Person, iso_week
 from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.domain.roles import MIM, role_label
 from mimdesk.errors import MimDeskError
+from mimdesk.gui.distribution_page import DistributionPage
 from mimdesk.gui.forms.ui_directory_dialog import Ui_DirectoryDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.widgets import ErrorLabel, muted
@@ -92,6 +93,8 @@ class DirectoryDialog(QDialog):
         self.ui.weekCombo.currentIndexChanged.connect(self._week_chosen)
         self.ui.buttonBox.rejected.connect(self.reject)
         ops.hub.changed.connect(self._on_changed)
+        self.distribution = DistributionPage(ops, settings)
+        self.ui.tabs.addTab(self.distribution, "&Distribution lists")
         self.ui.peopleLayout.setStretch(0, 3)
         self.ui.peopleLayout.setStretch(1, 2)
         self.reload()
@@ -106,6 +109,7 @@ class DirectoryDialog(QDialog):
     def _on_changed(self, changes: Changes) -> None:
         if DIRECTORY_STREAM in changes.streams:
             self.reload()
+            self.distribution.reload()
 
     def reload(self) -> None:
         self._directory = directory_uc.directory(self._ops.ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimeZone
@@ -120,3 +121,16 @@ def show_error(parent: QWidget | None, title: str, error: MimDeskError) -> QMess
 def muted(label: QLabel) -> None:
     # A palette role rather than a colour, so it follows a switch between light and dark.
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+
+def split_addresses(text: str) -> list[str]:
+    """Addresses as typed or pasted: separated by semicolons (as Outlook copies them, where a
+    name may hold a comma: "Doe, Jane <jane@example.org>"), or else by commas."""
+    parts = text.split(";") if ";" in text else text.split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def join_addresses(addresses: Iterable[str]) -> str:
+    """Addresses for an editable field, so that :func:`split_addresses` reads them back."""
+    items = list(addresses)
+    return ("; " if any("," in a for a in items) else ", ").join(items)

@@ -121,6 +121,13 @@ def drafts(ctx: Context, reference: str) -> list[Draft]:
     return sorted(state.drafts.values(), key=lambda d: d.drafted_at, reverse=True)
 
 
+def distribution_list(ctx: Context, settings: Settings, audience: str) -> list[str]:
+    """Where updates to ``audience`` go unless the draft names others: the directory's list
+    (kept by the desk in People and rota), else the site file's ``[comms.recipients]``."""
+    kept = directory_uc.directory(ctx).distribution.get(audience)
+    return list(kept) if kept else list(settings.comms.recipients.get(audience, ()))
+
+
 def _recipients(values: list[str] | tuple[str, ...] | None, *, emails: bool) -> list[str]:
     out = []
     for raw in values or []:
@@ -234,15 +241,14 @@ def send(
         raise InvalidInput(f"There is no channel {channel!r}.", f"Channels: {', '.join(CHANNELS)}.")
     found = _ready(view, settings, draft_id)
     chosen = (
-        recipients
-        or list(found.recipients)
-        or list(settings.comms.recipients.get(found.audience, ()))
+        recipients or list(found.recipients) or distribution_list(ctx, settings, found.audience)
     )
     to = _recipients(chosen, emails=channel in EMAIL_CHANNELS)
     if channel == "smtp" and not to:
         raise InvalidInput(
             "No recipients for this e-mail.",
-            f"Give addresses, or set [comms.recipients] {found.audience} in the site settings.",
+            f"Give addresses, or set the distribution list for {found.audience} in Tools > "
+            "People and rota (or [comms.recipients] in the site settings).",
         )
     result = outbox.deliver_draft(
         ctx,

@@ -125,6 +125,30 @@ def set_rota(ctx: Context, *, week: str, role: str, person: str) -> Changes:
     return DIRECTORY_CHANGED
 
 
+def clean_addresses(addresses: list[str]) -> list[str]:
+    """The addresses checked (a malformed one is refused, named), blanks and repeats dropped."""
+    # Here, not at the top: the mail module brings the templates (Jinja2) with it.
+    from mimdesk.comms.channels.mail import parse_address
+
+    cleaned: list[str] = []
+    for raw in addresses:
+        text = clean_text(raw, what="address", limit=320, single_line=True)
+        if text:
+            parse_address(text)
+            if text.casefold() not in {a.casefold() for a in cleaned}:
+                cleaned.append(text)
+    return cleaned
+
+
+def set_distribution(ctx: Context, *, audience: str, addresses: list[str]) -> Changes:
+    """The e-mail addresses updates to ``audience`` go to by default; an empty list goes back
+    to the site file's list (``[comms.recipients]``)."""
+    audience = clean_text(audience, what="audience", limit=50, required=True, single_line=True)
+    payload = {"audience": audience, "addresses": clean_addresses(addresses)}
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.DISTRIBUTION_SET, payload)])
+    return DIRECTORY_CHANGED
+
+
 def on_duty(ctx: Context, role: str) -> str:
     """Who the rota names for ``role`` this week (the desk's local week), or ''."""
     return directory(ctx).on_duty(role, iso_week(ctx.now().astimezone()))

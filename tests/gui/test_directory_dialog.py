@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from mimdesk.domain.directory import iso_week
 from mimdesk.gui.directory_dialog import DirectoryDialog
 from mimdesk.gui.roles_tab import RolesTab
+from mimdesk.gui.widgets import join_addresses, split_addresses
 from mimdesk.usecases import declaration, directory
 from tests.gui.conftest import wait_written
 
@@ -105,3 +106,53 @@ def test_rota_sets_the_suggested_mim(qtbot, app, clock, reported, workspace, dia
     assign = tab.assign_selected()
     assert assign.ui.personEdit.text() == "Priya Raman"
     assert not assign.ui.rememberCheck.isVisibleTo(assign)
+
+
+def test_distribution_lists_are_kept_in_the_directory_and_used_for_new_drafts(
+    qtbot, app, reported, workspace, dialog
+):
+    page = dialog.distribution
+    executives = page.edits["executives"]
+    qtbot.keyClicks(executives, "cio@example.org;")
+    # QTest cannot type Greek; insert() edits as a paste would.
+    executives.insert(" Ελένη Παπαδοπούλου <eleni@example.org>")
+    qtbot.keyClicks(page.edits["business"], "not an address")
+    qtbot.mouseClick(page.save_button, LEFT)
+    wait_written(qtbot, workspace)
+    # One bad address: nothing saved, and the message names it.
+    assert "not an address" in page.error.text()
+    assert directory.directory(app.ctx).distribution == {}
+    page.edits["business"].clear()
+    qtbot.mouseClick(page.save_button, LEFT)
+    wait_written(qtbot, workspace)
+    kept = directory.directory(app.ctx).distribution
+    assert kept == {"executives": ("cio@example.org", "Ελένη Παπαδοπούλου <eleni@example.org>")}
+    assert not page.save_button.isEnabled()
+
+    # A new draft to executives starts from the directory's list, over the site file's.
+    tabs = workspace.window.tabs
+    comms_tab = next(
+        tabs.widget(i) for i in range(tabs.count()) if tabs.tabText(i) == "Communications"
+    )
+    tabs.setCurrentWidget(comms_tab)
+    comms_tab.set_audience("executives")
+    comms_tab.new_from_template()
+    assert comms_tab.recipients_edit.text() == (
+        "cio@example.org, Ελένη Παπαδοπούλου <eleni@example.org>"
+    )
+    assert "cio@example.org" in comms_tab.recipients_note.text()
+
+    # Cleared: back to the site file's list (none here).
+    executives.clear()
+    qtbot.mouseClick(page.save_button, LEFT)
+    wait_written(qtbot, workspace)
+    assert directory.directory(app.ctx).distribution == {}
+    qtbot.waitUntil(lambda: "No distribution list" in comms_tab.recipients_note.text())
+
+
+def test_addresses_pasted_from_outlook_keep_names_with_commas():
+    pasted = "Doe, Jane <jane@example.org>; ops@example.org"
+    assert split_addresses(pasted) == ["Doe, Jane <jane@example.org>", "ops@example.org"]
+    assert split_addresses("a@example.org, b@example.org") == ["a@example.org", "b@example.org"]
+    assert split_addresses(join_addresses(split_addresses(pasted))) == split_addresses(pasted)
+    assert join_addresses(["a@example.org", "b@example.org"]) == "a@example.org, b@example.org"

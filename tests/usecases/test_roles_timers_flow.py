@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,9 @@ import pytest
 from mimdesk.app import open_app
 from mimdesk.domain.cadence import Level
 from mimdesk.errors import InvalidInput, Refused
+from mimdesk.usecases import comms as comms_uc
 from mimdesk.usecases import declaration, directory, incidents, roles, timers
+from mimdesk.usecases import directory as directory_uc
 
 
 @pytest.fixture
@@ -145,3 +148,19 @@ def test_same_countdowns_after_restart_and_on_a_second_desk(app, ctx, declared, 
     ]
     snoozed = {t.audience: t for t in first}["service_desk"]
     assert snoozed.due_at == clock.now + timedelta(minutes=20)
+
+
+def test_a_distribution_list_in_the_directory_wins_over_the_site_files(app):
+    ctx = app.ctx
+    app.settings.comms = replace(
+        app.settings.comms, recipients={"executives": ("board@example.org",)}
+    )
+    assert comms_uc.distribution_list(ctx, app.settings, "executives") == ["board@example.org"]
+    directory_uc.set_distribution(
+        ctx, audience="executives", addresses=["cio@example.org", " CIO@example.org ", ""]
+    )
+    assert comms_uc.distribution_list(ctx, app.settings, "executives") == ["cio@example.org"]
+    with pytest.raises(InvalidInput, match="not an e-mail address"):
+        directory_uc.set_distribution(ctx, audience="executives", addresses=["cio at example"])
+    directory_uc.set_distribution(ctx, audience="executives", addresses=[])
+    assert comms_uc.distribution_list(ctx, app.settings, "executives") == ["board@example.org"]
