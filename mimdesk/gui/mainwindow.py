@@ -200,22 +200,23 @@ class MainWindow(QMainWindow):
 
     def _build_feature_tabs(self) -> None:
         """The feature tabs after Overview and Timeline, in the order the work flows."""
-        self.add_tab(DeclarationTab.for_window(self), "Declaration")
-        self.add_tab(RolesTab(self.current, self.ops, self.runner, self.app.settings), "Roles")
+        self.add_tab(DeclarationTab.for_window(self), "&Declaration")
+        self.add_tab(RolesTab(self.current, self.ops, self.runner, self.app.settings), "Ro&les")
         self.countdowns, self.alerts = install_timers(self)
         self.directory_action = install_directory_menu(self)
         self.add_tab(
-            CommsTab(self.app, self.current, self.ops, self.runner, self.clock), "Communications"
+            CommsTab(self.app, self.current, self.ops, self.runner, self.clock), "&Communications"
         )
         self.settings_action = install_settings_action(self, self.app, self.tools_menu)
-        self.add_tab(FollowupsTab(self.current, self.ops, self.app.ctx.now), "Follow-ups")
+        self.add_tab(FollowupsTab(self.current, self.ops, self.app.ctx.now), "&Follow-ups")
         self.add_tab(
-            PostmortemTab(self.current, self.ops, self.runner, self.app.settings), "Postmortem"
+            PostmortemTab(self.current, self.ops, self.runner, self.app.settings), "&Postmortem"
         )
 
     def add_tab(self, widget: QWidget, title: str) -> QAction:
-        """Add a workspace tab with a View menu entry; Ctrl+3, Ctrl+4… in the order added."""
-        self.tabs.addTab(widget, title)
+        """Add a workspace tab with a View menu entry; Ctrl+3, Ctrl+4… in the order added.
+        An & in ``title`` marks the menu entry's access key; the tab shows the plain title."""
+        self.tabs.addTab(widget, title.replace("&", ""))
         index = self.tabs.count() - 1
         shortcut = f"Ctrl+{index + 1}" if index < 9 else None
         action = self._action(title, shortcut, lambda: self.tabs.setCurrentWidget(widget))
