@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +46,7 @@ from mimdesk.domain.events import DIRECTORY_STREAM, EventType
 from mimdesk.domain.incident import Draft
 from mimdesk.domain.roles import MIM
 from mimdesk.errors import MimDeskError
-from mimdesk.gui import theme
+from mimdesk.gui import clipboard, theme
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.forms.ui_mark_sent_dialog import Ui_MarkSentDialog
 from mimdesk.gui.operations import Operations, changes_in
@@ -958,10 +958,7 @@ class CommsTab(QWidget):
             except MimDeskError as exc:
                 self.error.show_error(exc)
                 return
-            data = QMimeData()
-            data.setText(plain)
-            data.setHtml(html)
-            QGuiApplication.clipboard().setMimeData(data)
+            clipboard.put(plain, html)
             self._show_result(
                 "Copied as plain text and HTML: paste it anywhere, then mark it sent by "
                 "other means."
