@@ -60,6 +60,13 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     p = sub.add_parser("outbox", help="messages waiting for their channel to come back")
     p.add_argument("--deliver", action="store_true", help="try to send this desk's now")
 
+    p = sub.add_parser(
+        "lists", help="each audience's distribution list, or set one (kept in the directory)"
+    )
+    p.add_argument("audience", nargs="?", help="the audience to set, e.g. executives")
+    p.add_argument("--to", action="append", default=None, help="an address (repeat)")
+    p.add_argument("--clear", action="store_true", help="go back to the site file's list")
+
     p = sub.add_parser("secret", help="keep a password or webhook address in the OS keyring")
     secret_sub = p.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
     q = secret_sub.add_parser("set", help="store a secret (read without echo, or from stdin)")
@@ -69,7 +76,13 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     q = secret_sub.add_parser("check", help="say whether a secret is set (never its value)")
     q.add_argument("name")
 
-    return {"draft": _cmd_draft, "send": _cmd_send, "outbox": _cmd_outbox, "secret": _cmd_secret}
+    return {
+        "draft": _cmd_draft,
+        "send": _cmd_send,
+        "outbox": _cmd_outbox,
+        "lists": _cmd_lists,
+        "secret": _cmd_secret,
+    }
 
 
 def _cmd_draft(app: Any, args: argparse.Namespace) -> int:
@@ -178,6 +191,31 @@ def _cmd_outbox(app: Any, args: argparse.Namespace) -> int:
             f"{mine}  {p.subject}  [{p.reason}]"
         )
     return EXIT_QUEUED if args.deliver else 0
+
+
+def _cmd_lists(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import comms, directory
+
+    if args.audience is not None:
+        if not args.clear and not args.to:
+            raise InvalidInput(
+                "Give the addresses with --to (repeat it), or --clear.",
+                "e.g. mimdesk lists executives --to cio@example.org --to ceo@example.org",
+            )
+        known = [a.id for a in app.settings.timers.audiences]
+        if args.audience not in known:
+            raise InvalidInput(
+                f"There is no audience {args.audience!r}.", f"Audiences: {', '.join(known)}."
+            )
+        directory.set_distribution(
+            app.ctx, audience=args.audience, addresses=[] if args.clear else args.to
+        )
+    kept = directory.directory(app.ctx).distribution
+    for a in app.settings.timers.audiences:
+        addresses = comms.distribution_list(app.ctx, app.settings, a.id)
+        source = "directory" if a.id in kept else "site file" if addresses else "none"
+        print(f"{a.label:<22} {', '.join(addresses) or '—'}  ({source})")
+    return 0
 
 
 def _read_secret(name: str) -> str:

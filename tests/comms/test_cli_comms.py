@@ -92,3 +92,18 @@ def test_secret_set_reads_stdin_and_never_echoes(monkeypatch, capsys, memory_key
     assert capsys.readouterr().out == "webhook:teams is set.\n"
     assert cli.main(["secret", "delete", "webhook:teams"]) == 0
     assert cli.main(["secret", "check", "webhook:teams"]) == 1
+
+
+def test_lists_shows_and_sets_distribution_lists(app, capsys):
+    db = str(app.database)
+    app.close()
+    assert cli.main(["--db", db, "lists", "executives", "--to", "cio@example.org",
+                     "--to", "Ελένη <eleni@example.org>"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Executives" in out and "cio@example.org, Ελένη <eleni@example.org>  (directory)" in out
+    assert cli.main(["--db", db, "lists", "press", "--to", "x@example.org"]) == 2
+    assert "There is no audience 'press'." in capsys.readouterr().err
+    assert cli.main(["--db", db, "lists", "business", "--to", "not an address"]) == 2
+    assert "not an e-mail address" in capsys.readouterr().err
+    assert cli.main(["--db", db, "lists", "executives", "--clear"]) == 0
+    assert "(directory)" not in capsys.readouterr().out
