@@ -9,7 +9,7 @@ skipped, so importing the same file twice adds nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,7 +146,7 @@ def import_document(
     report(0, 100)
     parsed = check_document(ctx, data, source=source)
     report(30, 100)
-    known = _known(ctx, (e.event_id for e in parsed.events))
+    known = ctx.log.streams_of(e.event_id for e in parsed.events)
     clash = sorted({stream for stream in known.values() if stream != parsed.stream_id})
     if clash:
         raise ImportRefused(
@@ -202,8 +202,3 @@ def _same(stored: Event, incoming: Event) -> bool:
         and stored.occurred_at == incoming.occurred_at
         and stored.author.name == incoming.author.name
     )
-
-
-def _known(ctx: Context, ids: Iterable[str]) -> dict[str, str]:
-    """Which of these event ids the database holds, and in which stream."""
-    return ctx.log.streams_of(ids)

@@ -20,22 +20,17 @@ QUIT_AFTER_COPY = textwrap.dedent(
     from mimdesk.gui import clipboard
 
     app = QApplication([])
-    if sys.argv[1] == "put":
-        clipboard.put("Mail is back.", "<p>Mail is <b>back</b>.</p>")
-    else:  # what put() guards against, for the test to show it fails
-        from PySide6.QtCore import QMimeData
-        data = QMimeData(); data.setText("x"); data.setHtml("<b>x</b>")
-        app.clipboard().setMimeData(data)
+    clipboard.put("Mail is back.", "<p>Mail is <b>back</b>.</p>")
     QTimer.singleShot(0, app.quit)
     sys.exit(app.exec())
     """
 )
 
 
-def run(mode: str) -> subprocess.CompletedProcess[str]:
+def run() -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
-        [sys.executable, "-c", QUIT_AFTER_COPY, mode],
+        [sys.executable, "-c", QUIT_AFTER_COPY],
         env=env,
         capture_output=True,
         text=True,
@@ -44,9 +39,10 @@ def run(mode: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_quitting_after_a_copy_exits_cleanly():
-    assert run("put").returncode == 0
-    # The bare Qt way crashes at exit: this is what the module is for.
-    assert run("bare").returncode != 0
+    # Without the hand-over this exits with -11 (SIGSEGV) on PySide6 6.11; not asserted
+    # here for the bare Qt way, which a later PySide6 may fix.
+    done = run()
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
 
 
 def test_the_copy_holds_both_forms_until_it_is_handed_over(qtbot):
