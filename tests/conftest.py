@@ -52,3 +52,24 @@ def app(home: Path, tmp_path: Path, clock: FakeClock) -> Iterator[App]:
 @pytest.fixture
 def ctx(app: App):
     return app.ctx
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI's MIMDESK_REQUIRE_TOOLS=1 and MIMDESK_REQUIRE_SERVERS=1 every test must run:
+    a skip there means something was not installed or started, and the run fails."""
+    if not (
+        os.environ.get("MIMDESK_REQUIRE_TOOLS") == "1"
+        and os.environ.get("MIMDESK_REQUIRE_SERVERS") == "1"
+    ):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped and session.exitstatus == 0:
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(
+                f"{skipped} test(s) skipped although MIMDESK_REQUIRE_TOOLS=1 and "
+                "MIMDESK_REQUIRE_SERVERS=1: every test must run here",
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

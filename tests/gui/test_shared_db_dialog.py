@@ -22,6 +22,7 @@ from mimdesk.sync import State
 from mimdesk.sync.check import AUTH, NEWER, OK, UNREACHABLE
 from tests.gui.test_sync_status import FAST_TIMEOUTS, pg  # noqa: F401  (module fixture)
 from tests.sync.conftest import SERVERS, Server, _skip_or_fail
+from tests.system_tools import server_missing
 
 LEFT = Qt.MouseButton.LeftButton
 SECRET = "correct horse battery staple"
@@ -138,7 +139,7 @@ def test_unreachable_and_newer_schema_are_told_apart(
 def test_a_wrong_password_is_named_as_such(qtbot, workspace: Workspace) -> None:
     raw = os.environ.get(SERVERS["mysql"])
     if not raw:
-        _skip_or_fail(f"{SERVERS['mysql']} is not set: no MariaDB server to test against")
+        _skip_or_fail(server_missing("mysql"))
     from sqlalchemy.engine import make_url
 
     url = make_url(raw)

@@ -23,6 +23,7 @@ from tests.gui.conftest import wait_written
 from tests.support.faultproxy import FaultProxy
 from tests.sync.conftest import SERVERS, Server, _admin_engine, _skip_or_fail
 from tests.sync.helpers import sync
+from tests.system_tools import server_missing
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 # connect, statement, lock, idle transaction, transaction: short, so faults show in seconds.
@@ -39,7 +40,7 @@ def pg() -> Iterator[Server]:
 
     raw = os.environ.get(SERVERS["pg"])
     if not raw:
-        _skip_or_fail(f"{SERVERS['pg']} is not set: no PostgreSQL server to test against")
+        _skip_or_fail(server_missing("pg"))
     admin_url = make_url(str(raw))
     name = f"mimdesk_gui_{uuid.uuid4().hex[:10]}"
     admin = _admin_engine(admin_url)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.system_tools import require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 WINDOWS = ROOT / "packaging" / "windows"
 UPGRADE_CODE = "{3E845FBE-4434-412B-AFB9-3AA4850ACAA0}"
@@ -28,8 +30,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def require(tool: str, package: str = "msitools wixl") -> None:
-    if shutil.which(tool) is None:
-        pytest.fail(f"{tool} is missing: apt-get install {package} (.ci/run does it)")
+    require_tool(tool, package)
 
 
 def payload(folder: Path) -> Path:
@@ -197,6 +198,8 @@ def test_build_refuses_a_folder_that_is_not_a_windows_build(tmp_path):
 @pytest.mark.slow
 def test_install_upgrade_downgrade_uninstall_under_wine():
     """The whole life cycle with Wine's msiexec (about 10 s; .ci/run installs Wine)."""
+    for tool in ("wixl", "msibuild", "msiinfo"):
+        require(tool)
     require("wine", "wine wine64")
     result = subprocess.run(
         ["bash", str(WINDOWS / "wine_lifecycle.sh")], capture_output=True, text=True, timeout=300

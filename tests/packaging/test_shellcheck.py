@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.system_tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "packaging").rglob("*.sh"))
@@ -16,10 +17,9 @@ SCRIPTS = sorted((ROOT / "packaging").rglob("*.sh"))
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="shellcheck runs on Linux CI")
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_shellcheck(script):
-    if shutil.which("shellcheck") is None:
-        pytest.fail("shellcheck is missing: apt-get install shellcheck (.ci/run does it)")
+    shellcheck = require_tool("shellcheck", "shellcheck")
     result = subprocess.run(
-        ["shellcheck", "--shell=bash", "--external-sources", str(script)],
+        [shellcheck, "--shell=bash", "--external-sources", str(script)],
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from mimdesk.usecases import (
     timeline,
     timers,
 )
+from tests.system_tools import require_tool
 
 PARIS = ZoneInfo("Europe/Paris")
 ELENI = "Ελένη Παπαδοπούλου"
@@ -314,8 +314,7 @@ def test_greek_and_cyrillic_names_extract_and_the_font_is_embedded(pdf):
 
 def test_long_text_wraps_inside_the_page(pdf, tmp_path):
     """Every word poppler finds lies inside the page's margins: nothing overflows."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed")
+    require_tool("pdftotext", "poppler-utils")
     path = tmp_path / "pm.pdf"
     html = subprocess.run(
         ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True

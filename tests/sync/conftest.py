@@ -23,6 +23,7 @@ from mimdesk.app import App, open_app
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
 from mimdesk.sync.target import SharedTarget, Timeouts, parse_url
+from tests.system_tools import server_missing
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
@@ -183,7 +184,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
     variable = SERVERS[request.param]
     raw = os.environ.get(variable)
     if not raw:
-        _skip_or_fail(f"{variable} is not set: no {request.param} server to test against")
+        _skip_or_fail(server_missing(request.param))
     admin_url = make_url(raw)
     name = f"mimdesk_t_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine(admin_url)
