@@ -1,8 +1,14 @@
-"""Shared-database commands: ``db init``, ``db password``, ``sync``, ``sync-agent``, ``doctor``,
-``state-digest``.
+"""Shared-database commands: ``db init``, ``db upgrade --shared``, ``db password``, ``sync``,
+``sync-agent``, ``doctor``, ``state-digest``.
 
 Every command takes the global ``--shared URL`` (else ``MIMDESK_SHARED_URL``, else the
-``[shared] url`` setting) to name the shared database for that run.
+``[shared] url`` setting) to name the shared database for that run; ``db init`` and
+``db upgrade`` also take it after the action (``mimdesk db init --shared URL``), as the README
+writes it. ``db upgrade`` without a shared URL given on the command line upgrades this desk's
+own database, as before.
+
+Exit codes of ``sync --once``: 0 done, 2 bad input, 3 the shared database cannot be used by
+this MIM Desk (schema, rights), 4 unreachable, 5 another desk held the log too long (retry).
 """
 
 from __future__ import annotations
@@ -36,6 +42,13 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
         "sync-agent", help="run the sync worker headless until stopped (SIGTERM, Ctrl-C)"
     )
     p.add_argument("--poll", type=float, default=2.0, help="seconds between checks while online")
+    p.add_argument(
+        "--anti-entropy",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="compare with the shared database this often, busy or idle (default 900)",
+    )
     p.add_argument("--quiet", action="store_true", help="do not print status changes")
 
     p = sub.add_parser(
@@ -52,17 +65,38 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     }
 
 
+def _shared_option(parser: Any) -> None:
+    # SUPPRESS: when not given here, the global --shared (before the command) stands.
+    parser.add_argument(
+        "--shared",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="the shared database (as the global --shared)",
+    )
+
+
 def add_db_parsers(dbsub: Any) -> dict[str, Handler]:
     p = dbsub.add_parser(
         "init", help="create or upgrade the shared database schema (with --shared URL)"
     )
+    _shared_option(p)
     p.add_argument(
         "--create-role",
         metavar="NAME",
-        help="PostgreSQL: also create a group role that may add and read events only",
+        help="also create a group role for desk logins: read events, append through the "
+        "server-side step, nothing else",
     )
     dbsub.add_parser("password", help="store the shared database password in the OS keyring")
-    return {"init": cmd_db_init, "password": cmd_db_password}
+    handlers: dict[str, Handler] = {"init": cmd_db_init, "password": cmd_db_password}
+    upgrade = dbsub.choices.get("upgrade")
+    if upgrade is not None:  # the local 'db upgrade' gains the shared form
+        _shared_option(upgrade)
+        upgrade.description = (
+            "Upgrade this desk's database, or with --shared URL the shared database in place "
+            "(under an advisory lock; safe to run twice)."
+        )
+        handlers["upgrade"] = cmd_db_upgrade
+    return handlers
 
 
 # ---- helpers ---------------------------------------------------------------------------
@@ -97,34 +131,66 @@ def _timeouts() -> Any:
 
 
 def cmd_db_init(_app: Any, args: argparse.Namespace) -> int:
+    return _manage_shared(args, create=True, role=getattr(args, "create_role", None))
+
+
+def cmd_db_upgrade(_app: Any, args: argparse.Namespace) -> int:
+    if not getattr(args, "shared", None):
+        from mimdesk import cli
+
+        return cli._run(args)  # this desk's own database, as before
+    return _manage_shared(args, create=False, role=None)
+
+
+def _manage_shared(args: argparse.Namespace, *, create: bool, role: str | None) -> int:
+    """``db init`` (create or upgrade) and ``db upgrade --shared`` (upgrade only): migrate under
+    the upgrade lock, set the server's session defaults, and leave every desk role with desk
+    rights only."""
     from sqlalchemy.exc import DBAPIError
 
     from mimdesk.store import shared
     from mimdesk.sync.target import Timeouts, make_engine
 
     tgt = _target(_settings(), args)
+    if role is not None:
+        try:
+            shared.check_role_name(role)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), "Use letters, digits and _ only.") from None
     engine = make_engine(
         tgt, application_name="mimdesk-admin", timeouts=Timeouts(statement=600.0, lock=60.0)
     )
     try:
         with engine.connect() as conn:
             meta = shared.read_meta(conn)
-            version = shared.schema_version(meta)
             before = shared.current_revision(conn)
             conn.rollback()
-            if version is not None and version > shared.SCHEMA_VERSION:
+            _refuse_unknown(tgt.display, meta, before)
+            if before is None and not create:
                 raise InvalidInput(
-                    f"{tgt.display} has shared schema version {version}, newer than this "
-                    f"MIM Desk knows ({shared.SCHEMA_VERSION}).",
-                    "Use the newer MIM Desk to manage it.",
+                    f"{tgt.display} holds no MIM Desk schema to upgrade.",
+                    "Create it with 'mimdesk db init --shared URL'.",
                 )
-            if before is not None and before not in shared.KNOWN_REVISIONS:
-                raise InvalidInput(
-                    f"{tgt.display} is at shared schema revision {before}, unknown here.",
-                    "Use the newer MIM Desk to manage it.",
+
+            def waiting() -> None:
+                print(
+                    f"{tgt.display}: another administrator is upgrading it; waiting...",
+                    file=sys.stderr,
+                    flush=True,
                 )
-            shared.upgrade(conn)
-            conn.commit()
+
+            def migrate() -> None:
+                # Read again under the lock: the other administrator may have just finished.
+                _refuse_unknown(tgt.display, shared.read_meta(conn), shared.current_revision(conn))
+                shared.upgrade(conn)
+
+            try:
+                shared.locked_upgrade(conn, on_wait=waiting, body=migrate)
+            except shared.UpgradeBusy:
+                raise SharedUnavailable(
+                    f"{tgt.display}: another administrator's upgrade has held it for 2 minutes.",
+                    "Try again when it has finished; nothing was changed.",
+                ) from None
             after = shared.current_revision(conn)
             conn.rollback()
             if before == after:
@@ -133,32 +199,77 @@ def cmd_db_init(_app: Any, args: argparse.Namespace) -> int:
                 print(f"{tgt.display}: created the shared schema ({after}).")
             else:
                 print(f"{tgt.display}: upgraded the shared schema {before} -> {after}.")
-            if args.create_role:
-                if conn.dialect.name != "postgresql":
-                    raise InvalidInput(
-                        "--create-role is for PostgreSQL.",
-                        "On MariaDB, GRANT SELECT, INSERT ON event (see packaging/README.md).",
-                    )
-                try:
-                    statements = shared.create_role_sql(args.create_role, tgt.url.database or "")
-                except ValueError as exc:
-                    raise InvalidInput(str(exc), "") from None
-                for statement in statements:
-                    conn.exec_driver_sql(statement)
-                conn.commit()
+            _session_defaults(conn, tgt.display)
+            roles = shared.desk_roles(conn)
+            if role:
+                roles = shared.record_desk_role(conn, role)
+            taken = shared.harden_grants(conn, roles)
+            for grantee, privileges in sorted(taken.items()):
                 print(
-                    f"Role {args.create_role}: may INSERT and SELECT events, never UPDATE or "
-                    "DELETE them. Grant it to each desk's login: "
-                    f'GRANT "{args.create_role}" TO <login>;'
+                    f"{grantee}: took away {', '.join(sorted(privileges))}; it now has desk "
+                    "rights (read events, append through the server-side step)."
+                )
+            if role:
+                grant = (
+                    f'GRANT "{role}" TO <login>;'
+                    if conn.dialect.name == "postgresql"
+                    else f"GRANT `{role}` TO <login>; SET DEFAULT ROLE `{role}` FOR <login>;"
+                )
+                print(
+                    f"Role {role}: may read events and append them through the server-side "
+                    f"step, nothing else. Grant it to each desk's login: {grant}"
                 )
     except DBAPIError as exc:
         raise SharedUnavailable(
             f"Could not use {tgt.display}: {' '.join(str(exc.orig or exc).split())[:300]}",
-            "Check the URL, the network and the password in the keyring ('mimdesk db password').",
+            "Check the URL, the network, the password in the keyring ('mimdesk db password') "
+            "and that this login owns the database.",
         ) from None
     finally:
         engine.dispose()
     return 0
+
+
+def _refuse_unknown(display: str, meta: dict[str, str], revision: str | None) -> None:
+    from mimdesk.store import shared
+
+    version = shared.schema_version(meta)
+    if version is not None and version > shared.SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{display} has shared schema version {version}, newer than this MIM Desk knows "
+            f"({shared.SCHEMA_VERSION}).",
+            "Use the newer MIM Desk to manage it.",
+        )
+    if revision is not None and revision not in shared.KNOWN_REVISIONS:
+        raise InvalidInput(
+            f"{display} is at shared schema revision {revision}, unknown here.",
+            "Use the newer MIM Desk to manage it.",
+        )
+
+
+def _session_defaults(conn: Any, display: str) -> None:
+    """Server-side defaults for the session timeouts desks set themselves (older desks and
+    other clients get them too). Needs the database's owner; says so when refused."""
+    from sqlalchemy.exc import DBAPIError
+
+    from mimdesk.store import shared
+
+    statements = shared.session_defaults_sql(conn)
+    try:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+        conn.commit()
+    except DBAPIError:
+        conn.rollback()
+        print(
+            f"{display}: could not set the session defaults (only the database's owner may); "
+            "ask the DBA to run: " + "; ".join(statements),
+            file=sys.stderr,
+        )
+        return
+    if statements:
+        settings = ", ".join(f"{k}={v}" for k, v in shared.SESSION_DEFAULTS.items())
+        print(f"{display}: session defaults for every login of this database: {settings}.")
 
 
 def cmd_db_password(_app: Any, args: argparse.Namespace) -> int:
@@ -204,8 +315,11 @@ def cmd_sync(app: Any, args: argparse.Namespace) -> int:
         print(f"mimdesk: {exc}", file=sys.stderr)
         return 3
     except Exception as exc:
-        from mimdesk.sync.service import describe_error
+        from mimdesk.sync.service import BUSY_MESSAGE, describe_error, is_busy
 
+        if is_busy(exc):
+            print(f"mimdesk: {BUSY_MESSAGE.split(';')[0]}; try again.", file=sys.stderr)
+            return 5
         print(
             f"mimdesk: the shared database is unreachable: {describe_error(exc)}", file=sys.stderr
         )
@@ -223,6 +337,8 @@ def cmd_sync(app: Any, args: argparse.Namespace) -> int:
                     "pending": status.pending,
                     "clock_skew_ms": status.clock_skew_ms,
                     "skew_warning": status.skew_warning,
+                    "repaired": list(outcome.repaired),
+                    "alarm": status.message,
                 }
             )
         )
@@ -237,12 +353,17 @@ def cmd_sync(app: Any, args: argparse.Namespace) -> int:
                 f"{abs(status.clock_skew_ms or 0) / 1000:.0f} s from the shared database's.",
                 file=sys.stderr,
             )
+    if status.message:
+        print(f"Warning: {status.message}.", file=sys.stderr)
     return 0
 
 
 def cmd_sync_agent(app: Any, args: argparse.Namespace) -> int:
     _target(app.settings, args)
-    service = _service(app, poll_interval=args.poll)
+    options: dict[str, Any] = {"poll_interval": args.poll}
+    if args.anti_entropy is not None:
+        options["repair_interval"] = max(1.0, args.anti_entropy)
+    service = _service(app, **options)
     return _run_agent(service, quiet=args.quiet)
 
 
@@ -281,7 +402,7 @@ def cmd_state_digest(app: Any, args: argparse.Namespace) -> int:
 
 def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.store import migrate, shared
-    from mimdesk.sync import target
+    from mimdesk.sync import ledger, target
     from mimdesk.sync.protocol import SKEW_WARNING_MS, probe
 
     report: dict[str, Any] = {"version": __version__}
@@ -300,6 +421,13 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
     report["local"]["last_good_sync"] = state.get("last_ok_at")
     report["local"]["last_error"] = state.get("last_error")
     report["local"]["pull_cursor"] = int(state.get("pull_cursor", "0") or 0)
+    report["local"]["holes"] = ledger.holes(state)
+    report["local"]["skipped"] = [
+        {"seq": r.seq, "event_id": r.event_id, "bytes": r.size, "why": r.why}
+        for r in sorted(ledger.skipped(state).values(), key=lambda r: r.seq)
+    ]
+    report["local"]["refused"] = ledger.refused(state)
+    report["local"]["alarm"] = ledger.alarm(state)
     failed = False
     try:
         tgt = _target(settings, args, required=False)
@@ -320,6 +448,7 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
                 connect_ms=round(found.connect_ms, 1),
                 revision=found.revision,
                 schema_version=found.schema_version,
+                min_client_schema=found.min_client_schema,
                 known_schema_version=shared.SCHEMA_VERSION,
                 head=found.head,
                 clock_offset_ms=found.clock_offset_ms,
@@ -329,10 +458,17 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
             if found.schema_version is None:
                 info["problem"] = "no MIM Desk schema: run 'mimdesk db init --shared URL'"
                 failed = True
-            elif found.schema_version != shared.SCHEMA_VERSION:
+            elif found.schema_version < shared.SCHEMA_VERSION:
                 info["problem"] = (
-                    f"schema version {found.schema_version}, this desk knows "
-                    f"{shared.SCHEMA_VERSION}"
+                    f"schema version {found.schema_version}, older than this desk needs "
+                    f"({shared.SCHEMA_VERSION}): IT runs 'mimdesk db upgrade --shared URL'"
+                )
+                failed = True
+            elif (found.min_client_schema or 0) > shared.SCHEMA_VERSION:
+                info["problem"] = (
+                    f"schema version {found.schema_version} needs MIM Desk schema version "
+                    f"{found.min_client_schema} or newer; this desk knows "
+                    f"{shared.SCHEMA_VERSION}: install the newer MIM Desk"
                 )
                 failed = True
             if found.clock_offset_ms is not None and abs(found.clock_offset_ms) > SKEW_WARNING_MS:
@@ -365,6 +501,12 @@ def _print_doctor(report: dict[str, Any]) -> None:
     print(f"  last good sync: {local['last_good_sync'] or 'never'}")
     if local.get("last_error"):
         print(f"  last sync error: {local['last_error']}")
+    if local.get("alarm"):
+        print(f"  ALARM: {local['alarm']}")
+    for r in local.get("skipped", []):
+        print(f"  not loaded: seq {r['seq']} ({r['event_id']}), {r['bytes']} bytes: {r['why']}")
+    for event_id, reason in local.get("refused", {}).items():
+        print(f"  refused by the shared database: {event_id}: {reason}")
     info = report["shared"]
     if info is None:
         print("Shared database: none (this desk works alone)")

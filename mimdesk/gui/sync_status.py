@@ -21,7 +21,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import Chip, muted
+from mimdesk.gui.widgets import Chip, muted, plain_labels, plain_tip
 from mimdesk.sync import State, Status, SyncService, Timeouts
 from mimdesk.usecases.context import Changes
 
@@ -36,6 +36,7 @@ COLOURS = {
     State.CONNECTING: "#5f6b7a",
     State.ONLINE: "#1a7f37",
     State.SYNCING: "#2f5f9e",
+    State.BUSY: "#2f5f9e",
     State.OFFLINE: "#b54708",
     State.INCOMPATIBLE: "#b42318",
 }
@@ -158,13 +159,19 @@ def describe(status: Status) -> tuple[str, str]:
     if state is State.CONNECTING:
         return "Connecting…", f"{not_shared(status.pending)} · {last}"
     if state is State.ONLINE:
-        return "Online", f"{not_shared(status.pending)} · {last}"
+        # An alarm (a hole in the shared log, a row not loaded): short here, whole in the tip.
+        first = status.message.split("; ")[0]
+        warning = f" · ⚠ {first if len(first) <= 60 else first[:59] + '…'}" if first else ""
+        return "Online", f"{not_shared(status.pending)} · {last}{warning}"
     if state is State.SYNCING:
         p = status.progress
         if p is None:
             return "Syncing", not_shared(status.pending)
         verb = "sending" if p.phase == "push" else "receiving"
         return f"Syncing {round(p.fraction * 100)} %", f"{verb} {p.done} of {p.total}"
+    if state is State.BUSY:
+        # Reachable, just queued behind another desk's write: not "Offline".
+        return "Another desk is writing", f"{not_shared(status.pending)} · retrying"
     if state is State.OFFLINE:
         wait = seconds_until(status.next_retry)
         retry = f"retry in {wait} s" if wait else "retrying"
@@ -215,6 +222,7 @@ class SyncChip(QWidget):
         layout.addWidget(self.detail)
         layout.addWidget(self.chip)
         layout.addWidget(self.button)
+        plain_labels(self)  # a server's error is shown as it came
         self.problem = ""  # set when the shared database setting is unusable
         bridge.status_changed.connect(self.show_status)
         clock.tick.connect(self._tick)
@@ -245,12 +253,12 @@ class SyncChip(QWidget):
         skew = skew_text(status)
         minutes = abs(status.clock_skew_ms or 0) / 60000
         self.skew.setText(f"Clock {minutes:.0f} min off" if skew else "")
-        self.skew.setToolTip(skew)
+        self.skew.setToolTip(plain_tip(skew))
         self.skew.setVisible(bool(skew))
         usable = status.state not in (State.LOCAL_ONLY, State.INCOMPATIBLE)
         self.sync_now_action.setEnabled(usable)
         self.button.setVisible(status.state is not State.LOCAL_ONLY)
-        self.setToolTip(self.tooltip(status))
+        self.setToolTip(plain_tip(self.tooltip(status)))
 
     def tooltip(self, status: Status) -> str:
         service = self.bridge.service
@@ -262,6 +270,11 @@ class SyncChip(QWidget):
             lines.append(status.message)
             if status.next_retry:
                 lines.append(f"Checked again at {local_time(status.next_retry)}.")
+        elif status.state is State.BUSY:
+            lines.append(
+                "The shared database is reachable; another desk was writing to it when this "
+                "one tried. Retrying in a moment."
+            )
         elif status.state is State.OFFLINE:
             lines.append(
                 "The shared database cannot be reached; this desk keeps working on its own "
@@ -269,6 +282,8 @@ class SyncChip(QWidget):
             )
             if status.message:
                 lines.append(f"Last error: {status.message}")
+        elif status.message:
+            lines.append(f"Warning: {status.message}")
         if status.pending:
             lines.append(f"{not_shared(status.pending).capitalize()} with other desks yet.")
         if status.missed:

@@ -104,18 +104,20 @@ def check_connection(
             f"Connected to {server}, but it holds no MIM Desk schema yet: IT creates it "
             "with 'mimdesk db init --shared URL'.",
         )
-    if version > SCHEMA_VERSION:
+    needed = found.min_client_schema or version
+    if needed > SCHEMA_VERSION:
         return ConnectionCheck(
             NEWER,
             f"Connected, but the shared database has schema version {version}, newer than "
-            f"this MIM Desk knows ({SCHEMA_VERSION}). Install the newer MIM Desk to share.",
+            f"this MIM Desk knows ({SCHEMA_VERSION}), and needs MIM Desk schema version "
+            f"{needed} or newer. Install the newer MIM Desk to share.",
         )
     if version < SCHEMA_VERSION:
         return ConnectionCheck(
             OLDER,
             f"Connected, but the shared database has schema version {version}, older than "
-            f"this MIM Desk needs ({SCHEMA_VERSION}). IT upgrades it with "
-            "'mimdesk db init --shared URL'.",
+            f"this MIM Desk needs ({SCHEMA_VERSION}). IT upgrades it in place with "
+            "'mimdesk db upgrade --shared URL'.",
         )
     events = f"{found.head} events shared" if found.head is not None else "no events yet"
     return ConnectionCheck(

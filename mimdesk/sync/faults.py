@@ -6,7 +6,9 @@ Several points may be given, separated by commas. In-process tests install a hoo
 which may raise to simulate a crash without ending the test run.
 
 The points, in the order a sync cycle meets them:
-  push.before_server_commit  the batch is inserted under the head lock, not committed
+  push.before_server_commit  the batch is built, not yet sent: the append step locks,
+                             inserts and commits on the server within its one call, so no
+                             point of this desk's lies between its insert and its commit
   push.after_server_commit   the server has the batch; this desk has not recorded it
   push.after_local_ack       both sides agree
   pull.after_fetch           a batch is read from the server, nothing written locally

@@ -8,7 +8,11 @@ every 15 minutes each stream's digest up to the pull cursor (count, sum of seqs,
 network) is compared with this desk's; for a stream that differs the ids are compared: what
 the server has and this desk lacks is fetched, and what this desk thinks the server holds
 but it does not (or holds under another seq) becomes pending again and is pushed. Both steps
-are idempotent.
+are idempotent. Rows this desk skipped on purpose (over the payload limit, unreadable: see
+:mod:`.ledger`) count as present and are never fetched: their payload is not even read.
+
+An event pushed again after it was removed on the server gets a new seq; every desk that held
+it under the old one sees its stream differ at its next comparison and takes the new seq.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from mimdesk.store import shared
 from mimdesk.store.eventlog import EventLog
+from mimdesk.sync import ledger
+from mimdesk.sync.rows import pull_columns, readable
 
 INTERVAL_S = 15 * 60
-
-_COLUMNS = [shared.event.c.seq, *(shared.event.c[name] for name in shared.EVENT_COLUMNS)]
 
 
 @dataclass
@@ -68,9 +72,13 @@ def server_digest(conn: Connection, upto: int) -> dict[str, Digest]:
     return {r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows}
 
 
-def local_digest(log: EventLog) -> dict[str, Digest]:
+def local_digest(
+    log: EventLog, skipped: dict[int, ledger.SkippedRow] | None = None
+) -> dict[str, Digest]:
     found: dict[str, list[int]] = {}
-    for stream_id, event_id, seq in log.acknowledged_pairs():
+    pairs = list(log.acknowledged_pairs())
+    pairs += [(r.stream_id, r.event_id, r.seq) for r in (skipped or {}).values()]
+    for stream_id, event_id, seq in pairs:
         d = found.setdefault(stream_id, [0, 0, 0])
         d[0] += 1
         d[1] += seq
@@ -81,18 +89,21 @@ def local_digest(log: EventLog) -> dict[str, Digest]:
 def repair(conn: Connection, log: EventLog) -> Repair:
     """Compare and heal; ``conn`` is a connection to the shared database (each read is its
     own short transaction, rolled back: nothing is written on the server)."""
-    cursor = int(log.sync_state().get("pull_cursor", "0") or 0)
-    local = local_digest(log)
+    state = log.sync_state()
+    cursor = int(state.get("pull_cursor", "0") or 0)
+    skipped = {s: r for s, r in ledger.skipped(state).items() if s <= cursor}
+    local = local_digest(log, skipped)
     try:
         server = server_digest(conn, cursor)
     finally:
         conn.rollback()
     result = Repair(streams=len(set(local) | set(server)))
     result.differing = {s for s in set(local) | set(server) if local.get(s) != server.get(s)}
+    set_aside = {r.event_id for r in skipped.values()}
     for stream_id in sorted(result.differing):
         try:
             rows = conn.execute(
-                select(*_COLUMNS).where(
+                select(*pull_columns(conn.dialect.name)).where(
                     shared.event.c.stream_id == stream_id, shared.event.c.seq <= cursor
                 )
             ).all()
@@ -101,13 +112,18 @@ def repair(conn: Connection, log: EventLog) -> Repair:
         on_server = {r.event_id: r.seq for r in rows}
         mine = log.acknowledged_ids(stream_id)
         lacking = []
+        unusable = []
         for r in rows:
-            if r.event_id not in mine:
-                row = dict(r._mapping)
-                row["server_seq"] = row.pop("seq")
+            if r.event_id in mine or r.event_id in set_aside:
+                continue
+            row, why = readable(r)
+            if row is None:
+                unusable.append(ledger.SkippedRow(r.seq, r.event_id, r.stream_id, int(r.size), why))
+            else:
                 lacking.append(row)
-        if lacking:
-            result.fetched += len(log.apply_pulled(lacking))
+        state_change = {"skipped": ledger.skipped_value(state, unusable)} if unusable else None
+        if lacking or state_change:
+            result.fetched += len(log.apply_pulled(lacking, state=state_change))
         lost = [eid for eid, seq in mine.items() if on_server.get(eid) != seq]
         result.repushed += log.unacknowledge(lost)
     return result

@@ -7,12 +7,18 @@ States (SYNC.md, section 3)::
     CONNECTING    opening a connection and checking the shared database
     ONLINE        in step; the worker looks for work every ``poll_interval`` seconds
     SYNCING       pushing or pulling a backlog (``progress``)
+    BUSY          the shared database answers, but another desk held the log's head lock
+                  longer than this desk waits; retried soon (``next_retry``), not "offline"
     OFFLINE       the last attempt failed; the next one is at ``next_retry``
-    INCOMPATIBLE  the shared database cannot be used (newer schema...); checked again at most
-                  every five minutes, never written to
+    INCOMPATIBLE  the shared database cannot be used (newer schema, older schema, a login
+                  without the desk role...); checked again at most every five minutes, never
+                  written to
 
 Retries back off with full jitter, ``U(0, min(cap, base * 2**n))`` with a 10 s cap, so a
 database that comes back is noticed within about 15 s (10 s wait + 5 s connect timeout).
+Anti-entropy runs on connect and then every ``repair_interval`` seconds, whether or not this
+desk has anything to push or pull (an idle desk is often the one that holds an event removed
+from the server).
 :meth:`SyncService.sync_now` retries at once. Listeners get a :class:`Status` on the worker
 thread after every change; the GUI turns them into queued signals. Nothing here imports Qt,
 and nothing here runs on the caller's thread but bookkeeping: the network is only touched by
@@ -35,7 +41,9 @@ from sqlalchemy import Engine
 
 from mimdesk.store import shared
 from mimdesk.store.eventlog import EventLog
+from mimdesk.sync import ledger, repair
 from mimdesk.sync.protocol import Incompatible, Outcome, Progress, Replicator
+from mimdesk.sync.server_errors import Busy, classify
 from mimdesk.sync.target import SharedTarget, Timeouts, make_engine
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,7 @@ class State(StrEnum):
     CONNECTING = "connecting"
     ONLINE = "online"
     SYNCING = "syncing"
+    BUSY = "busy"
     OFFLINE = "offline"
     INCOMPATIBLE = "incompatible"
 
@@ -60,7 +69,7 @@ class Status:
     next_retry: datetime | None = None  # while OFFLINE (and INCOMPATIBLE)
     clock_skew_ms: int | None = None  # server time minus this desk's time
     skew_warning: bool = False  # more than five minutes
-    message: str = ""  # why OFFLINE / INCOMPATIBLE, in words
+    message: str = ""  # why BUSY / OFFLINE / INCOMPATIBLE, or an alarm while ONLINE, in words
     server_schema: int | None = None
     failures: int = 0
 
@@ -83,7 +92,7 @@ class Status:
             parts.append(f"{self.missed} to fetch")
         if self.last_good_sync:
             parts.append(f"last sync {self.last_good_sync.isoformat(timespec='seconds')}")
-        if self.next_retry and self.state is State.OFFLINE:
+        if self.next_retry and self.state in (State.OFFLINE, State.BUSY):
             parts.append(f"retry at {self.next_retry.isoformat(timespec='seconds')}")
         if self.skew_warning:
             parts.append(f"CLOCK OFF BY {abs(self.clock_skew_ms or 0) / 1000:.0f} s")
@@ -101,9 +110,20 @@ def full_jitter(failures: int, base: float, cap: float, rng: random.Random) -> f
     return rng.uniform(0, min(cap, base * 2**failures))
 
 
+BUSY_MESSAGE = "Another desk is writing to the shared database; retrying"
+
+
 def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, Busy) or classify(exc) == "busy":
+        return BUSY_MESSAGE
     text = " ".join(str(getattr(exc, "orig", None) or exc).split())
     return f"{type(getattr(exc, 'orig', None) or exc).__name__}: {text}"[:300]
+
+
+def is_busy(exc: BaseException) -> bool:
+    """The server answered, but another desk held the head lock too long: not a network
+    fault, so the connection is kept and the retry comes soon."""
+    return isinstance(exc, Busy) or classify(exc) == "busy"
 
 
 class SyncService:
@@ -122,6 +142,8 @@ class SyncService:
         backoff_cap: float = 10.0,
         incompatible_recheck: float = 300.0,
         schema_recheck: float = 60.0,
+        repair_interval: float = repair.INTERVAL_S,
+        busy_retry_cap: float = 2.0,
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
     ) -> None:
@@ -135,10 +157,18 @@ class SyncService:
                 return make_engine(target, application_name=name, timeouts=self.timeouts)
 
         self.replicator = (
-            Replicator(log_, engine_factory, timeouts=self.timeouts, label=label, wall=wall)
+            Replicator(
+                log_,
+                engine_factory,
+                timeouts=self.timeouts,
+                label=label,
+                wall=wall,
+                repair_interval=repair_interval,
+            )
             if engine_factory is not None
             else None
         )
+        self.busy_retry_cap = busy_retry_cap
         self.poll_interval = poll_interval
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -234,7 +264,8 @@ class SyncService:
             self._publish(replace(self._status, state=State.INCOMPATIBLE, message=str(exc)))
             raise
         except Exception as exc:
-            self._publish(replace(self._status, state=State.OFFLINE, message=describe_error(exc)))
+            state = State.BUSY if is_busy(exc) else State.OFFLINE
+            self._publish(replace(self._status, state=state, message=describe_error(exc)))
             raise
         finally:
             rep.dispose()
@@ -261,13 +292,16 @@ class SyncService:
     def _sync(self, rep: Replicator) -> Outcome:
         pending = self.log.pending_count()
         head = rep.head()
-        cursor = int(self.log.sync_state().get("pull_cursor", "0") or 0)
+        state = self.log.sync_state()
+        cursor = int(state.get("pull_cursor", "0") or 0)
+        # Events the server refused stay pending, but are no reason to push every cycle.
+        to_push = pending - len(ledger.refused(state))
         skew = {
             "clock_skew_ms": rep.clock_offset_ms,
             "skew_warning": rep.skew_warning(),
             "server_schema": rep.server_schema,
         }
-        if pending or head > cursor:
+        if to_push > 0 or head > cursor:
             self._update(
                 state=State.SYNCING,
                 pending=pending,
@@ -287,6 +321,18 @@ class SyncService:
                 )
 
             outcome = rep.sync(progress)
+        elif rep.repair_due():
+            # Idle: nothing to push or pull, but this desk may hold what the server lost.
+            rep.pulled_streams = set()
+            fetched, repushed, taken = rep.repair()
+            outcome = Outcome(
+                pushed=taken,
+                acknowledged=taken,
+                head=max(head, cursor),
+                cursor=cursor,
+                streams=frozenset(rep.pulled_streams),
+                repaired=(fetched, repushed),
+            )
         else:
             outcome = Outcome(head=head, cursor=cursor)
         if outcome.streams:
@@ -298,9 +344,14 @@ class SyncService:
                 except Exception:
                     log.exception("a sync pull listener failed")
         now = datetime.now(UTC)
-        message = ""
+        state = self.log.sync_state()
+        alarms = []
         if rep.holes:
-            message = f"the shared log is missing events (seq {rep.holes[0]}...)"
+            alarms.append(f"the shared log is missing events (seq {rep.holes[0]}...)")
+        if rep.gap_waiting is not None:
+            alarms.append(f"waiting once for seq {rep.gap_waiting}, missing in the shared log")
+        alarms.append(ledger.alarm({k: v for k, v in state.items() if k != "holes"}))
+        message = "; ".join(a for a in alarms if a)
         self.log.set_sync_state({"last_ok_at": now.isoformat(), "last_error": None})
         self._update(
             state=State.ONLINE,
@@ -346,6 +397,21 @@ class SyncService:
                 # At most one check per period, whatever "Sync now" says.
                 self._wait(self.incompatible_recheck, interruptible=False)
             except Exception as exc:
+                if is_busy(exc):
+                    # The server is there and answered: keep the connection, retry soon.
+                    failures += 1
+                    delay = full_jitter(failures, self.backoff_base, self.busy_retry_cap, self.rng)
+                    log.info("sync: another desk is writing; retry in %.1f s", delay)
+                    self._update(
+                        state=State.BUSY,
+                        message=BUSY_MESSAGE,
+                        next_retry=datetime.now(UTC) + timedelta(seconds=delay),
+                        progress=None,
+                        failures=failures,
+                        pending=self._pending(),
+                    )
+                    self._wait(delay, interruptible=True)
+                    continue
                 rep.close()
                 failures += 1
                 delay = full_jitter(failures, self.backoff_base, self.backoff_cap, self.rng)

@@ -128,7 +128,7 @@ def test_unreachable_and_newer_schema_are_told_apart(
     with pg.engine.begin() as conn:
         conn.execute(
             update(shared.sync_meta)
-            .where(shared.sync_meta.c.key == "schema_version")
+            .where(shared.sync_meta.c.key.in_(("schema_version", "min_client_schema")))
             .values(value="42")
         )
     assert run_test(qtbot, dialog, pg.url_text()) == NEWER

@@ -140,7 +140,7 @@ def test_a_newer_shared_schema_shows_not_sharing_with_the_reason(
     with shared_pg.engine.begin() as conn:
         conn.execute(
             update(shared.sync_meta)
-            .where(shared.sync_meta.c.key == "schema_version")
+            .where(shared.sync_meta.c.key.in_(("schema_version", "min_client_schema")))
             .values(value="99")
         )
     ws = workspace

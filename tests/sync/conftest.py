@@ -91,11 +91,12 @@ class Server:
                 .where(shared.sync_meta.c.key == "log_epoch")
                 .values(value=new_id())
             )
-            conn.execute(
-                update(shared.sync_meta)
-                .where(shared.sync_meta.c.key == "schema_version")
-                .values(value=str(shared.SCHEMA_VERSION))
-            )
+            for key in ("schema_version", "min_client_schema"):
+                conn.execute(
+                    update(shared.sync_meta)
+                    .where(shared.sync_meta.c.key == key)
+                    .values(value=str(shared.SCHEMA_VERSION))
+                )
 
     def kill_sync_connections(self) -> int:
         """Terminate every desk connection to the test database (server side)."""
@@ -217,6 +218,47 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
                     conn.commit()
         finally:
             admin.dispose()
+
+
+def create_database(kind: str, admin_url: URL, prefix: str = "mimdesk_b") -> Server:
+    """A new, empty database on the server (no shared schema)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine(admin_url)
+    try:
+        with admin.connect() as conn:
+            quoted = f'"{name}"' if kind == "pg" else f"`{name}` CHARACTER SET utf8mb4"
+            conn.execute(text(f"CREATE DATABASE {quoted}"))
+            conn.commit()
+    finally:
+        admin.dispose()
+    return Server(kind, admin_url, admin_url.set(database=name))
+
+
+def drop_database(db: Server) -> None:
+    if db._engine is not None:
+        db._engine.dispose()
+    admin = _admin_engine(db.admin_url)
+    try:
+        with admin.connect() as conn:
+            if db.kind == "pg":
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)'))
+            else:
+                db.kill_sync_connections()
+                conn.execute(text(f"DROP DATABASE IF EXISTS `{db.name}`"))
+                conn.commit()
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def blank_db(server: Server) -> Iterator[Server]:
+    """A database of this test's own on the module's server, without the shared schema (for
+    tests that create, upgrade or grant on it)."""
+    db = create_database(server.kind, server.admin_url)
+    try:
+        yield db
+    finally:
+        drop_database(db)
 
 
 @pytest.fixture

@@ -44,40 +44,45 @@ def test_db_init_creates_then_finds_the_schema_current(empty_db, home, capsys, m
     assert f"shared schema {shared.HEAD} is current" in capsys.readouterr().out
 
 
-def test_db_init_can_create_an_append_only_role(empty_db, home, capsys):
-    url, server = empty_db
-    if server.kind != "pg":
-        assert main(["--shared", url, "db", "init", "--create-role", "mim_desks"]) == 2
-        return
-    role = f"mim_desks_{uuid.uuid4().hex[:6]}"
-    assert main(["--shared", url, "db", "init", "--create-role", role]) == 0
-    from sqlalchemy import create_engine
+def test_db_init_can_create_a_desk_role(empty_db, home, capsys):
+    """The role reads events and appends through the server-side step; it may not write any
+    table itself (tests/sync/test_desk_role.py attacks it through a login)."""
+    from tests.sync.desk_logins import drop_role
 
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    url, server = empty_db
+    role = f"mim_desks_{uuid.uuid4().hex[:6]}"
+    assert main(["db", "init", "--shared", url, "--create-role", role]) == 0
+    assert f"Role {role}: may read events" in capsys.readouterr().out
+    from tests.sync.conftest import Server
+
+    db = Server(server.kind, server.admin_url, server.admin_url.set(database=url.rsplit("/")[-1]))
     try:
-        with engine.connect() as conn:
-            rights = {
-                p: conn.execute(
-                    text("SELECT has_table_privilege(:r, 'event', :p)"), {"r": role, "p": p}
+        with db.engine.connect() as conn:
+            if server.kind == "pg":
+                rights = {
+                    (table, p): conn.execute(
+                        text("SELECT has_table_privilege(:r, :t, :p)"),
+                        {"r": role, "t": table, "p": p},
+                    ).scalar()
+                    for table in ("event", "sync_head", "desk")
+                    for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
+                }
+                assert {k for k, v in rights.items() if v} == {("event", "SELECT")}
+                assert conn.execute(
+                    text(
+                        "SELECT has_function_privilege(:r, 'mimdesk_append(text, text)', 'EXECUTE')"
+                    ),
+                    {"r": role},
                 ).scalar()
-                for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
-            }
-            assert rights == {
-                "SELECT": True,
-                "INSERT": True,
-                "UPDATE": False,
-                "DELETE": False,
-                "TRUNCATE": False,
-            }
-            conn.rollback()
-            conn.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"'))
-            conn.execute(text(f'REVOKE ALL ON SCHEMA public FROM "{role}"'))
-            db = url.rsplit("/", 1)[1]
-            conn.execute(text(f'REVOKE ALL ON DATABASE "{db}" FROM "{role}"'))
-            conn.execute(text(f'DROP ROLE "{role}"'))
-            conn.commit()
+            else:
+                grants = " ".join(conn.execute(text(f"SHOW GRANTS FOR `{role}`")).scalars())
+                assert "GRANT SELECT ON" in grants and "`event`" in grants
+                assert "EXECUTE ON PROCEDURE" in grants and "`mimdesk_append`" in grants
+                assert "INSERT" not in grants and "UPDATE" not in grants
+                assert "`sync_head`" not in grants
     finally:
-        engine.dispose()
+        db.engine.dispose()
+        drop_role(db, role)
 
 
 def test_a_url_with_a_password_is_refused(home, capsys):
@@ -103,7 +108,7 @@ def test_sync_once_and_doctor(shared_db, home, tmp_path, capsys):
     assert main(["--db", db, "--shared", url, "doctor"]) == 0
     out = capsys.readouterr().out
     assert "0 not yet shared" in out
-    assert "schema version 1" in out
+    assert f"schema version {shared.SCHEMA_VERSION}" in out
     assert "last good sync: 20" in out
     assert "(from --shared)" in out
 

@@ -149,7 +149,10 @@ def test_a_naive_autoincrement_cursor_loses_what_ours_keeps(shared_db, desks):
     finally:
         metadata.drop_all(engine)
 
-    # Ours: the first writer holds the head lock from allocation to commit.
+    # Ours: a seq is allocated and committed inside one server-side call, under the head
+    # lock. A writer that stalls before its call (here: held just before sending) holds no
+    # lock: the second writer commits first and takes seq 1; the stalled one takes seq 2 when
+    # it goes on. The reader never sees a seq before the ones below it are visible.
     a, b, c = desks["ana"], desks["ben"], desks["cleo"]
     target = shared_db.target()
     new_incident(a, "from Ana")
@@ -176,13 +179,12 @@ def test_a_naive_autoincrement_cursor_loses_what_ours_keeps(shared_db, desks):
         assert holding.wait(10)
         t_b = threading.Thread(target=push, args=(b,), name="ben")
         t_b.start()
-        time.sleep(0.5)
-        # Ben is blocked on the head lock; the reader sees nothing yet, and moves nowhere.
+        t_b.join(15)
+        assert not t_b.is_alive(), "Ben must not wait for a writer that stalled"
         sync(c, target)
-        assert c.log.count_events() == 0
+        assert [s.title for s in c.log.summaries()] == ["from Ben"]
         release.set()
         t_a.join(15)
-        t_b.join(15)
     finally:
         faults.set_hook(None)
         release.set()
@@ -193,10 +195,42 @@ def test_a_naive_autoincrement_cursor_loses_what_ours_keeps(shared_db, desks):
     assert_converged([a, b, c], shared_db.engine)
 
 
+def slow_inserts(server) -> tuple[list[str], list[str]]:
+    """A trigger that sleeps inside the append step's transaction, after the seqs are taken
+    and before the commit (where a commit-order race would open): install, then remove."""
+    if server.kind == "pg":
+        return (
+            [
+                "CREATE FUNCTION zz_slow() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM pg_sleep(random() * 0.02); RETURN NULL; END $$",
+                "CREATE TRIGGER zz_slow AFTER INSERT ON event "
+                "FOR EACH STATEMENT EXECUTE FUNCTION zz_slow()",
+            ],
+            ["DROP TRIGGER IF EXISTS zz_slow ON event", "DROP FUNCTION IF EXISTS zz_slow()"],
+        )
+    return (
+        ["CREATE TRIGGER zz_slow AFTER INSERT ON event FOR EACH ROW DO SLEEP(RAND() * 0.0004)"],
+        ["DROP TRIGGER IF EXISTS zz_slow"],
+    )
+
+
 def test_concurrent_writers_and_a_busy_reader_miss_nothing(shared_db, desks):
-    """Three writers push 3 x 400 events in batches of 50, sleeping up to 20 ms inside each
-    push transaction, while a reader pulls in a loop. The reader ends with every event, and
-    the server's seqs are contiguous."""
+    """Three writers push 3 x 400 events in batches of 50, the server sleeping up to 20 ms
+    inside each append (after the seqs are taken, before the commit), while a reader pulls in
+    a loop. The reader ends with every event, and the server's seqs are contiguous."""
+    install, remove = slow_inserts(shared_db)
+    with shared_db.engine.begin() as conn:
+        for statement in install:
+            conn.exec_driver_sql(statement)
+    try:
+        _writers_and_a_reader(shared_db, desks)
+    finally:
+        with shared_db.engine.begin() as conn:
+            for statement in remove:
+                conn.exec_driver_sql(statement)
+
+
+def _writers_and_a_reader(shared_db, desks):
     writers = [desks[n] for n in ("ana", "ben", "cleo")]
     reader = desks["reader"]
     target = shared_db.target()

@@ -136,16 +136,15 @@ def test_a_newer_shared_schema_is_refused_and_named(shared_db, desks):
     a = desks["ana"]
     new_incident(a)
     with shared_db.engine.begin() as conn:
-        conn.execute(
-            update(shared.sync_meta)
-            .where(shared.sync_meta.c.key == "schema_version")
-            .values(value="7")
-        )
+        for key in ("schema_version", "min_client_schema"):
+            conn.execute(
+                update(shared.sync_meta).where(shared.sync_meta.c.key == key).values(value="7")
+            )
     svc, rec = service(a, shared_db.target(), incompatible_recheck=300.0)
     svc.start()
     try:
         status = rec.wait_for(lambda s: s.state is State.INCOMPATIBLE)
-        assert "version 7" in status.message
+        assert "version 7 or newer" in status.message and "install the newer" in status.message
         checks = svc.cycles
         svc.sync_now()
         svc.sync_now()
@@ -159,7 +158,7 @@ def test_a_newer_shared_schema_is_refused_and_named(shared_db, desks):
         svc.stop()
 
 
-def test_an_older_shared_schema_asks_for_db_init(shared_db, desks):
+def test_an_older_shared_schema_asks_for_db_upgrade(shared_db, desks):
     a = desks["ana"]
     with shared_db.engine.begin() as conn:
         conn.execute(
@@ -171,7 +170,8 @@ def test_an_older_shared_schema_asks_for_db_init(shared_db, desks):
     svc.start()
     try:
         status = rec.wait_for(lambda s: s.state is State.INCOMPATIBLE)
-        assert "mimdesk db init" in status.message
+        assert "'mimdesk db upgrade --shared URL'" in status.message
+        assert "Work continues on this desk" in status.message
     finally:
         svc.stop()
 
