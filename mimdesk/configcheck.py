@@ -4,6 +4,11 @@ IT runs ``mimdesk config check site.toml`` before deploying a file. A TOML synta
 reported with its line; a wrong value with its key path (``criteria[3].kind``), counting list
 items from 1 the way a person reading the file counts them. The same checks run when the app
 loads a file, which then falls back to the built-in values and says why.
+
+``config check`` also checks the site templates the file names (``[comms] templates_dir``):
+every file UTF-8 and compiling, every message and page rendering with sample values within the
+limits of a real render. The app does not render them when it loads the file: a broken template
+fails the drafts that use it, not the settings.
 """
 
 from __future__ import annotations
@@ -28,13 +33,15 @@ class Report:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # Problems of the site templates, each naming its file and line (check_file(templates=True))
+    template_errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.template_errors
 
     def lines(self) -> list[str]:
-        out = [f"{self.path}: error: {e}" for e in self.errors]
+        out = [f"{self.path}: error: {e}" for e in (*self.errors, *self.template_errors)]
         out += [f"{self.path}: warning: {w}" for w in self.warnings]
         return out
 
@@ -165,7 +172,8 @@ def check_severities(report: Report, known: set[Any]) -> None:
             )
 
 
-def check_file(path: Path) -> Report:
+def check_file(path: Path, *, templates: bool = False) -> Report:
+    """The file's problems; with ``templates``, its site templates' too (``config check``)."""
     report = Report(Path(path))
     try:
         raw = Path(path).read_bytes()
@@ -183,7 +191,36 @@ def check_file(path: Path) -> Report:
         return report
     report.data = data
     check_data(data, report)
+    if templates:
+        check_templates(data, report)
     return report
+
+
+def check_templates(data: Mapping[str, Any], report: Report) -> None:
+    """Compile and render the templates in the folder ``[comms] templates_dir`` names."""
+    table = data.get("comms")
+    if not isinstance(table, Mapping):
+        return
+    folder = table.get("templates_dir")
+    if not isinstance(folder, str) or not folder:
+        return
+    path = Path(folder).expanduser()
+    if not path.is_absolute():
+        path = report.path.parent / path
+    if not path.is_dir():
+        return  # the comms check has said so
+    # Imported here: loading settings, which checks files too, needs no Jinja.
+    from mimdesk.comms.template_check import check_folder
+
+    try:
+        comms = comms_settings.CommsSettings.from_table(table)
+    except (TypeError, ValueError, AttributeError):
+        comms = comms_settings.CommsSettings()  # its errors are reported already
+    audiences = [
+        str(a["id"]) for a in data.get("audiences", []) if isinstance(a, Mapping) and "id" in a
+    ]
+    for problem in check_folder(path, comms, audiences):
+        report.template_errors.append(problem.message)
 
 
 def check_data(data: Mapping[str, Any], report: Report) -> None:

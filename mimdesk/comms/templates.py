@@ -7,13 +7,14 @@ extend ``_base.txt.j2`` and vary the wording by the audience's ``style``. HTML t
 (``*.html.j2``: the e-mail and clipboard HTML, the status page) escape every value.
 
 IT's templates are data, not code: they run in Jinja's immutable sandbox, so reaching Python
-internals (``''.__class__``), changing the values passed in, or building huge strings is
-refused with a :class:`TemplateProblem` naming the file and line, and the template is not run.
+internals (``''.__class__``) or changing the values passed in is refused with a
+:class:`TemplateProblem` naming the file and line, and the template is not run. A render is
+bounded (:mod:`mimdesk.comms.template_limits`): it stops past 1 MB of text or 2 s, and a value
+too large to build is refused before it is built.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,15 +33,14 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
-from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from mimdesk.comms.template_budget import LIMITS, TemplateLimit, render_budget
+from mimdesk.comms.template_limits import LimitedSandbox
 from mimdesk.errors import MimDeskError
 from mimdesk.resources import resource_path
 
 MAX_OUTPUT = 200_000  # characters a rendered message may have
 MAX_SUBJECT = 300
-_MAX_REPEAT = 100_000  # longest string or list a template may build with '*'
 
 
 class TemplateProblem(MimDeskError):
@@ -63,23 +63,35 @@ class Rendered:
     template: str  # the file it came from
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with '*' and '**' kept from building gigantic values."""
+class _Utf8Loader(FileSystemLoader):
+    """A folder of templates; a file that is not UTF-8 is named, with its line."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    def get_source(self, environment: Any, template: str) -> Any:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            # The loader read the first of its folders that holds the name.
+            found = (Path(s, *template.split("/")) for s in self.searchpath)
+            raise not_utf8(next((p for p in found if p.is_file()), Path(template))) from None
 
-    def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
-        if op == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise SecurityError("exponents above 64 are not allowed in templates")
-        if op == "*":
-            for seq, times in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(times, int)
-                    and len(seq) * times > _MAX_REPEAT
-                ):
-                    raise SecurityError("that repetition would build a value too large")
-        return {"*": operator.mul, "**": operator.pow}[op](left, right)
+
+def not_utf8(path: Path) -> TemplateProblem:
+    """The problem with a template file that does not decode as UTF-8, at its first bad byte."""
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+        start = 0  # it changed since it was read
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    except OSError:
+        raw, start = b"", 0
+    line = raw.count(b"\n", 0, start) + 1
+    return TemplateProblem(
+        f"The template {path}, line {line}, is not UTF-8 text (byte {start}).",
+        "Save it as UTF-8.",
+        path=str(path),
+        line=line,
+    )
 
 
 def builtin_dir() -> Path:
@@ -99,11 +111,11 @@ def _plural(count: int, singular: str, plural: str = "") -> str:
 
 
 @lru_cache(maxsize=8)
-def _environment(site_dir: str) -> _Sandbox:
+def _environment(site_dir: str) -> LimitedSandbox:
     folders = [site_dir] if site_dir else []
     folders.append(str(builtin_dir()))
-    env = _Sandbox(
-        loader=ChoiceLoader([FileSystemLoader(f, encoding="utf-8") for f in folders]),
+    env = LimitedSandbox(
+        loader=ChoiceLoader([_Utf8Loader(f, encoding="utf-8") for f in folders]),
         # Escaping is for HTML only; escaping a plain-text e-mail would print "&amp;".
         autoescape=select_autoescape(
             enabled_extensions=("html", "htm", "html.j2"),
@@ -116,12 +128,11 @@ def _environment(site_dir: str) -> _Sandbox:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=lambda value: "" if value is None else value,
         auto_reload=True,
     )
     env.globals.pop("lipsum", None)
-    env.filters["and_list"] = _and_list
-    env.filters["plural"] = _plural
+    env.add_filter("and_list", _and_list)
+    env.add_filter("plural", _plural)
     return env
 
 
@@ -164,7 +175,27 @@ class Templates:
             raise _syntax_problem(exc) from None
         source = template.filename or template.name or names[0]
         try:
-            text = template.render(context)
+            with render_budget():
+                text = template.render(context)
+        except TemplateLimit as exc:
+            path, line = _template_frame(exc.__traceback__, source)
+            where = f"The template {path}, line {line}," if line else f"The template {path}"
+            stopped = "was refused:" if exc.kind in ("value", "work") else "stopped:"
+            raise TemplateProblem(
+                f"{where} {stopped} {exc}.",
+                f"Templates may use the incident's values, not Python internals or methods; "
+                f"{LIMITS}.",
+                path=path,
+                line=line,
+            ) from None
+        except RecursionError as exc:
+            path, line = _template_frame(exc.__traceback__, source)
+            raise TemplateProblem(
+                f"The template {path}, line {line}, stopped: it nests or calls itself too deeply.",
+                "Check its extends, includes, macros and recursive loops.",
+                path=path,
+                line=line,
+            ) from None
         except TemplateSyntaxError as exc:  # in a template it extends or includes
             raise _syntax_problem(exc) from None
         except TemplateNotFound as exc:
@@ -211,7 +242,8 @@ class Templates:
         return f"{self.site_dir} or {builtin}" if self.site_dir else builtin
 
     def check_all(self) -> list[TemplateProblem]:
-        """Compile every template of the site folder: what IT runs before deploying it."""
+        """Compile every template of the site folder (see also mimdesk.comms.template_check,
+        which renders them too): what IT runs before deploying it."""
         problems = []
         folder = Path(self.site_dir) if self.site_dir else builtin_dir()
         for path in sorted(folder.glob("*.j2")):
@@ -219,6 +251,8 @@ class Templates:
                 self.env.get_template(path.name)
             except TemplateSyntaxError as exc:
                 problems.append(_syntax_problem(exc))
+            except TemplateProblem as exc:  # not UTF-8
+                problems.append(exc)
         return problems
 
 
