@@ -5,8 +5,8 @@ mimdesk postmortem REF FIELD VALUE          set one (VALUE '-' reads standard in
 mimdesk followup add REF TITLE [--owner …] [--due YYYY-MM-DD] [--priority …] [--kind …]
 mimdesk followup update REF F1 [--status done] …
 mimdesk followups REF
-mimdesk report REF --pdf OUT [--letter] [--zone Europe/London]
-mimdesk export REF --json OUT
+mimdesk report REF --pdf OUT [--letter] [--zone Europe/London] [--force]
+mimdesk export REF --json OUT [--force]
 mimdesk import FILE [--check]
 """
 
@@ -77,10 +77,12 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
         "--zone", default=None, help="time zone for the times shown (default: this computer's)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
     p = sub.add_parser("export", help="export an incident as JSON (events in full + a summary)")
     p.add_argument("ref")
     p.add_argument("--json", required=True, metavar="OUT", help="the JSON file to write")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
     p = sub.add_parser(
         "import", help="import an incident (an export, or a back-filled incident) from JSON"
@@ -198,6 +200,7 @@ def _zone(name: str | None) -> Any:
 
 
 def cmd_report(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk import terminal
     from mimdesk.usecases import postmortem
 
     size = "Letter" if args.letter else ("A4" if args.a4 else None)
@@ -209,7 +212,8 @@ def cmd_report(app: Any, args: argparse.Namespace) -> int:
         percent = done * 100 // max(total, 1)
         if percent // 10 != shown[0] // 10:
             shown[0] = percent
-            print(f"\rWriting the PDF… {percent}%", end="", file=sys.stderr, flush=True)
+            # Past mimdesk.terminal's cleaning, which would show the carriage return.
+            terminal.rewrite_line(sys.stderr, f"Writing the PDF… {percent}%")
 
     result = postmortem.export_pdf(
         app.ctx,
@@ -219,6 +223,7 @@ def cmd_report(app: Any, args: argparse.Namespace) -> int:
         progress=progress,
         page_size=size,
         zone=_zone(args.zone),
+        force=args.force,
     )
     if shown[0] >= 0:
         print(file=sys.stderr)
@@ -229,7 +234,7 @@ def cmd_report(app: Any, args: argparse.Namespace) -> int:
 def cmd_export(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.usecases import exchange
 
-    print(exchange.export_json(app.ctx, reference=args.ref, out=Path(args.json)))
+    print(exchange.export_json(app.ctx, reference=args.ref, out=Path(args.json), force=args.force))
     return 0
 
 

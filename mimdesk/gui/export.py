@@ -8,6 +8,7 @@ are module-level functions so that tests can put their own in place of the nativ
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,11 +31,29 @@ SHOWN_PROBLEMS = 12
 
 
 def ask_save_path(parent: QWidget | None, title: str, start: Path, filter_: str) -> Path | None:
+    """The file to write, or None. Whoever answers has agreed to replace it if it exists: the
+    dialog asks for the name typed, and this asks again when the suffix added makes another."""
     name, _filter = QFileDialog.getSaveFileName(parent, title, str(start), filter_)
     if not name:
         return None
     path = Path(name)
-    return path if path.suffix else path.with_suffix(start.suffix)
+    if path.suffix:
+        return path
+    path = path.with_suffix(start.suffix)
+    if os.path.lexists(path) and not confirm_replace(parent, path):
+        return None
+    return path
+
+
+def confirm_replace(parent: QWidget | None, path: Path) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Replace the file?",
+        f"{path.name} already exists in {path.parent}. Replace it?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_open_path(parent: QWidget | None, title: str, start: Path, filter_: str) -> Path | None:
@@ -115,8 +134,10 @@ class ExportActions:
         ctx, settings = window.app.ctx, window.app.settings
         self._run(
             f"Writing the postmortem of {reference}…",
+            # force: the save dialog asked before replacing a file; the open database, a folder
+            # or a device is still refused, in a message box.
             lambda report: postmortem.export_pdf(
-                ctx, reference=reference, settings=settings, out=out, progress=report
+                ctx, reference=reference, settings=settings, out=out, progress=report, force=True
             ),
             done=lambda result: self._written(
                 result.path, f"Wrote {result.path.name} ({result.pages} pages)"
@@ -140,7 +161,7 @@ class ExportActions:
         ctx = window.app.ctx
         self._run(
             f"Exporting {reference}…",
-            lambda _report: exchange.export_json(ctx, reference=reference, out=out),
+            lambda _report: exchange.export_json(ctx, reference=reference, out=out, force=True),
             done=lambda path: self._written(path, f"Exported {reference} to {path.name}"),
             title="Cannot export the incident",
         )

@@ -34,7 +34,7 @@ from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.dialogs import AssignRoleDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.tasks import TaskRunner
-from mimdesk.gui.widgets import ErrorLabel, muted, show_error
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip, show_error
 from mimdesk.usecases import declaration
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases import roles as roles_uc
@@ -183,7 +183,7 @@ class RolesTab(QWidget):
             )
             item.setData(0, ROLE_ID, role_id)
             if held and held.note:
-                item.setToolTip(1, f"Handover note: {held.note}")
+                item.setToolTip(1, plain_tip(f"Handover note: {held.note}"))
             if not held:
                 item.setForeground(1, self.palette().placeholderText())
             self.holders.addTopLevelItem(item)
@@ -204,7 +204,7 @@ class RolesTab(QWidget):
                     change.note,
                 ]
             )
-            item.setToolTip(4, change.note)
+            item.setToolTip(4, plain_tip(change.note))
             self.history.addTopLevelItem(item)
         self._update_buttons()
 
@@ -304,6 +304,7 @@ class RolesTab(QWidget):
             f"{view.state.holder(role)} leaves the role of {self.label_of(role)} on {reference}, "
             "and nobody takes it over.\nNote (optional):"
         )
+        plain_labels(dialog)  # the holder's name is as typed
         dialog.setOkButtonText("Release")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -346,6 +347,9 @@ class RolesTab(QWidget):
                 settings=settings,
                 out=out,
                 page_size=settings.report.page_size,
+                # The app's own print-out file, replaced each time; it is still never a
+                # database or a device, and a failed print keeps the cards printed before.
+                force=True,
             )
 
         def done(path: Path) -> None:

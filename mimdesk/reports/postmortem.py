@@ -20,12 +20,13 @@ paragraph, so long text wraps and long tables continue on the next page under th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from mimdesk import outputs
 from mimdesk.domain.cadence import TimerPolicy
 from mimdesk.domain.events import Event
 from mimdesk.domain.incident import FollowUp, IncidentState
@@ -96,11 +97,16 @@ def write_postmortem(
     page_size: str = "A4",
     zone: tzinfo | None = None,
     progress: Progress | None = None,
+    force: bool = False,
+    protected: Iterable[Path] = (),
 ) -> int:
     """Write the PDF to ``out``; returns its number of pages.
 
     ``zone`` is the zone every time is shown in (None: this computer's local zone);
-    ``progress(done, total)`` reports the work done out of 100.
+    ``progress(done, total)`` reports the work done out of 100. The PDF is built beside
+    ``out`` and renamed over it, so a failure keeps any earlier PDF; an existing ``out`` is
+    replaced only with ``force``, and never when it is a database in ``protected`` (see
+    :mod:`mimdesk.outputs`).
     """
     from reportlab.platypus.doctemplate import LayoutError
 
@@ -112,19 +118,16 @@ def write_postmortem(
             highest[0] = done
             progress(done, total)
 
-    report(0, 100)
-    out = Path(out)
-    part = out.with_name(out.name + ".part")
-    try:
+    def build(part: Path) -> int:
         try:
-            pages = _build(data, part, page_size, zone, report, split_in_row=False)
+            return _build(data, part, page_size, zone, report, split_in_row=False)
         except LayoutError:
             # A cell taller than a page (only a hand-written import can hold one, since the
             # app keeps its texts in pieces): lay it out again splitting inside rows.
-            pages = _build(data, part, page_size, zone, report, split_in_row=True)
-        part.replace(out)
-    finally:
-        part.unlink(missing_ok=True)
+            return _build(data, part, page_size, zone, report, split_in_row=True)
+
+    report(0, 100)
+    pages = outputs.build_atomically(out, build, force=force, protected=protected)
     report(100, 100)
     return pages
 

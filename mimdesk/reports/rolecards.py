@@ -6,11 +6,14 @@ the role's duties as tick boxes, the bridge details, and how to reach everyone e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from mimdesk import outputs
 from mimdesk.domain.clock import format_local
 from mimdesk.domain.directory import Directory
 from mimdesk.domain.incident import IncidentState
@@ -35,8 +38,28 @@ def _contact(directory: Directory, name: str) -> str:
     return " · ".join(x for x in (person.phone, person.email, person.team) if x)
 
 
-def write_cards(data: CardData, out: Path, page_size: str = "A4") -> Path:
-    """Write one page per role in ``data.roles`` to ``out``."""
+def write_cards(
+    data: CardData,
+    out: Path,
+    page_size: str = "A4",
+    *,
+    force: bool = False,
+    protected: Iterable[Path] = (),
+) -> Path:
+    """Write one page per role in ``data.roles`` to ``out``.
+
+    The cards are built beside ``out`` and renamed over it, so a full disk keeps the cards
+    printed before; an existing ``out`` is replaced only with ``force``, and never when it is
+    a database in ``protected`` (see :mod:`mimdesk.outputs`)."""
+    fonts.register()
+    # Into the open file, not by its name: the cards' folder is the shared temporary folder,
+    # where a name can be swapped for a link between two opens.
+    return outputs.write_atomically(
+        out, lambda f: _build(data, f, page_size), force=force, protected=protected
+    )
+
+
+def _build(data: CardData, out: BinaryIO, page_size: str) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.styles import ParagraphStyle
@@ -51,7 +74,6 @@ def write_cards(data: CardData, out: Path, page_size: str = "A4") -> Path:
         TableStyle,
     )
 
-    fonts.register()
     size = LETTER if page_size.upper() == "LETTER" else A4
     base = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=10.5, leading=14)
     small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=colors.grey)
@@ -67,7 +89,7 @@ def write_cards(data: CardData, out: Path, page_size: str = "A4") -> Path:
     )
     state = data.state
     doc = SimpleDocTemplate(
-        str(out),
+        out,
         pagesize=size,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
@@ -160,4 +182,3 @@ def write_cards(data: CardData, out: Path, page_size: str = "A4") -> Path:
         if n < len(data.roles) - 1:
             story.append(PageBreak())
     doc.build(story)
-    return out

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mimdesk import outputs
 from mimdesk.domain.events import Event
 from mimdesk.errors import InvalidInput, MimDeskError, Refused
 from mimdesk.reports import export as fmt
+from mimdesk.usecases import untrusted_file
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve
 
 Progress = Callable[[int, int], None]
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024  # bytes read, not the size the file claims
+MAX_DEPTH = untrusted_file.MAX_DEPTH
 
 
 class ImportRefused(InvalidInput):
@@ -74,45 +77,41 @@ def export_document(ctx: Context, *, reference: str) -> dict[str, Any]:
     return fmt.build_document(events, summary.reference)
 
 
-def export_json(ctx: Context, *, reference: str, out: Path) -> Path:
-    """Write the incident's export to ``out`` (UTF-8 JSON); returns the path."""
-    text = fmt.dumps(export_document(ctx, reference=reference))
-    out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(
-            f"Cannot write {out}: {exc.strerror or exc}.", "Choose a folder you can write to."
-        ) from None
-    return out
+def export_json(ctx: Context, *, reference: str, out: Path, force: bool = False) -> Path:
+    """Write the incident's export to ``out`` (UTF-8 JSON); returns the path.
+
+    An existing ``out`` is replaced only with ``force``; the database, a folder or a device
+    never is (see :mod:`mimdesk.outputs`)."""
+    protected = outputs.database_files(ctx.log.engine.url.database)
+    outputs.check_output_path(out, force=force, protected=protected)
+    data = fmt.dumps(export_document(ctx, reference=reference)).encode("utf-8")
+    return outputs.write_atomically(out, lambda f: f.write(data), force=force, protected=protected)
 
 
 # ---- import -------------------------------------------------------------------------------
 
 
 def read_file(path: Path) -> Any:
-    """The JSON in a file, or an error naming the line and column where it stops being JSON."""
+    """The JSON in a file, or an error naming the line and column where it stops being JSON.
+
+    Bounded work whatever the file holds: only a regular file, at most MAX_FILE_BYTES read,
+    nested at most MAX_DEPTH deep (see :mod:`mimdesk.usecases.untrusted_file`)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InvalidInput(
-                f"{path} is {size / 2**20:,.0f} MiB; an incident file is at most "
-                f"{MAX_FILE_BYTES // 2**20} MiB.",
-                "Check that this is an incident export.",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.", "") from None
+    raw = untrusted_file.read_bytes(path, MAX_FILE_BYTES, what="an incident file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(
             str(path), [f"(file): not UTF-8 text (byte {exc.start}); save it as UTF-8"]
         ) from None
+    # Before parsing: the parser recurses once a level, and a deep enough file would exhaust
+    # the stack instead of being refused.
+    if untrusted_file.nesting_depth(raw) > MAX_DEPTH:
+        raise InvalidInput(
+            f"{path} nests arrays or objects more than {MAX_DEPTH} deep; an incident file "
+            "nests a few levels.",
+            "Check that this is an incident export.",
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -13,6 +13,7 @@ from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
+from mimdesk import outputs
 from mimdesk.config import Settings
 from mimdesk.domain.events import EventType
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
@@ -217,12 +218,14 @@ def export_pdf(
     progress: Progress | None = None,
     page_size: str | None = None,
     zone: tzinfo | None = None,
+    force: bool = False,
 ) -> PdfResult:
     """Write the postmortem PDF of an incident to ``out``.
 
     ``progress(done, total)`` is called as the work advances (``total`` is fixed, 100), so a
     window can show a bar; ``page_size`` ("A4" or "Letter") overrides the setting; ``zone`` is
-    the zone times are shown in (default: this desk's local zone).
+    the zone times are shown in (default: this desk's local zone). An existing ``out`` is
+    replaced only with ``force``; the open database, a folder or a device never is.
     """
     from mimdesk.reports.postmortem import ReportData, write_postmortem
 
@@ -245,10 +248,13 @@ def export_pdf(
         questions={c.id: c.question for c in settings.checklist.criteria},
     )
     out = Path(out)
-    try:
-        pages = write_postmortem(data, out, page_size=size, zone=zone, progress=progress)
-    except OSError as exc:
-        raise InvalidInput(
-            f"Cannot write {out}: {exc.strerror or exc}.", "Choose a folder you can write to."
-        ) from None
+    pages = write_postmortem(
+        data,
+        out,
+        page_size=size,
+        zone=zone,
+        progress=progress,
+        force=force,
+        protected=outputs.database_files(ctx.log.engine.url.database),
+    )
     return PdfResult(out, pages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from mimdesk import outputs
 from mimdesk.config import Settings
 from mimdesk.domain.events import EventType
 from mimdesk.errors import InvalidInput, Refused
@@ -130,8 +131,12 @@ def role_cards(
     out: Path,
     role: str | None = None,
     page_size: str = "A4",
+    force: bool = False,
 ) -> Path:
-    """Print role cards for an incident: one page per role (or the one role asked for)."""
+    """Print role cards for an incident: one page per role (or the one role asked for).
+
+    An existing ``out`` is replaced only with ``force``; the open database, a folder or a
+    device never is."""
     from mimdesk.reports.rolecards import CardData, write_cards
 
     summary = resolve(ctx, reference)
@@ -152,9 +157,10 @@ def role_cards(
         severity_label=settings.severity_label(state.severity) if state.severity else "No severity",
         printed_at=ctx.now(),
     )
-    try:
-        return write_cards(data, out, page_size)
-    except OSError as exc:
-        raise InvalidInput(
-            f"Cannot write {out}: {exc.strerror or exc}.", "Choose a folder you can write to."
-        ) from None
+    return write_cards(
+        data,
+        out,
+        page_size,
+        force=force,
+        protected=outputs.database_files(ctx.log.engine.url.database),
+    )

@@ -3,7 +3,8 @@
 Any web server (or a file share) can publish the folder. Only approved message text goes on
 the page: the headline is the message's subject, never the incident's internal title. Every
 value is escaped by the HTML template. Both files are written atomically (a temporary file in
-the same folder, then a rename), so a reader never sees half a page.
+the same folder, then a rename), so a reader never sees half a page, and with mode 0644 (less
+the umask), so the web server publishing the folder can read them.
 
 ``status.json``::
 
@@ -16,12 +17,11 @@ the same folder, then a rename), so a reader never sees half a page.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mimdesk import outputs
 from mimdesk.comms.channels.base import (
     Delivery,
     NotConfigured,
@@ -38,16 +38,9 @@ MAX_UPDATES = 20
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Replace ``path`` with ``data`` (mode 0644 less the umask, so a web server can read it);
+    a folder, a device or a database at that name is refused, never written over."""
+    outputs.write_atomically(path, lambda f: f.write(data), force=True)
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -78,7 +71,11 @@ class StatusPageChannel:
             raise Unreachable(f"the status page folder {folder} cannot be reached")
         try:
             self._publish(folder, message)
-        except OSError as exc:
+        except outputs.CannotWrite as exc:
+            raise Rejected(f"could not write the status page in {folder} ({exc.reason})") from None
+        except outputs.OutputRefused as exc:
+            raise Rejected(f"could not write the status page: {exc.message}") from None
+        except OSError as exc:  # reading the page's template or the last status.json
             raise Rejected(
                 f"could not write the status page in {folder} "
                 f"({exc.strerror or type(exc).__name__})"
