@@ -49,7 +49,12 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     p.add_argument("--audience")
     p.add_argument("--draft", default=None, help="send this saved draft instead")
     p.add_argument("--channel", required=True, choices=list(CHANNELS))
-    p.add_argument("--to", action="append", default=[], help="a recipient (repeat)")
+    p.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        help="one recipient: name@example.org or 'Name <name@example.org>' (repeat)",
+    )
     p.add_argument("--out", default=None, help="the .eml file to write (channel eml)")
     p.add_argument("--data-lost", type=_yes_no, default=None, metavar="yes|no")
     p.add_argument("--note", default="")
@@ -64,7 +69,12 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
         "lists", help="each audience's distribution list, or set one (kept in the directory)"
     )
     p.add_argument("audience", nargs="?", help="the audience to set, e.g. executives")
-    p.add_argument("--to", action="append", default=None, help="an address (repeat)")
+    p.add_argument(
+        "--to",
+        action="append",
+        default=None,
+        help="one address: name@example.org or 'Name <name@example.org>' (repeat)",
+    )
     p.add_argument("--clear", action="store_true", help="go back to the site file's list")
 
     p = sub.add_parser("secret", help="keep a password or webhook address in the OS keyring")

@@ -1,7 +1,8 @@
 """The ``[comms]`` settings: templates, approval, channels. No secrets: those are in the keyring.
 
-This module imports nothing of the app, so that :mod:`mimdesk.config` and
-:mod:`mimdesk.configcheck` can use it without a cycle.
+This module imports nothing of the app but the address parser (which imports only
+:mod:`mimdesk.errors`), so that :mod:`mimdesk.config` and :mod:`mimdesk.configcheck` can use
+it without a cycle.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mimdesk.comms.addresses import parse_address
+from mimdesk.errors import InvalidInput
 
 SECURITIES = ("starttls", "tls", "none")
 STYLES = ("external", "brief", "business", "technical", "desk")
@@ -79,7 +83,8 @@ class CommsSettings:
             status_page_keep_days=int(table.get("status_page_keep_days", 3)),
             mailto_max_length=int(table.get("mailto_max_length", 2000)),
             recipients={
-                str(k): tuple(str(a) for a in v) for k, v in table.get("recipients", {}).items()
+                str(k): tuple(_canonical(str(a)) for a in v)
+                for k, v in table.get("recipients", {}).items()
             },
             audience_style={str(k): str(v) for k, v in table.get("audience_style", {}).items()},
             smtp=SmtpSettings(
@@ -92,6 +97,15 @@ class CommsSettings:
                 verify=bool(smtp.get("verify", True)),
             ),
         )
+
+
+def _canonical(entry: str) -> str:
+    """The entry as the log will record it; one the check refused is kept as typed, so that
+    sending to it is refused with its name rather than the address silently dropped."""
+    try:
+        return str(parse_address(entry))
+    except InvalidInput:
+        return entry
 
 
 def anchor_paths(data: dict[str, Any], base: Path) -> None:
@@ -167,12 +181,27 @@ def _timezone(value: Any) -> str | None:
     return None
 
 
-def _address(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"must be text, not {value!r}"
-    if value and ("@" not in value or any(c.isspace() for c in value.strip())):
-        return f"{value!r} is not an e-mail address"
-    return None
+def _mailbox(*, bare: bool) -> Check:
+    """An address checked by the one parser; ``bare``: no display name (the sender's name is
+    ``from_name``, and the address is also the envelope's MAIL FROM)."""
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"must be text, not {value!r}"
+        if not value:
+            return None
+        try:
+            address = parse_address(value)
+        except InvalidInput as exc:
+            return exc.message.rstrip(".")
+        if bare and (address.display_name or "<" in value):
+            return f"{value!r} must be the address alone (the name goes in from_name)"
+        return None
+
+    return check
+
+
+_address = _mailbox(bare=False)
 
 
 FIELDS: dict[str, Check] = {
@@ -180,7 +209,7 @@ FIELDS: dict[str, Check] = {
     "require_approval": _flag,
     "timezone": _timezone,
     "from_name": _text,
-    "from_address": _address,
+    "from_address": _mailbox(bare=True),
     "reply_to": _address,
     "http_timeout_seconds": _number(1, 120),
     "ca_file": _text,

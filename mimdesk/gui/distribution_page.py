@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from mimdesk.config import Settings
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.operations import Operations
-from mimdesk.gui.widgets import ErrorLabel, join_addresses, muted, split_addresses
+from mimdesk.gui.widgets import ErrorLabel, join_addresses, muted, plain_labels, split_addresses
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 
@@ -55,6 +55,7 @@ class DistributionPage(QWidget):
         layout.addRow(form)
         layout.addRow(self.error)
         layout.addRow(buttons)
+        plain_labels(self)  # the site's audience names
         self.reload()
 
     def changed(self) -> dict[str, list[str]]:

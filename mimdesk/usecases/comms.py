@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 from mimdesk import secrets
-from mimdesk.comms import CHANNELS, KINDS, checklist, outbox
+from mimdesk.comms import CHANNELS, KINDS, addresses, checklist, outbox
 from mimdesk.comms import context as message_context
 from mimdesk.comms.channels import clipboard
-from mimdesk.comms.channels.mail import MailtoLink, mailto_url, parse_address, write_eml
+from mimdesk.comms.channels.mail import MailtoLink, mailto_url, write_eml
 from mimdesk.comms.checklist import Missing
 from mimdesk.comms.outbox import OutboxRun, PendingMessage, RetrySchedule, SendResult
 from mimdesk.comms.templates import Rendered, Templates, paragraphs
@@ -129,14 +129,17 @@ def distribution_list(ctx: Context, settings: Settings, audience: str) -> list[s
 
 
 def _recipients(values: list[str] | tuple[str, ...] | None, *, emails: bool) -> list[str]:
+    """E-mail recipients parsed strictly and kept in canonical form, so that what the log
+    records is what the envelope carries; else free text (who was told on the phone)."""
+    if emails:
+        # The raw text, not clean_text's: joining lines would turn "a@b.c\r\nBcc: …" into
+        # something that parses.
+        return addresses.canonical_list(values or [])
     out = []
     for raw in values or []:
         text = clean_text(raw, what="recipient", limit=320, single_line=True)
-        if not text:
-            continue
-        if emails:
-            parse_address(text)  # refuses a malformed address with a clear message
-        out.append(text)
+        if text:
+            out.append(text)
     return out
 
 
@@ -171,7 +174,9 @@ def save_draft(
             subject, what="subject", limit=MAX_SUBJECT, required=True, single_line=True
         ),
         "body": clean_text(body, what="message", limit=MAX_NOTE, required=True),
-        "recipients": _recipients(recipients, emails=channel in EMAIL_CHANNELS),
+        # Always addresses, whatever the channel: a draft saved for one channel can be sent
+        # by e-mail later, and the composer's field holds addresses only.
+        "recipients": _recipients(recipients, emails=True),
         "channel": channel,
     }
     ctx.log.append([ctx.event(view.state.stream_id, EventType.DRAFTED, payload)])

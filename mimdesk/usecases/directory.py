@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
+from mimdesk.comms.addresses import canonical_list
 from mimdesk.domain.directory import TIERS, Directory, Person, Service, fold_directory, iso_week
 from mimdesk.domain.events import DIRECTORY_STREAM, EventType
 from mimdesk.domain.ids import new_id
@@ -126,18 +127,9 @@ def set_rota(ctx: Context, *, week: str, role: str, person: str) -> Changes:
 
 
 def clean_addresses(addresses: list[str]) -> list[str]:
-    """The addresses checked (a malformed one is refused, named), blanks and repeats dropped."""
-    # Here, not at the top: the mail module brings the templates (Jinja2) with it.
-    from mimdesk.comms.channels.mail import parse_address
-
-    cleaned: list[str] = []
-    for raw in addresses:
-        text = clean_text(raw, what="address", limit=320, single_line=True)
-        if text:
-            parse_address(text)
-            if text.casefold() not in {a.casefold() for a in cleaned}:
-                cleaned.append(text)
-    return cleaned
+    """The addresses parsed strictly and in canonical form (what the envelope will carry), a
+    malformed one refused by name, blanks and repeats dropped."""
+    return canonical_list(addresses)
 
 
 def set_distribution(ctx: Context, *, audience: str, addresses: list[str]) -> Changes:

@@ -3,44 +3,27 @@
 The .eml carries ``X-Unsent: 1``, which Outlook and Apple Mail read as "open as a draft to
 edit and send" rather than as a received message. It has no From unless the site sets one,
 so the mail client sends from the user's own account. Headers go through the SMTP policy,
-which encodes non-ASCII display names (RFC 2047) and folds long lines.
+which encodes non-ASCII display names (RFC 2047) and folds long lines; the To header is
+written by :mod:`mimdesk.comms.address_header`, as Python 3.11's folder can garble a list.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import quote
 
+from mimdesk import outputs
+from mimdesk.comms.address_header import address_header
+from mimdesk.comms.addresses import parse_address
 from mimdesk.comms.channels.base import Delivery, OutgoingMessage, Rejected
 from mimdesk.comms.settings import CommsSettings
 from mimdesk.comms.templates import Templates, paragraphs
-from mimdesk.errors import InvalidInput
-
-
-def parse_address(text: str) -> Address:
-    """``Ελένη Παπαδοπούλου <eleni@example.org>`` or a bare address, checked."""
-    name, addr = parseaddr(text.strip())
-    local, at, domain = addr.rpartition("@")
-    if not at or not local or not domain or any(c.isspace() for c in addr):
-        raise InvalidInput(f"{text!r} is not an e-mail address.", "Use name@example.org.")
-    if not local.isascii():
-        # A non-ASCII mailbox needs SMTPUTF8, which many servers and clients lack.
-        raise InvalidInput(
-            f"{text!r} has non-ASCII letters before the @.",
-            "Use the person's ASCII address (display names may be in any script).",
-        )
-    try:
-        domain = domain.encode("idna").decode("ascii")
-        return Address(display_name=name, username=local, domain=domain)
-    except (UnicodeError, ValueError):
-        raise InvalidInput(f"{text!r} is not an e-mail address.", "Use name@example.org.") from None
 
 
 def html_body(message: OutgoingMessage, templates: Templates, footer: str = "") -> str:
@@ -62,14 +45,18 @@ def build_email(
     templates: Templates,
     *,
     draft: bool,
+    to: list[Address] | None = None,
 ) -> EmailMessage:
+    """The message; ``to`` gives the recipients already parsed, so that a caller's envelope
+    and this To header come from the same parse."""
     msg = EmailMessage(policy=SMTP)
     if comms.from_address:
         msg["From"] = Address(display_name=comms.from_name, addr_spec=comms.from_address)
     elif not draft:
         raise Rejected("no sender address: set [comms] from_address in the site settings")
-    if message.recipients:
-        msg["To"] = [parse_address(r) for r in message.recipients]
+    addresses = to if to is not None else [parse_address(r) for r in message.recipients]
+    if addresses:
+        msg["To"] = address_header("To", addresses)
     if comms.reply_to:
         msg["Reply-To"] = comms.reply_to
     msg["Subject"] = message.subject
@@ -89,23 +76,28 @@ def write_eml(
     comms: CommsSettings,
     templates: Templates,
     out: Path | None = None,
+    *,
+    force: bool = False,
 ) -> Path:
-    """Write the draft where asked (or a temporary folder) and return the file."""
+    """Write the draft where asked (or a temporary folder) and return the file.
+
+    A file the caller names is never a database, a folder or a device, and replaces an existing
+    file only with ``force`` (see :mod:`mimdesk.outputs`)."""
     if out is None:
         folder = Path(tempfile.gettempdir()) / "MIMDesk"
         folder.mkdir(parents=True, exist_ok=True)
         stamp = message.sent_at.strftime("%Y%m%d-%H%M%S")
         out = folder / f"{message.reference}-{message.audience}-{stamp}.eml"
+        # The app's own drafts folder: a file of the same name is this draft, written before.
+        force = True
     data = build_email(message, comms, templates, draft=True).as_bytes()
     out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise Rejected(f"could not write {out}: {exc.strerror or type(exc).__name__}") from None
-    return out
+        return outputs.write_atomically(out, lambda f: f.write(data), force=force)
+    except outputs.OutputRefused as exc:
+        raise Rejected(f"{exc.message} Choose another file name.") from None
+    except outputs.CannotWrite as exc:
+        raise Rejected(f"could not write {out}: {exc.reason}") from None
 
 
 class EmlChannel:
