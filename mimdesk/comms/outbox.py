@@ -37,7 +37,7 @@ from mimdesk.comms.templates import Templates
 from mimdesk.domain import incident
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.incident import Draft, IncidentState
-from mimdesk.errors import MimDeskError
+from mimdesk.errors import InvalidInput, MimDeskError
 
 if TYPE_CHECKING:
     from mimdesk.config import Settings
@@ -184,7 +184,7 @@ def deliver_draft(
         return SendResult("queued", draft.draft_id, channel, reason, recipients)
     except (DeliveryError, MimDeskError) as exc:
         # MimDeskError covers a missing keyring and a bad address: permanent until fixed.
-        reason = exc.reason if isinstance(exc, DeliveryError) else str(exc)
+        reason = exc.reason if isinstance(exc, DeliveryError) else _error_kind(exc, channel)
         return _failed(ctx, stream_id, draft.draft_id, channel, redact(reason, known_secrets))
     # The time it really went out: after a retry this is later than the QUEUED event.
     sent_at = ctx.now()
@@ -199,6 +199,18 @@ def deliver_draft(
     }
     ctx.log.append([ctx.event(stream_id, EventType.MESSAGE_SENT, payload, sent_at)])
     return SendResult("sent", draft.draft_id, channel, "", delivery.recipients, delivery.detail)
+
+
+def _error_kind(exc: MimDeskError, channel: str) -> str:
+    """The failure's kind in our words. Its own text was not written for the log, which every
+    desk keeps for good, and may quote what it was given."""
+    if isinstance(exc, secrets.SecretStoreUnavailable):
+        return f"No keyring is available to read the secret of the {channel} channel"
+    if isinstance(exc, InvalidInput):
+        # What the person gave (an address, a file name) and why it cannot be used: the
+        # reason is then one they can act on; redact() below still takes out any URL.
+        return exc.message
+    return f"the {channel} channel could not be used ({type(exc).__name__})"
 
 
 def _failed(ctx: Context, stream_id: str, draft_id: str, channel: str, reason: str) -> SendResult:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStyle,
     QSystemTrayIcon,
@@ -34,6 +33,7 @@ from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.countdowns import CountdownRow
 from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
+from mimdesk.gui.widgets import plain_label
 from mimdesk.usecases import incidents
 from mimdesk.usecases import timers as timers_uc
 from mimdesk.usecases.context import Changes, Context
@@ -66,7 +66,7 @@ class AlertBanner(QFrame):
         )
         self._open_incident = open_incident
         self._stream_id = ""
-        self.label = QLabel()
+        self.label = plain_label()  # it names incidents by their titles
         self.label.setObjectName("alertText")
         self.label.setWordWrap(True)
         self.open_button = QPushButton("&Open incident")

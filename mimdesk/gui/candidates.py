@@ -28,7 +28,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip, rich_label
 from mimdesk.usecases import declaration
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.declaration import EscalationStats, QueuedCandidate
@@ -84,7 +84,7 @@ class CandidateQueue(QTreeWidget):
             s = queued.summary
             item = QTreeWidgetItem(["", s.reference, s.title, s.severity or "—"])
             item.setData(AGE, STREAM_ROLE, s.stream_id)
-            item.setToolTip(TITLE, s.title)
+            item.setToolTip(TITLE, plain_tip(s.title))
             item.setTextAlignment(AGE, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.addTopLevelItem(item)
             self._reported.append(s.reported_at)
@@ -158,7 +158,7 @@ class CandidatesPanel(QGroupBox):
         self.period.currentIndexChanged.connect(self.refresh_stats)
         caption = QLabel("Declared against rejected, &over the")
         caption.setBuddy(self.period)
-        self.stats_label = QLabel()
+        self.stats_label = rich_label(QLabel())  # bold figures; no typed text
         self.stats_label.setObjectName("statsLabel")
         self.stats_label.setWordWrap(True)
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -178,6 +178,7 @@ class CandidatesPanel(QGroupBox):
         layout.addWidget(self.error)
         layout.addLayout(period_row)
         layout.addWidget(self.loose_label)
+        plain_labels(self)
 
         clock.tick.connect(self.queue.tick)
         self.refresh()

@@ -24,7 +24,7 @@ from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.errors import InvalidInput, MimDeskError
 from mimdesk.gui.forms.ui_service_catalogue_dialog import Ui_ServiceCatalogueDialog
 from mimdesk.gui.operations import Operations
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_message
 from mimdesk.usecases import directory
 from mimdesk.usecases.context import Changes
 
@@ -81,6 +81,7 @@ class ServiceCatalogueDialog(QDialog):
         self.error.setObjectName("catalogueError")
         self.ui.serviceLayout.replaceWidget(self.ui.errorLabel, self.error)
         self.ui.errorLabel.hide()
+        plain_labels(self)
 
         for tier, label in TIER_LABELS.items():
             self.ui.tierCombo.addItem(label, tier)
@@ -260,6 +261,7 @@ class ServiceCatalogueDialog(QDialog):
         box.setInformativeText(
             "Incidents that name it keep it; the checklist no longer prefills from it."
         )
+        plain_message(box)  # the service's name is as typed
         box.button(QMessageBox.StandardButton.Yes).setText("&Retire")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("retireServiceBox")

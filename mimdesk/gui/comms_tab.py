@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShowEvent
@@ -54,7 +55,15 @@ from mimdesk.gui.outbox_worker import OutboxReport, OutboxWorker
 from mimdesk.gui.signals import emit
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import ErrorLabel, describe, join_addresses, muted, split_addresses
+from mimdesk.gui.widgets import (
+    ErrorLabel,
+    describe,
+    join_addresses,
+    muted,
+    plain_labels,
+    plain_tip,
+    split_addresses,
+)
 from mimdesk.usecases import comms, timers
 from mimdesk.usecases.comms import SendResult
 from mimdesk.usecases.context import Changes
@@ -93,6 +102,7 @@ class MarkSentDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_MarkSentDialog()
         self.ui.setupUi(self)
+        plain_labels(self)  # the subject is as typed
         self.ui.messageLabel.setText(
             f"Record that “{subject}” went out without MIM Desk. It goes into the log with its "
             "exact text, and resets the audience's update timer."
@@ -168,6 +178,9 @@ class CommsTab(QWidget):
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.refresh_check)
+
+        # Subjects, reasons and recipients are as typed; the checklist is rich on purpose.
+        plain_labels(self)
 
         current.loaded.connect(self.show_incident)
         ops.hub.changed.connect(self._on_changed)
@@ -551,7 +564,7 @@ class CommsTab(QWidget):
         for n, (at, cells, text) in enumerate(rows):
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(format_local(at, date=False) if column == 0 else value)
-                item.setToolTip(value)
+                item.setToolTip(plain_tip(value))
                 if column == 3 and not value.startswith("Sent"):
                     item.setForeground(error)
                 table.setItem(n, column, item)
@@ -596,7 +609,7 @@ class CommsTab(QWidget):
             ]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(plain_tip(value))
                 item.setData(Qt.ItemDataRole.UserRole, d.draft_id)
                 table.setItem(n, column, item)
         count = len(waiting)
@@ -765,7 +778,7 @@ class CommsTab(QWidget):
                 body=body,
             )
         except MimDeskError as exc:
-            self.checklist_label.setText(describe(exc))
+            self.checklist_label.setText(escape(describe(exc)))
             return
         self.missing = missing
         gaps = {m.id: m for m in missing}
@@ -774,13 +787,16 @@ class CommsTab(QWidget):
         for item, label in CHECKLIST.items():
             if item in gaps:
                 lines.append(
-                    f"<span style='color:{bad}'>✘ <b>{label}</b></span>: {gaps[item].hint}"
+                    f"<span style='color:{bad}'>✘ <b>{escape(label)}</b></span>: "
+                    f"{escape(gaps[item].hint)}"
                 )
             else:
-                lines.append(f"✔ {label}")
+                lines.append(f"✔ {escape(label)}")
         for m in missing:
             if m.id not in CHECKLIST:
-                lines.append(f"<span style='color:{bad}'>✘ <b>{m.label}</b></span>: {m.hint}")
+                lines.append(
+                    f"<span style='color:{bad}'>✘ <b>{escape(m.label)}</b></span>: {escape(m.hint)}"
+                )
         self.checklist_label.setText("<br>".join(lines))
         self._show_preview(subject, body)
 

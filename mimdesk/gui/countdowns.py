@@ -30,7 +30,7 @@ from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import muted
+from mimdesk.gui.widgets import muted, plain_labels, plain_tip
 from mimdesk.usecases import timers as timers_uc
 from mimdesk.usecases.incidents import IncidentView
 
@@ -108,6 +108,7 @@ class ClockGauge(QWidget):
         layout.setSpacing(2)
         layout.addLayout(line)
         layout.addWidget(self.bar)
+        plain_labels(self)  # the site's clock names
 
     def show_clock(self, clock: IncidentClock) -> None:
         self.caption.setText(clock.label)
@@ -167,7 +168,9 @@ class Countdown(QToolButton):
                 tip += f"\nNext due {format_local(timer.due_at)}."
             if timer.snoozed_until is not None:
                 tip += f"\nSnoozed until {format_local(timer.snoozed_until)}."
-            self.setToolTip(tip + "\nClick to record an update, snooze, or change the interval.")
+            self.setToolTip(
+                plain_tip(tip + "\nClick to record an update, snooze, or change the interval.")
+            )
 
 
 class CountdownRow(QWidget):
@@ -206,6 +209,7 @@ class CountdownRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._clocks_layout)
         layout.addLayout(self._countdown_layout)
+        plain_labels(self)
 
         current.loaded.connect(self.show_incident)
         clock.tick.connect(self.update_timers)
@@ -305,6 +309,7 @@ class CountdownRow(QWidget):
         dialog.setLabelText(
             f"Minutes between updates to {label} on {reference} (0 switches this timer off):"
         )
+        plain_labels(dialog)
         dialog.setInputMode(QInputDialog.InputMode.IntInput)
         dialog.setIntRange(0, 24 * 60)
         dialog.setIntValue(current)
@@ -342,6 +347,7 @@ def record_update_dialog(
     dialog.setObjectName("updateSentDialog")
     dialog.setWindowTitle(f"Update sent: {label}")
     dialog.setLabelText(f"How did the update to {label} on {reference} go out?")
+    plain_labels(dialog)
     dialog.setComboBoxItems(list(timers_uc.CHANNELS_BY_HAND))
     dialog.setOkButtonText("Record")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

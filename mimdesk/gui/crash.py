@@ -7,7 +7,7 @@ import threading
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -28,6 +28,7 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_CrashDialog()
         self.ui.setupUi(self)
+        self.ui.messageLabel.setTextFormat(Qt.TextFormat.RichText)  # our words, in bold
         self.ui.messageLabel.setText(MESSAGE)
         self.ui.detailsEdit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.ui.detailsEdit.setPlainText(details)

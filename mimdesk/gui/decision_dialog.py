@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -21,7 +22,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.gui.forms.ui_decision_dialog import Ui_DecisionDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, rich_label
 from mimdesk.usecases import declaration
 from mimdesk.usecases.context import Changes, Context
 
@@ -75,6 +76,8 @@ class DecisionDialog(QDialog):
         self.ui.errorLabel.hide()
         muted(self.ui.severityDescription)
         muted(self.ui.rationaleHint)
+        rich_label(self.ui.introLabel)  # bold reference, escaped
+        plain_labels(self)
         lines = self.ui.rationaleEdit.fontMetrics().lineSpacing()
         self.ui.rationaleEdit.setFixedHeight(lines * 4 + 14)
         self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
@@ -88,8 +91,8 @@ class DecisionDialog(QDialog):
         if mode == DECLARE:
             self.setWindowTitle(f"Declare {reference} a major incident")
             ui.introLabel.setText(
-                f"Declaring <b>{reference}</b> starts the major-incident clocks now and puts "
-                "the Major Incident Manager in charge."
+                f"Declaring <b>{escape(reference)}</b> starts the major-incident clocks now and "
+                "puts the Major Incident Manager in charge."
             )
             self._fill_severities(
                 major_only=True, preferred=recommendation.severity if recommendation else ""
@@ -107,15 +110,16 @@ class DecisionDialog(QDialog):
         elif mode == REJECT:
             self.setWindowTitle(f"Handle {reference} as a normal incident")
             ui.introLabel.setText(
-                f"<b>{reference}</b> will be handled as a normal high-priority incident, not "
-                "a major one. It can still be declared later if the picture changes."
+                f"<b>{escape(reference)}</b> will be handled as a normal high-priority incident, "
+                "not a major one. It can still be declared later if the picture changes."
             )
             self._hide_rows(severity=True, mim=True)
             self.ok_button.setText("&Handle as normal")
         else:
             self.setWindowTitle(f"Change the severity of {reference}")
             ui.introLabel.setText(
-                f"<b>{reference}</b> is {current_severity or 'without a severity'} now."
+                f"<b>{escape(reference)}</b> is "
+                f"{escape(current_severity or 'without a severity')} now."
             )
             self._fill_severities(major_only=False, preferred=current_severity)
             self._hide_rows(severity=False, mim=True)

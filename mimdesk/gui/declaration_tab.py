@@ -43,7 +43,7 @@ from mimdesk.gui.decision_dialog import DECLARE, REJECT, SEVERITY, Assessment, D
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import Chip, ErrorLabel, muted
+from mimdesk.gui.widgets import Chip, ErrorLabel, muted, plain_labels, plain_tip, rich_label
 from mimdesk.usecases import declaration, directory
 from mimdesk.usecases.incidents import IncidentView
 
@@ -69,7 +69,7 @@ class Question(QFrame):
         self.criterion = criterion
         self.setObjectName(f"question_{criterion.id}")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        question = QLabel(f"<b>{escape(criterion.question)}</b>")
+        question = rich_label(QLabel(f"<b>{escape(criterion.question)}</b>"))
         question.setWordWrap(True)
         help_text = QLabel(criterion.help)
         help_text.setWordWrap(True)
@@ -173,7 +173,7 @@ class RecommendationBox(QGroupBox):
         self._settings = settings
         self.outcome_chip = Chip()
         self.outcome_chip.setObjectName("outcomeChip")
-        self.reasons_label = QLabel()
+        self.reasons_label = rich_label(QLabel())  # a list; each reason escaped
         self.reasons_label.setObjectName("reasonsLabel")
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -198,7 +198,7 @@ class RecommendationBox(QGroupBox):
             self.sentence = ""
             return
         self.sentence = rec.sentence()
-        self.setToolTip(self.sentence)
+        self.setToolTip(plain_tip(self.sentence))
         if rec.outcome is Outcome.DECLARE:
             self.outcome_chip.set_chip("Declare a major incident", DECLARE_COLOUR)
         else:
@@ -231,7 +231,7 @@ class SeverityLevels(QGroupBox):
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         for s in settings.severities:
-            label = QLabel()
+            label = rich_label(QLabel())  # bold name; the site's words escaped
             label.setWordWrap(True)
             label.setObjectName(f"severity_{s.id}")
             layout.addWidget(label)
@@ -279,10 +279,10 @@ class DeclarationTab(QWidget):
         self.candidates.incident_chosen.connect(open_incident)
         ops.hub.changed.connect(self.candidates.on_changed)
 
-        self.heading = QLabel()
+        self.heading = rich_label(QLabel())  # bold reference; title and services escaped
         self.heading.setObjectName("declarationHeading")
         self.heading.setWordWrap(True)
-        self.start_label = QLabel()
+        self.start_label = rich_label(QLabel())  # the assessor's name escaped
         self.start_label.setObjectName("answersSource")
         self.start_label.setWordWrap(True)
         muted(self.start_label)
@@ -320,7 +320,7 @@ class DeclarationTab(QWidget):
         self.severity_button.setObjectName("changeSeverityButton")
         self.severity_button.clicked.connect(self.open_change_severity)
         self.error = ErrorLabel()
-        self.record_label = QLabel()
+        self.record_label = rich_label(QLabel())  # bold parts; names and rationale escaped
         self.record_label.setObjectName("decisionRecord")
         self.record_label.setWordWrap(True)
         self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -367,6 +367,7 @@ class DeclarationTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        plain_labels(self)
 
         current.loaded.connect(self.show_incident)
         self.show_incident(current.view)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
@@ -21,7 +22,14 @@ from mimdesk.gui.forms.ui_first_run_dialog import Ui_FirstRunDialog
 from mimdesk.gui.forms.ui_new_incident_dialog import Ui_NewIncidentDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
-from mimdesk.gui.widgets import ErrorLabel, edit_time, setup_datetime_edit
+from mimdesk.gui.widgets import (
+    ErrorLabel,
+    edit_time,
+    plain_labels,
+    plain_tip,
+    rich_label,
+    setup_datetime_edit,
+)
 from mimdesk.usecases import incidents, roles
 
 MAX_USERS = 2_000_000_000
@@ -49,7 +57,7 @@ def fill_severities(combo: QComboBox, settings: Settings, current: str = "") -> 
     combo.addItem("Not set yet", "")
     for s in settings.severities:
         combo.addItem(f"{s.id}  {s.label}", s.id)
-        combo.setItemData(combo.count() - 1, s.description, Qt.ItemDataRole.ToolTipRole)
+        combo.setItemData(combo.count() - 1, plain_tip(s.description), Qt.ItemDataRole.ToolTipRole)
     if current and combo.findData(current) < 0:
         # A severity the settings no longer list must still show as what it is.
         combo.addItem(current, current)
@@ -75,6 +83,7 @@ class NewIncidentDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_NewIncidentDialog()
         self.ui.setupUi(self)
+        plain_labels(self)
         self._ops = ops
         self.error = ErrorLabel(self)
         self.error.setObjectName("newIncidentError")
@@ -147,6 +156,8 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_FirstRunDialog()
         self.ui.setupUi(self)
+        rich_label(self.ui.welcomeLabel)  # the form's own heading
+        plain_labels(self)
         self.ui.nameEdit.setText(login)
         self.ui.nameEdit.selectAll()
         self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
@@ -175,6 +186,8 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_AboutDialog()
         self.ui.setupUi(self)
+        rich_label(self.ui.titleLabel)  # the form's own heading
+        plain_labels(self)  # the database's path is shown as it is
         self.ui.versionLabel.setText(__version__)
         self.ui.databaseLabel.setText(str(database))
         self.ui.qtLabel.setText(f"PySide6 {pyside_version}")
@@ -199,6 +212,8 @@ class AssignRoleDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_AssignRoleDialog()
         self.ui.setupUi(self)
+        rich_label(self.ui.roleLabel)  # the role in bold; the holder's name escaped
+        plain_labels(self)
         self._ops = ops
         self._reference = reference
         self._role = role_id
@@ -208,11 +223,12 @@ class AssignRoleDialog(QDialog):
         if holder:
             self.setWindowTitle(f"Hand over: {role_label}")
             self.ui.roleLabel.setText(
-                f"<b>{role_label}</b> on {reference} is held by {holder}. Who takes over?"
+                f"<b>{escape(role_label)}</b> on {escape(reference)} is held by "
+                f"{escape(holder)}. Who takes over?"
             )
         else:
             self.setWindowTitle(f"Assign: {role_label}")
-            self.ui.roleLabel.setText(f"Who is <b>{role_label}</b> on {reference}?")
+            self.ui.roleLabel.setText(f"Who is <b>{escape(role_label)}</b> on {escape(reference)}?")
             self.ui.personEdit.setText(suggestion)
             self.ui.personEdit.selectAll()
         self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)

@@ -23,7 +23,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.gui.distribution_page import DistributionPage
 from mimdesk.gui.forms.ui_directory_dialog import Ui_DirectoryDialog
 from mimdesk.gui.operations import Operations
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes
 
@@ -63,6 +63,7 @@ class DirectoryDialog(QDialog):
         self.error.setObjectName("directoryError")
         self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
         self.ui.errorLabel.hide()
+        plain_labels(self)
         muted(self.ui.rotaHint)
         table = self.ui.peopleTable
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

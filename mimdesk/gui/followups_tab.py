@@ -42,7 +42,7 @@ from mimdesk.gui.forms.ui_followup_dialog import Ui_FollowupDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
 from mimdesk.gui.tablemodel import RowsModel
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip, rich_label
 from mimdesk.usecases import followups
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView
@@ -130,7 +130,7 @@ class FollowupsModel(RowsModel[FollowUp]):
                 lines.append(f"Overdue: it was due {item.due} and is still {item.status}.")
             if item.ticket:
                 lines.append(f"Tracked in {item.ticket}")
-            return "\n".join(lines)
+            return plain_tip("\n".join(lines))
         return None
 
     @staticmethod
@@ -186,6 +186,8 @@ class FollowupDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_FollowupDialog()
         self.ui.setupUi(self)
+        rich_label(self.ui.introLabel)  # a bold number; no typed text
+        plain_labels(self)
         self._ops = ops
         self._reference = reference
         self._existing = existing
@@ -336,6 +338,7 @@ class FollowupsTab(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.placeholder, 1)
+        plain_labels(self)  # the summary names follow-ups
 
         self.add_button.clicked.connect(self.add_followup)
         self.edit_button.clicked.connect(self.edit_selected)

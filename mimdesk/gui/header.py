@@ -11,7 +11,7 @@ from mimdesk.domain import lifecycle
 from mimdesk.domain.roles import MIM
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
-from mimdesk.gui.widgets import Chip, ElidedLabel, muted
+from mimdesk.gui.widgets import Chip, ElidedLabel, muted, plain_labels, plain_tip
 from mimdesk.usecases.incidents import IncidentView
 
 NO_INCIDENT = "No incident open: pick one on the left, or report one with Ctrl+N."
@@ -77,6 +77,7 @@ class IncidentHeader(QFrame):
         self._layout = layout
         self._bottom = bottom
         self._details = [self.mim_caption, self.mim_label]
+        plain_labels(self)  # the title and the MIM's name are as typed
 
         current.loaded.connect(self.show_incident)
         self.show_incident(current.view)
@@ -109,7 +110,7 @@ class IncidentHeader(QFrame):
         self.reference_label.show()
         self.reference_label.setText(view.reference)
         self.title_label.setText(state.title)
-        self.title_label.setToolTip(state.title)
+        self.title_label.setToolTip(plain_tip(state.title))
         if state.severity:
             major = any(s.id == state.severity and s.major for s in self._settings.severities)
             colour = "#b42318" if major else "#5f6b7a"

@@ -40,7 +40,7 @@ from mimdesk.gui import theme
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.signals import emit
 from mimdesk.gui.tablemodel import RowsModel
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip
 from mimdesk.usecases import incidents
 from mimdesk.usecases.context import Changes, Context
 
@@ -121,7 +121,7 @@ class IncidentListModel(RowsModel[IncidentSummary]):
                 return "No Major Incident Manager assigned"
             if column == UPDATED:
                 return format_local(s.updated_at)
-            return f"{s.reference}  {s.title}"
+            return plain_tip(f"{s.reference}  {s.title}")
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
             return theme.status_colour(s.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == MIM and s.is_active and not s.mim:
@@ -250,6 +250,7 @@ class IncidentListView(QWidget):
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
+        plain_labels(self)  # the empty list repeats the search typed
 
         hub.changed.connect(self._on_changed)
 

@@ -43,7 +43,7 @@ from mimdesk.gui.signals import emit, emitter
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.timeline import TimelineTab
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import muted, show_error
+from mimdesk.gui.widgets import muted, plain_labels, show_error
 from mimdesk.usecases import maintenance
 from mimdesk.usecases.incidents import IncidentView
 
@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_feature_tabs()
         install_export_actions(self)
+        # Every label built so far shows its text as typed unless it was made rich on purpose
+        # (mimdesk.gui.widgets); a label made later is made plain where it is made.
+        plain_labels(self)
         self.incident_list.incident_selected.connect(self.current.open)
         self.current.loaded.connect(self._on_loaded)
         self.current.failed.connect(self._on_read_failed)

@@ -40,6 +40,8 @@ from mimdesk.gui.widgets import (
     ErrorLabel,
     edit_time,
     muted,
+    plain_label,
+    plain_labels,
     set_edit_time,
     setup_datetime_edit,
 )
@@ -329,14 +331,14 @@ class RolesBox(QGroupBox):
 
     def add_row(self, role_id: str, label: str) -> None:
         row = len(self.holders)
-        holder = QLabel("—")
+        holder = plain_label("—")  # the holder's name is as typed
         holder.setObjectName(f"holder_{role_id}")
         holder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         assign = QPushButton("Assign…")
         assign.setObjectName(f"assign_{role_id}")
         release = QPushButton("Release")
         release.setObjectName(f"release_{role_id}")
-        self.grid.addWidget(QLabel(label + ":"), row, 0)
+        self.grid.addWidget(plain_label(label + ":"), row, 0)
         self.grid.addWidget(holder, row, 1)
         self.grid.addWidget(assign, row, 2)
         self.grid.addWidget(release, row, 3)
@@ -385,6 +387,7 @@ class OverviewTab(QScrollArea):
         self.side_by_side: bool | None = None
         self._arrange(True)
         self.setWidget(body)
+        plain_labels(body)
 
         self.details.save_button.clicked.connect(self.save)
         for name in keytimes.KEY_TIMES:

@@ -8,6 +8,7 @@ indicator says someone else changed it, as the Overview's details do.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -36,7 +37,14 @@ from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.tasks import TaskRunner
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import (
+    ErrorLabel,
+    muted,
+    plain_label,
+    plain_labels,
+    plain_tip,
+    rich_label,
+)
 from mimdesk.usecases import postmortem
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView
@@ -109,10 +117,12 @@ class KeyFiguresBox(QGroupBox):
         good = "#15803d" if not theme.is_dark(self.palette()) else "#6ee7a0"
         bad = theme.error_colour(self.palette()).name()
         for row, span in enumerate(figures.spans):
-            value = QLabel(format_duration(span.value) if span.value is not None else "not yet")
+            value = plain_label(
+                format_duration(span.value) if span.value is not None else "not yet"
+            )
             value.setObjectName(f"pmFigure_{span.name}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            target = QLabel()
+            target = rich_label(QLabel())  # the verdict in colour; no typed text
             if span.target is not None:
                 verdict = {True: "met", False: "missed", None: ""}[span.met]
                 colour = {True: good, False: bad, None: ""}[span.met]
@@ -122,7 +132,7 @@ class KeyFiguresBox(QGroupBox):
                 target.setText(text)
             if span.met is None:
                 muted(target)
-            self.grid.addWidget(QLabel(span.label + ":"), row, 0)
+            self.grid.addWidget(plain_label(span.label + ":"), row, 0)
             self.grid.addWidget(value, row, 1)
             self.grid.addWidget(target, row, 2)
             self.values[span.name] = value
@@ -139,7 +149,7 @@ def updates_text(figures: Any) -> str:
         head += f", <b>{share:.0%} on time</b> against the cadence"
     lines = [head]
     for u in figures.updates:
-        line = f"{u.label}: {u.sent} sent"
+        line = f"{escape(u.label)}: {u.sent} sent"
         if u.scheduled:
             line += f", {u.on_time} on time, {u.late} late, {u.missed} missed"
             if u.share is not None:
@@ -276,6 +286,7 @@ class PostmortemTab(QScrollArea):
         self.body_layout.addWidget(self.content)
         self.body_layout.addStretch(1)
         self.setWidget(body)
+        plain_labels(body)  # the figures' labels keep the RichText they were given
 
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
@@ -439,7 +450,7 @@ class PostmortemTab(QScrollArea):
                 " their text with yours (Revert shows theirs)."
             )
         label.setText(text)
-        label.setToolTip(text)
+        label.setToolTip(plain_tip(text))
         label.setStyleSheet(
             f"QLabel {{ color: {theme.WARNING_TEXT}; background:"
             f" {theme.WARNING_BACKGROUND}; padding: 0.2em 0.5em;"

@@ -34,7 +34,7 @@ from mimdesk.comms.settings import SECURITIES
 from mimdesk.errors import InvalidInput, MimDeskError
 from mimdesk.gui.forms.ui_settings_dialog import Ui_SettingsDialog
 from mimdesk.gui.signals import emit
-from mimdesk.gui.widgets import describe, muted, style_error
+from mimdesk.gui.widgets import describe, muted, plain_labels, style_error
 
 LOCKED_NOTE = "Set by your organisation"
 SECURITY_LABELS = {
@@ -55,6 +55,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_SettingsDialog()
         self.ui.setupUi(self)
+        plain_labels(self)  # errors quote what was typed; notes name files
         self._app = app
         self._extra_saves: list[Callable[[], None]] = []
         ui = self.ui

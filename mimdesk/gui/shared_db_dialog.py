@@ -18,7 +18,7 @@ from mimdesk.errors import InvalidInput, MimDeskError
 from mimdesk.gui.forms.ui_shared_db_dialog import Ui_SharedDatabaseDialog
 from mimdesk.gui.signals import emit
 from mimdesk.gui.tasks import TaskRunner
-from mimdesk.gui.widgets import ErrorLabel, muted
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip
 from mimdesk.sync.check import ConnectionCheck, check_connection
 from mimdesk.sync.target import (
     ENV_URL,
@@ -54,6 +54,7 @@ class SharedDatabaseDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_SharedDatabaseDialog()
         self.ui.setupUi(self)
+        plain_labels(self)  # a server's answer is shown as it came
         self.app = app
         self.runner = runner or TaskRunner(self)
         self.testing = False
@@ -213,7 +214,7 @@ class SharedDatabaseDialog(QDialog):
         colour = "#1a7f37" if check.ok else "#b42318"
         self.ui.resultLabel.setStyleSheet(f"QLabel {{ color: {colour}; }}")
         self.ui.resultLabel.setText(("✔ " if check.ok else "✘ ") + check.message)
-        self.ui.resultLabel.setToolTip(check.detail)
+        self.ui.resultLabel.setToolTip(plain_tip(check.detail))
         emit(self.tested, check)
 
     def _test_failed(self, error: BaseException) -> None:

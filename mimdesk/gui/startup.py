@@ -13,7 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QDialog, QFileDialog, QStyle, QWidget
 
 from mimdesk.errors import DatabaseError
@@ -40,6 +40,9 @@ class DatabaseErrorDialog(QDialog):
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         self.ui.iconLabel.setPixmap(icon.pixmap(size, size))
+        # Bold on purpose, the message escaped; the hint may name a path: plain.
+        self.ui.messageLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.ui.hintLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.ui.messageLabel.setText(f"<b>{_escape(error.message)}</b>")
         self.ui.hintLabel.setText(error.hint)
         self.ui.hintLabel.setVisible(bool(error.hint))

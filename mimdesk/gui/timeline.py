@@ -47,6 +47,9 @@ from mimdesk.gui.tablemodel import RowsModel
 from mimdesk.gui.widgets import (
     ErrorLabel,
     edit_time,
+    plain_labels,
+    plain_tip,
+    rich_label,
     set_edit_time,
     setup_datetime_edit,
     show_error,
@@ -204,7 +207,7 @@ class TimelineModel(RowsModel[TimelineEntry]):
         lines.append(f"Happened {format_local(entry.occurred_at)}")
         if entry.backdated:
             lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")
-        return "\n".join(lines)
+        return plain_tip("\n".join(lines))
 
 
 class CorrectEntryDialog(QDialog):
@@ -220,6 +223,8 @@ class CorrectEntryDialog(QDialog):
         super().__init__(parent)
         self.ui = Ui_CorrectEntryDialog()
         self.ui.setupUi(self)
+        rich_label(self.ui.originalLabel)  # a bold heading; the name and the text escaped
+        plain_labels(self)
         self.entry = entry
         self._reference = reference
         self._ops = ops
@@ -227,7 +232,7 @@ class CorrectEntryDialog(QDialog):
         self.ui.errorLabel.hide()
         self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
         self.ui.originalLabel.setText(
-            f"<b>{format_local(entry.occurred_at)}, {entry.author.name}, "
+            f"<b>{format_local(entry.occurred_at)}, {_escape(entry.author.name)}, "
             f"{kind_label(entry.kind).lower()}:</b> {_escape(entry.text)}"
         )
         self.ui.textEdit.setPlainText(entry.text)
@@ -559,7 +564,7 @@ class TimelineTab(QWidget):
             value = shown_value(other.other_value)
             short = value if len(value) <= 40 else value[:39] + "…"
             self.use_other_button.setText(f"Use “{short}”")
-            self.use_other_button.setToolTip(concurrent_text(entry))  # type: ignore[arg-type]
+            self.use_other_button.setToolTip(plain_tip(concurrent_text(entry)))  # type: ignore[arg-type]
 
     @Slot()
     def use_other_value(self) -> None:

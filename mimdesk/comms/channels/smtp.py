@@ -14,6 +14,7 @@ import smtplib
 import socket
 import ssl
 
+from mimdesk.comms.addresses import parse_address
 from mimdesk.comms.channels.base import (
     Delivery,
     DeliveryError,
@@ -22,7 +23,7 @@ from mimdesk.comms.channels.base import (
     Rejected,
     Unreachable,
 )
-from mimdesk.comms.channels.mail import build_email, parse_address
+from mimdesk.comms.channels.mail import build_email
 from mimdesk.comms.settings import CommsSettings, SmtpSettings
 from mimdesk.comms.templates import Templates
 
@@ -68,15 +69,18 @@ class SmtpChannel:
             raise NotConfigured(
                 f"no SMTP password in the keyring: run 'mimdesk secret set {s.secret_name}'"
             )
-        msg = build_email(message, self.comms, self.templates, draft=False)
-        to = [parse_address(r).addr_spec for r in message.recipients]
+        # Parsed once: the envelope below and the recipients recorded as sent are the same
+        # addresses, in the canonical form the To header carries.
+        parsed = [parse_address(r) for r in message.recipients]
+        msg = build_email(message, self.comms, self.templates, draft=False, to=parsed)
+        to = [a.addr_spec for a in parsed]
         try:
             refused = self._send(msg, to)
         except DeliveryError:
             raise
         except Exception as exc:  # classified below; anything unknown is said by its type only
             raise classify(exc, s) from None
-        accepted = tuple(r for r, a in zip(message.recipients, to, strict=True) if a not in refused)
+        accepted = tuple(str(a) for a in parsed if a.addr_spec not in refused)
         detail = f"refused by the server: {', '.join(refused)}" if refused else ""
         return Delivery(self.name, accepted, detail)
 
@@ -99,16 +103,63 @@ class SmtpChannel:
                 client.starttls(context=context)
                 client.ehlo()
             if s.username:
-                client.login(s.username, self._password or "")
+                login(client, s.username, self._password or "")
             refused = client.send_message(msg, from_addr=self.comms.from_address, to_addrs=to)  # type: ignore[arg-type]
         return dict(refused)
+
+
+# smtplib's order of preference, from its login().
+_MECHANISMS = ("CRAM-MD5", "PLAIN", "LOGIN")
+
+
+def login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib's login, except that a refused password is the answer.
+
+    smtplib tries every mechanism the server offers, so one wrong password costs the account
+    several failed logins (lock-out counters), and a server that hangs up after the first
+    refusal turns "wrong password" into "connection closed", which would be retried forever.
+    Here a 535 ends the login at once, and a hang-up after a refusal reports the refusal.
+    """
+    client.ehlo_or_helo_if_needed()
+    if not client.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    offered = client.esmtp_features["auth"].upper().split()
+    mechanisms = [m for m in _MECHANISMS if m in offered]
+    if not mechanisms:
+        raise smtplib.SMTPException("No suitable authentication method found.")
+    client.user, client.password = user, password
+    refusal: smtplib.SMTPAuthenticationError | None = None
+    for mechanism in mechanisms:
+        method = getattr(client, "auth_" + mechanism.lower().replace("-", "_"))
+        try:
+            code, _ = client.auth(mechanism, method)
+        except smtplib.SMTPAuthenticationError as exc:
+            if exc.smtp_code == 535:  # "credentials invalid": another mechanism will not help
+                raise exc from None
+            if refusal is None or refusal.smtp_code < 500:
+                # A permanent refusal outranks a later "try again" about another mechanism.
+                refusal = exc
+            continue
+        except smtplib.SMTPServerDisconnected:
+            if refusal is not None:
+                raise refusal from None
+            raise
+        if code in (235, 503):
+            return
+    raise refusal or smtplib.SMTPException("No authentication method was accepted.")
 
 
 def classify(exc: BaseException, s: SmtpSettings) -> DeliveryError:
     """Turn what smtplib, ssl and socket raise into a reason a person can act on."""
     server = f"{s.host}:{s.port}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        # The server's reply to a login may echo what was sent: it is not repeated.
+        # The server's reply to a login may echo what was sent: only its code is repeated.
+        if 400 <= exc.smtp_code < 500:
+            # 454 and the like: the server cannot check passwords right now, it did not say no.
+            return Unreachable(
+                f"the SMTP server {server} could not check the user name and password now "
+                f"(code {exc.smtp_code}); will retry"
+            )
         return Rejected(
             f"the SMTP server {server} refused the user name or password (code {exc.smtp_code})"
         )
@@ -121,12 +172,12 @@ def classify(exc: BaseException, s: SmtpSettings) -> DeliveryError:
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return Unreachable(f"the SMTP server {server} closed the connection")
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = _reply_text(exc.smtp_error)
+        # The code only: the reply's text is the server's, and a server may echo what it got.
         if 400 <= exc.smtp_code < 500:
             return Unreachable(
-                f"the SMTP server {server} asked to try later ({exc.smtp_code} {text})"
+                f"the SMTP server {server} asked to try later (code {exc.smtp_code})"
             )
-        return Rejected(f"the SMTP server {server} refused the message ({exc.smtp_code} {text})")
+        return Rejected(f"the SMTP server {server} refused the message (code {exc.smtp_code})")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return Rejected(
             f"the certificate of {server} could not be verified ({exc.verify_message}); if the "
@@ -148,8 +199,3 @@ def classify(exc: BaseException, s: SmtpSettings) -> DeliveryError:
             f"the network failed talking to {server} ({exc.strerror or type(exc).__name__})"
         )
     return Rejected(f"sending through {server} failed ({type(exc).__name__})")
-
-
-def _reply_text(reply: bytes | str) -> str:
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-    return " ".join(text.split())[:200]
