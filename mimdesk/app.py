@@ -18,7 +18,7 @@ from mimdesk.config import Settings
 from mimdesk.domain.events import Author
 from mimdesk.paths import Paths, default_paths
 from mimdesk.store.eventlog import EventLog
-from mimdesk.store.sqlite import open_database
+from mimdesk.store.sqlite import open_database, write_guard
 from mimdesk.usecases.context import Context, os_login, system_now
 
 if TYPE_CHECKING:
@@ -50,6 +50,15 @@ class App:
         self.settings.display_name = name
         self.ctx.author = Author(name, self.ctx.author.login)
 
+    def swapped(self) -> str | None:
+        """ "moved" or "overwritten" once the database file was found swapped underneath
+        (nothing more is written to it), else None. See :class:`mimdesk.store.sqlite.FileGuard`.
+        """
+        guard = write_guard(self.log.engine)
+        if guard is None or guard.failure is None:
+            return None
+        return "overwritten" if guard.overwritten else "moved"
+
     def close(self) -> None:
         self.log.close()
 
@@ -64,18 +73,31 @@ def database_path(paths: Paths, settings: Settings, db: Path | str | None) -> Pa
     return paths.default_database
 
 
+def locate_database(
+    db: Path | str | None = None, env: Mapping[str, str] = os.environ
+) -> tuple[Paths, Path]:
+    """This user's folders and the database :func:`open_app` would open, without opening it."""
+    paths = default_paths(env)
+    return paths, database_path(paths, config.load_settings(paths, env), db)
+
+
 def open_app(
     *,
     db: Path | str | None = None,
     env: Mapping[str, str] = os.environ,
     now: Callable[[], datetime] = system_now,
     shared: str | None = None,
+    read_only: bool = False,
 ) -> App:
-    """Open MIM Desk's state. Raises :class:`mimdesk.errors.DatabaseError` on a bad database."""
+    """Open MIM Desk's state. Raises :class:`mimdesk.errors.DatabaseError` on a bad database.
+
+    ``read_only`` opens an existing database without writing anything to it or beside it;
+    every write then fails with :class:`mimdesk.errors.DatabaseUnwritable`.
+    """
     paths = default_paths(env)
     settings = config.load_settings(paths, env)
     database = database_path(paths, settings, db)
-    engine, backup = open_database(database)
+    engine, backup = open_database(database, read_only=read_only)
     log = EventLog(engine)
     if backup is not None:
         # An upgrade may add projection columns; the log is the truth they are filled from.

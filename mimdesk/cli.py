@@ -169,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.add_argument("--role", default=None, help="only this role")
     p.add_argument("--letter", action="store_true", help="US Letter paper instead of A4")
+    p.add_argument("--force", action="store_true", help="replace the PDF if it exists")
 
     p = sub.add_parser("release", help="release a role")
     p.add_argument("ref")
@@ -246,6 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from mimdesk.terminal import clean_output
+
+    # Titles, notes and names from any desk reach the terminal through every command, and
+    # argparse repeats what was typed: no control character in them goes out raw.
+    with clean_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         from mimdesk import selftest
@@ -271,10 +281,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# Commands that only read the database: on a file (or folder) this user may not write they
+# open it read-only instead of refusing. A command that writes after all fails clearly.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "list",
+        "show",
+        "people",
+        "candidates",
+        "stats",
+        "services",
+        "followups",
+        "report",
+        "export",
+        "draft",
+        "cards",
+        "state-digest",
+    }
+)
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """Whether this command line only reads: some commands show, or change when given more."""
+    if args.command in READ_ONLY_COMMANDS:
+        return True
+    if args.command == "postmortem":
+        return args.field is None
+    if args.command == "outbox":
+        return not args.deliver
+    if args.command == "lists":
+        return args.audience is None
+    return False
+
+
 def _run(args: argparse.Namespace) -> int:
     from mimdesk.app import open_app
+    from mimdesk.errors import DatabaseUnwritable
 
-    app = open_app(db=args.db, shared=getattr(args, "shared", None))
+    shared = getattr(args, "shared", None)
+    try:
+        app = open_app(db=args.db, shared=shared)
+    except DatabaseUnwritable as exc:
+        if not _reads_only(args) or not exc.path.is_file():
+            raise
+        app = open_app(db=args.db, shared=shared, read_only=True)
     try:
         if app.backup:
             print(f"Upgraded the database; the copy from before is {app.backup}", file=sys.stderr)
@@ -409,8 +459,8 @@ def _cmd_db(app: Any, args: argparse.Namespace) -> int:
 def _cmd_config_check(args: argparse.Namespace) -> int:
     from mimdesk import configcheck
 
-    report = configcheck.check_file(Path(args.path))
-    for error in report.errors:
+    report = configcheck.check_file(Path(args.path), templates=True)
+    for error in (*report.errors, *report.template_errors):
         print(f"{args.path}: error: {error}", file=sys.stderr)
     for warning in report.warnings:
         print(f"{args.path}: warning: {warning}")
@@ -419,10 +469,17 @@ def _cmd_config_check(args: argparse.Namespace) -> int:
             f"{args.path}: OK" + (f" ({len(report.warnings)} warnings)" if report.warnings else "")
         )
         return 0
-    print(
-        f"{args.path}: {len(report.errors)} error(s); the app would ignore this file.",
-        file=sys.stderr,
-    )
+    if report.errors:
+        print(
+            f"{args.path}: {len(report.errors)} error(s); the app would ignore this file.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"{args.path}: {len(report.template_errors)} template problem(s); drafts that use "
+            "those templates would fail.",
+            file=sys.stderr,
+        )
     return 1
 
 
@@ -703,6 +760,7 @@ def _cmd_cards(app: Any, args: argparse.Namespace) -> int:
         out=Path(args.out),
         role=args.role,
         page_size="LETTER" if args.letter else "A4",
+        force=args.force,
     )
     print(out)
     return 0

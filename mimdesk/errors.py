@@ -40,6 +40,15 @@ class DatabaseLocked(DatabaseError):
     pass
 
 
+class DatabaseInUse(DatabaseLocked):
+    """Another MIM Desk window holds the file (and did not answer a request to show itself)."""
+
+
+class DatabaseSwapped(DatabaseError):
+    """The open file was replaced, moved or overwritten by another program: nothing more is
+    written to it."""
+
+
 class DatabaseUnwritable(DatabaseError):
     pass
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,8 +15,11 @@ from mimdesk.gui.crash import EXIT_CRASH, install_excepthook
 
 if TYPE_CHECKING:
     from mimdesk.app import App
+    from mimdesk.gui.single_instance import InstanceLock
 
 EXIT_NO_DATABASE = 2
+# Another window had the database open and came to the front: nothing is left to do here.
+EXIT_HANDED_OVER = 0
 
 APP_NAME = "MIM Desk"
 ORG_NAME = "MIMDesk"
@@ -70,19 +74,67 @@ class Session(QObject):
         super().__init__()
         self.qapp = qapp
         self.workspace: Workspace | None = None
+        # The hold on the open database file: one window per file (see single_instance).
+        self.instance: InstanceLock | None = None
         self._following_system = False
         self._switching = False
         self.running = False
 
     def open(self, db: str | Path | None) -> bool:
-        from mimdesk.app import open_app
+        """Open the window over ``db``; False when the person quits instead.
+
+        Raises :class:`mimdesk.gui.single_instance.HandedOver` when another window has the
+        database open and came to the front.
+        """
         from mimdesk.gui.startup import recover
 
-        app = recover(db, lambda target: open_app(db=target))
+        app = recover(db, self._open_held)
         if app is None:
             return False
         self._show(app)
         return True
+
+    def _open_held(self, db: str | Path | None) -> App:
+        """Hold the database file, then open it: never two windows (two outbox workers) on
+        one file."""
+        from mimdesk.app import locate_database, open_app
+        from mimdesk.errors import DatabaseInUse
+        from mimdesk.gui import single_instance
+
+        paths, database = locate_database(db)
+        try:
+            lock = single_instance.claim(database, paths.data_dir / single_instance.LOCK_FOLDER)
+        except DatabaseInUse as error:
+            # Also for whoever started it from a terminal or a script.
+            print(f"mimdesk: {error}", file=sys.stderr)
+            raise
+        try:
+            app = open_app(db=database)
+        except BaseException:
+            lock.release()
+            raise
+        self._hold(lock)
+        return app
+
+    def _hold(self, lock: InstanceLock) -> None:
+        if self.instance is not None:
+            self.instance.release()
+        self.instance = lock
+        lock.raise_requested.connect(self._bring_forward)
+
+    @Slot()
+    def _bring_forward(self) -> None:
+        """Another start on this database asked for the window."""
+        window = self.workspace.window if self.workspace is not None else None
+        for widget in (window, QApplication.activeModalWidget()):
+            if widget is None:
+                continue
+            if widget.isMinimized():
+                widget.showNormal()
+            widget.raise_()
+            widget.activateWindow()
+        database = self.instance.database if self.instance is not None else "the database"
+        print(f"mimdesk: another start on {database} brought this window forward", file=sys.stderr)
 
     def _show(self, app: App) -> None:
         from mimdesk.gui import firstrun, startup_probe
@@ -119,16 +171,30 @@ class Session(QObject):
         self._switch(create=True)
 
     def _switch(self, *, create: bool) -> None:
-        from mimdesk.app import open_app
-        from mimdesk.errors import DatabaseError
+        from mimdesk.app import locate_database, open_app
+        from mimdesk.errors import DatabaseError, MimDeskError
+        from mimdesk.gui import single_instance
         from mimdesk.gui.startup import ask_new_path, ask_open_path, start_folder
         from mimdesk.gui.widgets import show_error
 
         old = self.workspace
         if old is None:
             return
-        folder = start_folder(old.app.database)
         window = old.window
+        if old.app.swapped() is not None:
+            # This process still holds the swapped file's -wal and -shm open; SQLite here
+            # could mix them into whatever it opens next at that path (or at the file's new
+            # place). A new process starts clean.
+            show_error(
+                window,
+                "Restart to go on",
+                MimDeskError(
+                    f"{old.app.database} was replaced or moved while it was open.",
+                    "Quit MIM Desk and start it again, then open the database you want.",
+                ),
+            )
+            return
+        folder = start_folder(old.app.database)
         path = (
             ask_new_path(window, folder / "mimdesk.sqlite3")
             if create
@@ -136,9 +202,33 @@ class Session(QObject):
         )
         if path is None:
             return
+        paths, database = locate_database(path)
+        if _same_file(database, old.app.database):
+            show_error(
+                window,
+                "Already open",
+                MimDeskError(f"{database} is the database open in this window.", ""),
+            )
+            return
         try:
-            app = open_app(db=path)
+            lock = single_instance.claim(database, paths.data_dir / single_instance.LOCK_FOLDER)
+        except single_instance.HandedOver:
+            show_error(
+                window,
+                "Open in another window",
+                MimDeskError(
+                    f"{database} is open in another MIM Desk window.",
+                    "That window was brought to the front.",
+                ),
+            )
+            return
         except DatabaseError as error:
+            show_error(window, "Cannot open the database", error)
+            return
+        try:
+            app = open_app(db=database)
+        except DatabaseError as error:
+            lock.release()
             # The database in use stays open; nothing is lost by a failed switch.
             show_error(window, "Cannot open the database", error)
             return
@@ -149,9 +239,12 @@ class Session(QObject):
             self._switching = False
         if kept_open:
             app.close()
+            lock.release()
             return
         old.close()
         window.deleteLater()
+        # Only now the old file goes: its outbox worker has stopped with its workspace.
+        self._hold(lock)
         self._show(app)
 
     @Slot()
@@ -170,16 +263,35 @@ class Session(QObject):
             window.hide()
             window.deleteLater()
             self.workspace = None
+        if self.instance is not None:
+            self.instance.release()
+            self.instance = None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.normcase(str(a.expanduser().resolve())) == os.path.normcase(
+        str(b.expanduser().resolve())
+    )
 
 
 def run_gui(db: str | None = None) -> int:
     """Open the window over ``db`` (or the configured database); returns the exit code."""
+    from mimdesk.gui.single_instance import HandedOver
+
     qapp = application()
     install_excepthook()
     session = Session(qapp)
     try:
         if not session.open(db):
             return EXIT_NO_DATABASE
+    except HandedOver as handed:
+        print(
+            f"mimdesk: {handed.database} is open in another MIM Desk window; "
+            "brought that window to the front.",
+            file=sys.stderr,
+        )
+        session.close()
+        return EXIT_HANDED_OVER
     except Exception:
         # Before the event loop runs the hook is not called by Qt: show the dialog here.
         exc_type, exc, tb = sys.exc_info()

@@ -8,7 +8,8 @@ desk's clock, so a crash leaves either all of it or none.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from threading import RLock
@@ -28,7 +29,7 @@ from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import ACTIVE, Status
 from mimdesk.domain.summary import IncidentSummary, search_text
 from mimdesk.store.models import EventRow, IncidentSummaryRow, MetaRow, SyncStateRow
-from mimdesk.store.sqlite import translate
+from mimdesk.store.sqlite import close_engine, translate, write_guard
 
 LONG_REFERENCE = 7
 
@@ -123,9 +124,13 @@ def _to_summary(row: Row[Any]) -> IncidentSummary:
 class EventLog:
     """The local log. Thread-safe: one lock serialises this desk's writers."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, before_write: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self._lock = RLock()
+        # Runs inside every write transaction before anything is written (by default the
+        # engine's FileGuard: the file must still be the one opened).
+        guard = write_guard(engine)
+        self._before_write = before_write or (guard.check if guard is not None else None)
         # Folded states of incidents this process has projected, so that appending a note
         # to a long incident does not fold it again from the start.
         self._states: dict[str, IncidentState] = {}
@@ -141,8 +146,17 @@ class EventLog:
     # ---- transactions -------------------------------------------------------------------
 
     def _begin(self, write: bool = False):  # noqa: ANN202
-        options = {"sqlite_begin": "IMMEDIATE"} if write else {}
-        return self.engine.execution_options(**options).begin()
+        if write:
+            return self._write_transaction()
+        return self.engine.begin()
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        if self._before_write is not None:
+            # Before BEGIN: after a swap the guard checkpoints, which a transaction would block.
+            self._before_write()
+        with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            yield conn
 
     def _guard(self, exc: DBAPIError) -> errors.MimDeskError:
         return translate(Path(self.engine.url.database or "?"), exc.orig or exc)
@@ -283,20 +297,25 @@ class EventLog:
         """Throw the projection away and build it again from the log; returns incidents."""
         with self._lock:
             self._states.clear()
-            with self._begin(write=True) as conn:
-                conn.execute(delete(IncidentSummaryRow))
-                streams = list(
-                    conn.execute(
-                        select(EventRow.stream_id)
-                        .where(EventRow.type == EventType.INCIDENT_REPORTED.value)
-                        .order_by(EventRow.seq)
-                    ).scalars()
-                )
-                for done, stream_id in enumerate(streams, 1):
-                    state = incident.fold(self._read_stream(conn, stream_id))
-                    self._upsert_summary(conn, state)
-                    if progress:
-                        progress(done, len(streams))
+            try:
+                with self._begin(write=True) as conn:
+                    conn.execute(delete(IncidentSummaryRow))
+                    streams = list(
+                        conn.execute(
+                            select(EventRow.stream_id)
+                            .where(EventRow.type == EventType.INCIDENT_REPORTED.value)
+                            .order_by(EventRow.seq)
+                        ).scalars()
+                    )
+                    for done, stream_id in enumerate(streams, 1):
+                        state = incident.fold(self._read_stream(conn, stream_id))
+                        self._upsert_summary(conn, state)
+                        if progress:
+                            progress(done, len(streams))
+            except DBAPIError as exc:
+                # A full disk fails the commit; the transaction rolls back, so the old
+                # projection stands, and the cache (cleared above) refills as it is read.
+                raise self._guard(exc) from None
             return len(streams)
 
     # ---- reading ------------------------------------------------------------------------
@@ -369,8 +388,13 @@ class EventLog:
                 )
             ).all()
             if not rows and len(reference) >= 4:
+                # A prefix of a reference, typed: its % and _ are characters, not wildcards
+                # ("show %" found any incident).
+                typed = reference.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 rows = conn.execute(
-                    select(_SUMMARY).where(IncidentSummaryRow.reference.like(f"{reference}%"))
+                    select(_SUMMARY).where(
+                        IncidentSummaryRow.reference.like(f"{typed}%", escape="\\")
+                    )
                 ).all()
             return [_to_summary(r) for r in rows]
 
@@ -647,4 +671,4 @@ class EventLog:
             self._upsert_summary(conn, state)
 
     def close(self) -> None:
-        self.engine.dispose()
+        close_engine(self.engine)

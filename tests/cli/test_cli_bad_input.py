@@ -291,10 +291,13 @@ def unprivileged_env(folder: Path) -> dict[str, str]:
 @pytest.mark.parametrize("name", ["desk.sqlite3", "new.sqlite3"])
 def test_cli_refuses_a_folder_it_may_not_write(readonly_folder, run_cli, name):
     before = snapshot(readonly_folder)
+    # A command that writes: reading commands open an existing file read-only
+    # (tests/cli/test_db_file_kinds.py).
     result = run_cli(
         "--db",
         readonly_folder / name,
-        "list",
+        "new",
+        "Printer on fire",
         prefix=unprivileged_prefix(),
         env=unprivileged_env(readonly_folder),
         cwd=readonly_folder.parent,
@@ -349,7 +352,8 @@ def test_a_read_only_file_in_a_writable_folder_is_named(filled_db, run_cli):
         result = run_cli(
             "--db",
             path,
-            "list",
+            "new",
+            "Printer on fire",
             prefix=unprivileged_prefix(),
             env=unprivileged_env(base / "x"),
             cwd=base,
