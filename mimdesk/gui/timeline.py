@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -422,6 +423,7 @@ class QuickNote(QWidget):
         self.edit.setReadOnly(False)
         self.add_button.setEnabled(True)
         self.error.clear_error()
+        self.error.setMinimumHeight(0)
         if self.edit.toPlainText() == text:
             self.edit.clear()
         self.backdate.setChecked(False)
@@ -435,6 +437,27 @@ class QuickNote(QWidget):
         style_error(self.error)
         self.error.show_error(f"Not added: {error.message} {error.hint} Your note is kept here.")
         self.focus()
+        # Once the layout has placed the message: a long one must be read whole, not clipped.
+        QTimer.singleShot(0, self._make_room)
+
+    @Slot()
+    def _make_room(self) -> None:
+        """Grow this pane of the splitter until the error message fits, taking the room from
+        the timeline above (the panes keep their order and nothing else moves)."""
+        if not self.error.isVisible():
+            return
+        # The field above takes the stretch: the message must claim its wrapped height.
+        self.error.setMinimumHeight(self.error.heightForWidth(self.error.width()))
+        splitter = self.parentWidget()
+        short = self.minimumSizeHint().height() - self.height()
+        if not isinstance(splitter, QSplitter) or short <= 0:
+            return
+        sizes = splitter.sizes()
+        mine = splitter.indexOf(self)
+        other = 0 if mine else 1
+        sizes[mine] += short
+        sizes[other] = max(0, sizes[other] - short)
+        splitter.setSizes(sizes)
 
 
 class TimelineTab(QWidget):

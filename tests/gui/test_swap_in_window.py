@@ -28,6 +28,11 @@ def test_a_note_typed_after_the_file_was_copied_over_stays_typed_and_says_why(
     shutil.copyfile(other_path, app.database)  # a sync client writing into the open file
     copied = app.database.read_bytes()
 
+    # A laptop's screen: the message is longer than the room the note's pane has there.
+    opened.window.resize(1366, 768)
+    opened.window.show()
+    qtbot.waitExposed(opened.window)
+    opened.window.tabs.setCurrentWidget(opened.window.timeline)
     note = opened.window.timeline.quick_note
     note.edit.setPlainText("Exchange queues growing on MX2")
     qtbot.mouseClick(note.add_button, Qt.MouseButton.LeftButton)
@@ -40,6 +45,8 @@ def test_a_note_typed_after_the_file_was_copied_over_stays_typed_and_says_why(
         "MIM Desk stopped writing to it." in note.error.text()
     )
     assert "Your note is kept here." in note.error.text()
+    # The long message is read whole: its pane grows until the label is not clipped.
+    qtbot.waitUntil(lambda: note.error.height() >= note.error.heightForWidth(note.error.width()))
     assert note.edit.toPlainText() == "Exchange queues growing on MX2"
     assert not note.edit.isReadOnly()
     assert app.database.read_bytes() == copied
