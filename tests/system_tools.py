@@ -51,3 +51,14 @@ def server_missing(kind: str) -> str:
     """Why a test of the ``kind`` server ("pg" or "mysql") cannot run, and how to make it."""
     variable, name, setup = SERVER_SETUP[kind]
     return f"{variable} is not set: no {name} server to test against ({setup})"
+
+
+def unprivileged_prefix() -> tuple[str, ...]:
+    """A command prefix that runs as an ordinary user: root may write anywhere, so a test of
+    permissions run as root proves nothing."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        return (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
+    return (require_tool("runuser", "util-linux"), "-u", "nobody", "--")

@@ -24,6 +24,7 @@ import pytest
 
 from mimdesk import errors
 from mimdesk.app import open_app
+from tests.system_tools import unprivileged_prefix
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -242,18 +243,6 @@ def test_open_app_raises_locked_and_changes_nothing(tmp_path, filled_db, home):
 
 
 # ---- a folder this user may not write ------------------------------------------------------
-
-
-def unprivileged_prefix() -> tuple[str, ...]:
-    """Run as an ordinary user: root may write anywhere, so permissions prove nothing."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        return (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
-    runuser = shutil.which("runuser")
-    assert runuser, "running as root needs setpriv or runuser to test permissions honestly"
-    return (runuser, "-u", "nobody", "--")
 
 
 @pytest.fixture

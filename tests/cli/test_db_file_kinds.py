@@ -24,6 +24,7 @@ import pytest
 from mimdesk import errors
 from mimdesk.app import open_app
 from mimdesk.usecases import incidents, timeline
+from tests.system_tools import unprivileged_prefix
 
 FIFO_TIMEOUT_S = 30  # the old behaviour: no answer at all
 
@@ -99,22 +100,6 @@ def test_a_name_too_long_is_one_line(run_cli, tmp_path, name, words):
 
 
 # ---- a database this user may only read ------------------------------------------------------
-
-
-def unprivileged_prefix() -> tuple[str, ...]:
-    """Run as an ordinary user: root may write anything, so permissions prove nothing."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        return (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
-    runuser = shutil.which("runuser")
-    if runuser:
-        return (runuser, "-u", "nobody", "--")
-    pytest.skip(
-        "running as root, this needs setpriv or runuser (util-linux: apt-get install "
-        "util-linux) to run the CLI as an ordinary user"
-    )
 
 
 def unprivileged_env(base: Path) -> dict[str, str]:

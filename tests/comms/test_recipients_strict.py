@@ -40,8 +40,9 @@ from mimdesk.comms.settings import CommsSettings
 from mimdesk.comms.templates import Templates
 from mimdesk.domain.events import EventType
 from mimdesk.errors import InvalidInput
-from mimdesk.usecases import comms, directory, incidents, postmortem
+from mimdesk.usecases import directory, incidents, postmortem
 from tests.comms.conftest import free_port
+from tests.comms.test_smtp import draft_and_send
 
 # -- the relay ---------------------------------------------------------------------------
 
@@ -266,23 +267,7 @@ TRICKY = [
 
 
 def send_smtp(app, reference: str, recipients: list[str]):
-    rendered = comms.draft(
-        app.ctx, reference=reference, settings=app.settings, kind="update", audience="business"
-    )
-    draft_id, _ = comms.save_draft(
-        app.ctx,
-        reference=reference,
-        settings=app.settings,
-        kind="update",
-        audience="business",
-        subject=rendered.subject,
-        body=rendered.body,
-        recipients=recipients,
-        channel="smtp",
-    )
-    result, _ = comms.send(
-        app.ctx, reference=reference, settings=app.settings, draft_id=draft_id, channel="smtp"
-    )
+    _draft_id, result = draft_and_send(app, reference, recipients)
     return result
 
 
