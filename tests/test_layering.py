@@ -46,6 +46,7 @@ def test_import_contracts_catch_a_broken_arrow(tmp_path):
         "store/models.py": "import PySide6  # noqa\n",
         "usecases/validate.py": "from mimdesk import app as _app  # noqa\n",
         "paths.py": "import mimdesk.gui  # noqa\n",
+        "exchange/validation.py": "from mimdesk.usecases import context  # noqa\n",
     }
     for name, line in injected.items():
         with (tmp_path / "mimdesk" / name).open("a", encoding="utf-8") as f:
@@ -66,6 +67,7 @@ def test_import_contracts_catch_a_broken_arrow(tmp_path):
         "mimdesk.store.models -> PySide6",
         "mimdesk.usecases.validate -> mimdesk.app",
         "mimdesk.paths -> mimdesk.gui",
+        "mimdesk.exchange.validation -> mimdesk.usecases.context",
     ):
         assert expected in output, expected
     assert "0 kept" in output

@@ -1,6 +1,6 @@
 """Export an incident to JSON, import one (or a back-filled incident) from JSON.
 
-The format is described in :mod:`mimdesk.reports.export` and
+The format is described in :mod:`mimdesk.exchange` and
 ``resources/schemas/incident-export-v1.md``. Import checks the whole file first and writes
 all of it in one transaction or nothing; events already in the database (by their ids) are
 skipped, so importing the same file twice adds nothing.
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mimdesk import exchange as fmt
 from mimdesk import outputs
 from mimdesk.domain.events import Event
 from mimdesk.errors import InvalidInput, MimDeskError, Refused
-from mimdesk.reports import export as fmt
 from mimdesk.usecases import untrusted_file
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve

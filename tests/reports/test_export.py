@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from mimdesk import exchange as fmt
 from mimdesk.app import open_app
 from mimdesk.cli import main
 from mimdesk.domain.events import EventType
 from mimdesk.domain.lifecycle import Status
-from mimdesk.reports import export as fmt
 from mimdesk.usecases import exchange, incidents
 from mimdesk.usecases.exchange import ImportRefused
 from tests.reports.test_postmortem_pdf import DMITRY, ELENI, build_incident
