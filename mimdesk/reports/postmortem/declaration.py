@@ -1,0 +1,78 @@
+"""Section 6: the declaration checklist as assessed, and the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mimdesk.reports.postmortem.builder import Builder
+from mimdesk.reports.postmortem.data import SECTIONS
+from mimdesk.reports.postmortem.markup import answer_text
+
+
+def declaration(b: Builder) -> list[Any]:
+    st, s = b.st, b.state
+    parts: list[Any] = [b.h1(SECTIONS[5])]
+    a = s.assessment
+    if a is None:
+        parts.append(b.p("<i>The incident was not assessed against the declaration checklist.</i>"))
+    else:
+        rec = a.recommendation
+        outcome = "declare" if rec.get("outcome") == "declare" else "not declare"
+        sev = rec.get("severity")
+        parts.append(
+            b.p(
+                f"Assessed by <b>{b.t(a.by.name)}</b> at {b.t(b.local(a.at))}. "
+                f"The checklist recommended: <b>{outcome}</b>"
+                + (f" as {b.t(b.data.severity_labels.get(sev, sev))}" if sev else "")
+                + f" (score {rec.get('score', 0)}; {rec.get('threshold', '?')} declares)."
+            )
+        )
+        if len(s.assessments) > 1:
+            parts.append(
+                b.p(
+                    f"{len(s.assessments)} assessments were recorded; the latest is shown.",
+                    st.muted,
+                )
+            )
+        reasons = rec.get("reasons") or []
+        if reasons:
+            parts.append(b.h3("Criteria met"))
+            for reason in reasons:
+                parts.append(b.p("• " + b.t(str(reason))))
+        rows = []
+        for criterion, answer in a.answers.items():
+            question = b.data.questions.get(criterion, criterion.replace("_", " "))
+            rows.append([b.long(question, 0.6), b.long(answer_text(answer), 0.4)])
+        if rows:
+            parts.append(b.h3("Answers"))
+            parts.append(b.table(["Question", "Answer"], rows, [0.72, 0.28]))
+        unanswered = rec.get("unanswered") or []
+        if unanswered:
+            shown = ", ".join(b.data.questions.get(u, u) for u in unanswered)
+            parts.append(b.p(f"Not answered: {b.t(shown)}", st.muted))
+    parts.append(b.h2("Decision"))
+    if not s.decisions:
+        parts.append(b.p("<i>No decision was recorded.</i>"))
+        return parts
+    rows = []
+    for d in s.decisions:
+        what = "Declared a major incident" if d.decision == "declare" else "Not declared"
+        if d.overrides_recommendation:
+            what += " <b>(against the checklist's recommendation)</b>"
+        rows.append(
+            [
+                b.cell(b.t(b.local(d.at))),
+                b.cell(what),
+                b.cell(b.t(b.data.severity_labels.get(d.severity, d.severity)) or "—"),
+                b.cell(b.t(d.by.name)),
+                b.long(d.rationale, 0.33) if d.rationale else b.cell("<i>none given</i>"),
+            ]
+        )
+    parts.append(
+        b.table(
+            ["When", "Decision", "Severity", "By", "Rationale"],
+            rows,
+            [0.2, 0.2, 0.13, 0.14, 0.33],
+        )
+    )
+    return parts

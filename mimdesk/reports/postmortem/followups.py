@@ -1,0 +1,90 @@
+"""Section 8: the follow-up actions, and their order and numbering (the summary shows the
+top ones).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mimdesk.domain.incident import FollowUp
+from mimdesk.reports.postmortem.builder import Builder
+from mimdesk.reports.postmortem.data import SECTIONS
+
+PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+DONE = ("done", "cancelled")
+
+
+def ordered_followups(b: Builder) -> list[FollowUp]:
+    return sorted(
+        b.state.followups.values(),
+        key=lambda f: (f.added_at is None, f.added_at or b.data.generated_at, f.id),
+    )
+
+
+def followup_number(b: Builder, fu: FollowUp) -> str:
+    return f"F{ordered_followups(b).index(fu) + 1}"
+
+
+def top_followups(b: Builder, count: int) -> list[FollowUp]:
+    items = ordered_followups(b)
+    open_first = sorted(
+        items,
+        key=lambda f: (
+            f.status in DONE,
+            PRIORITY_RANK.get(f.priority, 3),
+            f.due or "9999",
+            items.index(f),
+        ),
+    )
+    return open_first[:count]
+
+
+def due_markup(b: Builder, fu: FollowUp) -> str:
+    if not fu.due:
+        return "—"
+    today = b.data.generated_at.astimezone(b.zone).date()
+    overdue = fu.status not in DONE and fu.due < today.isoformat()
+    if overdue:
+        return f'<font color="#b00020"><b>{b.t(fu.due)}</b> overdue</font>'
+    return b.t(fu.due)
+
+
+def followups(b: Builder) -> list[Any]:
+    st = b.st
+    parts: list[Any] = [b.h1(SECTIONS[7])]
+    items = ordered_followups(b)
+    if not items:
+        parts.append(b.p("<i>No follow-up actions recorded.</i>"))
+        return parts
+    done = sum(1 for f in items if f.status in DONE)
+    parts.append(
+        b.p(
+            f"{len(items)} action(s), {len(items) - done} still open. Kinds: prevent "
+            "(stop it happening again), mitigate (make it hurt less), detect (notice it "
+            "sooner), process (how we run incidents).",
+            st.muted,
+        )
+    )
+    rows = []
+    for n, fu in enumerate(items, 1):
+        rows.append(
+            [
+                b.cell(f"F{n}", st.cell_bold),
+                b.cell(b.t(fu.title)),
+                b.cell(b.t(fu.kind)),
+                b.cell(b.t(fu.priority)),
+                b.cell(b.t(fu.owner) or "—"),
+                b.cell(due_markup(b, fu)),
+                b.cell(b.t(fu.status)),
+                b.cell(b.t(fu.ticket) or "—"),
+            ]
+        )
+    parts.append(
+        b.table(
+            ["#", "Action", "Kind", "Priority", "Owner", "Due", "Status", "Ticket"],
+            rows,
+            [0.05, 0.26, 0.09, 0.1, 0.13, 0.13, 0.11, 0.13],
+        )
+    )
+    return parts

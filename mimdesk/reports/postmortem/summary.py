@@ -1,0 +1,134 @@
+"""Section 1, the executive summary, on one page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mimdesk.reports.postmortem.builder import Builder
+from mimdesk.reports.postmortem.data import SECTIONS
+from mimdesk.reports.postmortem.followups import due_markup, followup_number, top_followups
+from mimdesk.reports.postmortem.markup import clip, duration, percent
+
+# How much of a long text the one-page executive summary shows before pointing to section 3.
+EXEC_CLIP = {"summary": 1100, "business_impact": 700, "root_cause": 600}
+
+
+def executive(b: Builder) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepInFrame, Spacer
+
+    st, s = b.st, b.state
+    where = "section 3"
+    summary = b.pm("summary")
+    impact = b.pm("business_impact") or s.impact
+    grid = _figure_cards(b)
+    parts: list[Any] = [
+        b.h1(SECTIONS[0]),
+        b.p(
+            f"<b>{b.t(s.title)}</b> ({b.t(b.data.reference)}, "
+            f"{b.t(b.data.severity())}, {b.t(s.status.label.lower())}). "
+            f"Reported {b.t(b.local(s.key_times['reported_at']))}; "
+            + (
+                f"resolved {b.t(b.local(s.key_times['resolved_at']))}."
+                if s.key_times["resolved_at"]
+                else "not resolved when this report was printed."
+            ),
+            st.body,
+        ),
+        b.h2("Summary"),
+        b.p(
+            b.t(clip(summary, EXEC_CLIP["summary"], where))
+            if summary
+            else "<i>No summary written yet.</i>"
+        ),
+        b.h2("Impact"),
+        b.p(
+            b.t(clip(impact, EXEC_CLIP["business_impact"], where))
+            if impact
+            else "<i>Not written yet.</i>"
+        ),
+        Spacer(1, 2 * mm),
+        grid,
+        b.h2("Root cause"),
+        b.p(b.root_cause_markup(EXEC_CLIP["root_cause"], where)),
+        b.h2("Top follow-up actions"),
+    ]
+    parts += _top_followups(b)
+    return [KeepInFrame(b.width, 245 * mm, parts, mode="shrink")]
+
+
+def _figure_cards(b: Builder) -> Any:
+    """The six key figures as a grid of cards."""
+    from reportlab.platypus import Table, TableStyle
+
+    pm, st, s = b.layout, b.st, b.state
+    f = b.figures
+    share = f.on_time_share
+    cards = [
+        ("Impact duration", duration(f.span("impact").value)),
+        ("Time to declare", duration(f.span("declare").value)),
+        ("Time to mitigate", duration(f.span("mitigate").value)),
+        ("Time to resolve", duration(f.span("resolve").value)),
+        (
+            "Users affected",
+            f"{s.users_affected:,}" if s.users_affected is not None else "unknown",
+        ),
+        (
+            f"Updates on time ({f.sent} sent, {sum(u.missed for u in f.updates)} missed)",
+            percent(share) if f.sent or share is not None else "none sent",
+        ),
+    ]
+    card_cells = [[b.cell(b.t(v), st.figure), b.cell(b.t(k), st.figure_label)] for k, v in cards]
+    grid = Table(
+        [
+            [card_cells[0], card_cells[1], card_cells[2]],
+            [card_cells[3], card_cells[4], card_cells[5]],
+        ],
+        colWidths=[b.width / 3] * 3,
+    )
+    grid.hAlign = "LEFT"
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, pm.RULE),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, pm.RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return grid
+
+
+def _top_followups(b: Builder) -> list[Any]:
+    """The five follow-ups to read first: open ones, by priority and due date."""
+    st = b.st
+    parts: list[Any] = []
+    top = top_followups(b, 5)
+    if top:
+        rows = [
+            [
+                b.cell(b.t(followup_number(b, fu)), st.cell_bold),
+                b.cell(b.t(fu.title)),
+                b.cell(b.t(fu.owner) or "—"),
+                b.cell(due_markup(b, fu)),
+                b.cell(b.t(fu.priority)),
+                b.cell(b.t(fu.status)),
+            ]
+            for fu in top
+        ]
+        parts.append(
+            b.table(
+                ["#", "Action", "Owner", "Due", "Priority", "Status"],
+                rows,
+                [0.06, 0.42, 0.18, 0.14, 0.1, 0.1],
+            )
+        )
+        more = len(b.state.followups) - len(top)
+        if more > 0:
+            parts.append(b.p(f"and {more} more in section 8.", st.muted))
+    else:
+        parts.append(b.p("<i>No follow-up actions recorded yet.</i>"))
+    return parts
