@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mimdesk import __version__
+from mimdesk import __version__, cli_parsers
 from mimdesk.errors import InvalidInput, MimDeskError
 
 EXIT_USER_ERROR = 2
@@ -56,177 +56,10 @@ def _feature_modules() -> list[Any]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mimdesk",
-        description="MIM Desk: run a major incident. With no command, opens the app.",
-    )
-    parser.add_argument("--version", action="version", version=f"MIM Desk {__version__}")
-    parser.add_argument(
-        "--self-test",
-        action="store_true",
-        help="check that this installation works (window, database, PDFs, files) and exit",
-    )
-    parser.add_argument(
-        "--db", metavar="PATH", help="use this database file instead of the default"
-    )
-    parser.add_argument(
-        "--shared",
-        metavar="URL",
-        default=None,
-        help="the shared database for this run (else MIMDESK_SHARED_URL, else [shared] url)",
-    )
+    parser = cli_parsers.root_parser(__version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    sub.add_parser("gui", help="open the app (the default)")
-    sub.add_parser("demo", help="add realistic demo incidents to the database")
-
-    p = sub.add_parser("list", help="one incident a line: reference, status, severity, title")
-    p.add_argument("--filter", default="all", choices=["active", "candidates", "recent", "all"])
-    p.add_argument("--search", default="", help="words that must all appear")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-
-    p = sub.add_parser("show", help="an incident's state, roles and clocks")
-    p.add_argument("ref", help="the incident reference, e.g. MI-7KQ4F")
-    p.add_argument("--timeline", action="store_true", help="print the timeline too")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-
-    p = sub.add_parser("new", help="report an incident")
-    p.add_argument("title")
-    p.add_argument("--impact", default="")
-    p.add_argument("--severity", default="")
-    p.add_argument("--users", type=int, default=None, help="users affected (estimate)")
-    p.add_argument("--service", action="append", default=[], help="an affected service")
-
-    p = sub.add_parser("note", help="add a note to an incident's timeline")
-    p.add_argument("ref")
-    p.add_argument("text")
-    p.add_argument("--kind", default="observation")
-    p.add_argument("--at", help="when it happened, to back-date it (local time or ISO-8601)")
-
-    p = sub.add_parser("status", help="move an incident to another status")
-    p.add_argument("ref")
-    p.add_argument("status")
-    p.add_argument("--reason", default="")
-    p.add_argument("--at", help="when it happened (local time or ISO-8601)")
-
-    p = sub.add_parser("set", help="change a field or key time of an incident")
-    p.add_argument("ref")
-    p.add_argument("field")
-    p.add_argument("value", help="the new value; for a key time, a time or 'none'")
-
-    p = sub.add_parser("assign", help="put a person in a role")
-    p.add_argument("ref")
-    p.add_argument("role", help="role id, e.g. mim, tech_lead")
-    p.add_argument("person")
-    p.add_argument("--note", default="")
-
-    p = sub.add_parser("handover", help="hand a role over to someone else, with a note")
-    p.add_argument("ref")
-    p.add_argument("role")
-    p.add_argument("person")
-    p.add_argument("--note", default="")
-
-    p = sub.add_parser("duty", help="tick (or untick) a duty of a role")
-    p.add_argument("ref")
-    p.add_argument("role")
-    p.add_argument("duty", help="the duty's text, or its number in the role's list (1, 2, …)")
-    p.add_argument("--undo", action="store_true")
-
-    p = sub.add_parser("cadence", help="set this incident's update interval for an audience")
-    p.add_argument("ref")
-    p.add_argument("audience")
-    p.add_argument("minutes", type=int, help="0 switches the timer off")
-
-    p = sub.add_parser("update", help="record an update sent to an audience (resets its timer)")
-    p.add_argument("ref")
-    p.add_argument("audience")
-    p.add_argument("--channel", default="other", help="phone, sms, bridge, email, …")
-    p.add_argument("--text", default="")
-    p.add_argument("--at", help="when it was sent (local time or ISO-8601)")
-
-    p = sub.add_parser("snooze", help="put off an audience's reminder")
-    p.add_argument("ref")
-    p.add_argument("audience")
-    p.add_argument("minutes", type=int)
-
-    p = sub.add_parser("people", help="the people directory")
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("person", help="add or change a person in the directory")
-    p.add_argument("name")
-    p.add_argument("--team", default="")
-    p.add_argument("--email", default="")
-    p.add_argument("--phone", default="")
-    p.add_argument("--role", action="append", default=[], help="a role they can take (repeat)")
-    p.add_argument("--retire", action="store_true")
-
-    p = sub.add_parser("rota", help="set who is on duty for a role in a week")
-    p.add_argument("week", help="ISO week, e.g. 2026-W48, or 'this'")
-    p.add_argument("role")
-    p.add_argument("person", help="empty ('') to clear")
-
-    p = sub.add_parser("cards", help="print role cards (one page per role) to a PDF")
-    p.add_argument("ref")
-    p.add_argument("--out", required=True, help="the PDF file to write")
-    p.add_argument("--role", default=None, help="only this role")
-    p.add_argument("--letter", action="store_true", help="US Letter paper instead of A4")
-    p.add_argument("--force", action="store_true", help="replace the PDF if it exists")
-
-    p = sub.add_parser("release", help="release a role")
-    p.add_argument("ref")
-    p.add_argument("role")
-    p.add_argument("--note", default="")
-
-    p = sub.add_parser("assess", help="answer the declaration checklist for an incident")
-    p.add_argument("ref")
-    p.add_argument(
-        "--answer",
-        action="append",
-        default=[],
-        metavar="ID=VALUE",
-        help="an answer, e.g. critical_service=yes, users_affected=1200 (repeat)",
-    )
-    p.add_argument("--questions", action="store_true", help="list the questions and exit")
-
-    p = sub.add_parser("declare", help="declare a major incident and name its MIM")
-    p.add_argument("ref")
-    p.add_argument("--severity", required=True)
-    p.add_argument(
-        "--mim",
-        default=None,
-        help="the Major Incident Manager (default: this week's duty MIM, else you)",
-    )
-    p.add_argument("--rationale", default="")
-
-    p = sub.add_parser("reject", help="handle a candidate as a normal incident")
-    p.add_argument("ref")
-    p.add_argument("--rationale", default="")
-
-    p = sub.add_parser("severity", help="change an incident's severity")
-    p.add_argument("ref")
-    p.add_argument("severity")
-    p.add_argument("--rationale", default="", help="required to downgrade a major incident")
-
-    sub.add_parser("candidates", help="incidents waiting for a decision, oldest first")
-
-    p = sub.add_parser("stats", help="declared against rejected: the over-escalation signal")
-    p.add_argument("--days", type=int, default=30, help="the period, in days up to now")
-
-    p = sub.add_parser("services", help="the service catalogue")
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("service", help="add or change a service in the catalogue")
-    p.add_argument("name")
-    p.add_argument("--tier", type=int, default=3, choices=[1, 2, 3])
-    p.add_argument("--owner", default="")
-    p.add_argument("--critical", action="store_true", help="business-critical")
-    p.add_argument("--revenue", action="store_true", help="revenue-generating")
-    p.add_argument("--external", action="store_true", help="customers use it")
-    p.add_argument("--users", type=int, default=None)
-    p.add_argument("--retire", action="store_true", help="retire the service instead")
-
-    cfg = sub.add_parser("config", help="configuration files")
-    cfgsub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    p = cfgsub.add_parser("check", help="validate a site or settings file before deploying it")
-    p.add_argument("path")
+    for add_family in cli_parsers.CORE_FAMILIES:
+        add_family(sub)
 
     for module in _feature_modules():
         for name, handler in module.add_parsers(sub).items():
@@ -234,10 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
             if name in getattr(module, "STANDALONE", ()):
                 _STANDALONE.add(name)
 
-    db = sub.add_parser("db", help="database maintenance")
-    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    dbsub.add_parser("upgrade", help="upgrade the database schema (also done at start)")
-    dbsub.add_parser("rebuild", help="rebuild the incident lists from the event log")
+    dbsub = cli_parsers.add_db_parsers(sub)
     # Feature modules may add database actions that run without the local database:
     #   add_db_parsers(dbsub) -> dict[str, Callable[[None, argparse.Namespace], int]]
     for module in _feature_modules():
