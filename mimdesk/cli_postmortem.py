@@ -113,10 +113,10 @@ def cmd_postmortem(app: Any, args: argparse.Namespace) -> int:
         from mimdesk.domain.incident import POSTMORTEM_FIELDS
 
         for name in POSTMORTEM_FIELDS:
-            value = fields.get(name, "")
+            shown = fields.get(name, "")
             if name == "authors":
-                value = "; ".join(postmortem.authors_of(fields))
-            print(f"{name}: {value or '—'}")
+                shown = "; ".join(postmortem.authors_of(fields))
+            print(f"{name}: {shown or '—'}")
         return 0
     if args.value is None:
         raise InvalidInput(f"No value for {args.field}.", "Give the text, or '-' to read stdin.")

@@ -102,7 +102,7 @@ def check_output_path(
 
 def write_atomically(
     path: PathLike,
-    write: Callable[[BinaryIO], None],
+    write: Callable[[BinaryIO], object],
     *,
     force: bool = False,
     protected: Iterable[PathLike] = (),

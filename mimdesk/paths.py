@@ -57,7 +57,7 @@ def installer_site_config(winreg: Any = None) -> Path | None:
     ``winreg`` is the module, or a fake with the same few functions in tests.
     """
     if winreg is None:
-        import winreg  # type: ignore[import-not-found,no-redef]
+        import winreg
     try:
         key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, INSTALLER_KEY)
     except OSError:

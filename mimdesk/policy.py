@@ -74,7 +74,7 @@ RegistryReader = Callable[[], Iterable[tuple[str, Mapping[str, Any]]]]
 def read_windows_registry(winreg: Any = None) -> list[tuple[str, dict[str, Any]]]:
     """Policy values from HKLM then HKCU (HKLM wins: it is applied last)."""
     if winreg is None:
-        import winreg  # type: ignore[import-not-found,no-redef]
+        import winreg
     layers = []
     for hive_name in ("HKEY_CURRENT_USER", "HKEY_LOCAL_MACHINE"):
         hive = getattr(winreg, hive_name)
@@ -131,7 +131,8 @@ def _core_foundation() -> tuple[Callable[[str], Any], Callable[[str], bool]]:  #
     import ctypes
     import ctypes.util
 
-    cf = ctypes.cdll.LoadLibrary(ctypes.util.find_library("CoreFoundation"))
+    # macOS always has CoreFoundation; were it missing, None loads the process itself, as before.
+    cf = ctypes.cdll.LoadLibrary(ctypes.util.find_library("CoreFoundation"))  # type: ignore[arg-type]
     cf.CFStringCreateWithCString.restype = ctypes.c_void_p
     cf.CFStringCreateWithCString.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint32]
     cf.CFPreferencesCopyAppValue.restype = ctypes.c_void_p

@@ -284,7 +284,7 @@ def check_window(run: Run) -> str:
             window.tabs.setCurrentIndex(index)
             qapp.processEvents()
             page = window.tabs.widget(index)
-            if page.grab().isNull():
+            if page is None or page.grab().isNull():
                 raise RuntimeError(f"the {window.tabs.tabText(index)!r} tab did not paint")
             tabs.append(window.tabs.tabText(index).replace("&", ""))
     finally:

@@ -254,7 +254,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             if is_map:
                 if kwargs or len(args) != 1:
                     return wrapped(*args, **kwargs)  # Jinja's wrapper raises the TypeError
-                args, kwargs = (), args[0]
+                kwargs = args[0]
+                args = ()
             return type(text)(formatter.vformat(text, args, kwargs))
 
         format_limited.__name__ = value.__name__

@@ -9,7 +9,7 @@ kept as a conflict so the timeline can show it. Nothing is silently lost.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -361,7 +361,7 @@ def _status_changed(
     e: Event,
 ) -> None:
     try:
-        target = Status(e.payload.get("to"))
+        target = Status(e.payload.get("to", ""))
     except ValueError:
         state.conflicts.append(Conflict(e.event_id, f"unknown status {e.payload.get('to')!r}"))
         return
@@ -585,7 +585,9 @@ def _postmortem_changed(state: IncidentState, e: Event) -> None:
 def _followup(state: IncidentState, e: Event) -> None:
     p = e.payload
     fid = str(p.get("id", ""))
-    changes = {k: str(v) for k, v in p.items() if k in FOLLOWUP_FIELDS and v is not None}
+    changes: dict[str, Any] = {
+        k: str(v) for k, v in p.items() if k in FOLLOWUP_FIELDS and v is not None
+    }
     if e.type == EventType.FOLLOWUP_ADDED:
         if not fid or not changes.get("title") or fid in state.followups:
             state.conflicts.append(Conflict(e.event_id, "malformed or repeated follow-up"))
@@ -635,7 +637,7 @@ def _decided(state: IncidentState, e: Event) -> None:
     )
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[IncidentState, Event], None]] = {
     EventType.DRAFTED: _drafted,
     EventType.APPROVED: _draft_moved,
     EventType.QUEUED: _draft_moved,

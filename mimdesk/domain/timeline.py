@@ -59,7 +59,7 @@ def _describe(e: Event) -> tuple[str, str]:
             return "field", f"{name.replace('_', ' ').capitalize()} set to {value}{reason}"
         case EventType.STATUS_CHANGED:
             try:
-                label = Status(p.get("to")).label
+                label = Status(p.get("to", "")).label
             except ValueError:
                 label = str(p.get("to"))
             reason = f" ({p['reason']})" if p.get("reason") else ""

@@ -92,11 +92,17 @@ class CandidateQueue(QTreeWidget):
         if current is not None:
             self.select(current)
 
+    def _row(self, index: int) -> QTreeWidgetItem:
+        item = self.topLevelItem(index)
+        # Only called with an index below row_count(); None would mean a bug here.
+        assert item is not None
+        return item
+
     def stream_ids(self) -> list[str]:
-        return [str(self.topLevelItem(i).data(AGE, STREAM_ROLE)) for i in range(self.row_count())]
+        return [str(self._row(i).data(AGE, STREAM_ROLE)) for i in range(self.row_count())]
 
     def ages(self) -> list[str]:
-        return [self.topLevelItem(i).text(AGE) for i in range(self.row_count())]
+        return [self._row(i).text(AGE) for i in range(self.row_count())]
 
     def row_count(self) -> int:
         return self.topLevelItemCount()
@@ -108,9 +114,9 @@ class CandidateQueue(QTreeWidget):
     def select(self, stream_id: str | None) -> None:
         self.blockSignals(True)
         self.clearSelection()
-        self.setCurrentItem(None)
+        self.setCurrentItem(None)  # type: ignore[call-overload]  # Qt takes None: no current item
         for i in range(self.row_count()):
-            item = self.topLevelItem(i)
+            item = self._row(i)
             if item.data(AGE, STREAM_ROLE) == stream_id:
                 self.setCurrentItem(item)
                 break
@@ -120,7 +126,7 @@ class CandidateQueue(QTreeWidget):
     def tick(self, now: datetime) -> None:
         for i, reported in enumerate(self._reported):
             age = now - reported if reported is not None else None
-            self.topLevelItem(i).setText(AGE, format_duration(age))
+            self._row(i).setText(AGE, format_duration(age))
 
     @Slot(QTreeWidgetItem, int)
     def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:

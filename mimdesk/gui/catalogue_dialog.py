@@ -6,6 +6,8 @@ the users it serves), so the catalogue is kept where the desk works, under Tools
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -218,7 +220,7 @@ class ServiceCatalogueDialog(QDialog):
             self.error.show_error(exc)
             ui.usersEdit.setFocus()
             return
-        fields = {
+        fields: dict[str, Any] = {
             "name": ui.nameEdit.text(),
             "service_id": self._editing,
             "tier": int(ui.tierCombo.currentData()),

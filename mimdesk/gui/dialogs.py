@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, Signal, Slot
@@ -121,7 +122,7 @@ class NewIncidentDialog(QDialog):
             self.error.show_error(exc)
             ui.usersEdit.setFocus()
             return
-        fields = {
+        fields: dict[str, Any] = {
             "title": ui.titleEdit.text(),
             "impact": ui.impactEdit.toPlainText(),
             "severity": str(ui.severityCombo.currentData() or ""),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction
@@ -79,7 +79,9 @@ class DirectoryDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.ui.rolesList.addItem(item)
         self.ui.dutyCombo.setEditable(True)
-        self.ui.dutyCombo.lineEdit().setPlaceholderText("Nobody")
+        duty_line = self.ui.dutyCombo.lineEdit()  # an editable combo always has one
+        if duty_line is not None:
+            duty_line.setPlaceholderText("Nobody")
         for week, span in rota_weeks(ops.ctx.now()):
             self.ui.weekCombo.addItem(f"{week}  ({span})", week)
 
@@ -146,7 +148,8 @@ class DirectoryDialog(QDialog):
     def select_person(self, person_id: str | None) -> None:
         table = self.ui.peopleTable
         for row in range(table.rowCount()):
-            if table.item(row, 0).data(PERSON_ID) == person_id:
+            cell = table.item(row, 0)
+            if cell is not None and cell.data(PERSON_ID) == person_id:
                 table.selectRow(row)
                 return
         table.clearSelection()
@@ -158,7 +161,10 @@ class DirectoryDialog(QDialog):
         rows = self.ui.peopleTable.selectionModel().selectedRows()
         if not rows:
             return
-        person_id = self.ui.peopleTable.item(rows[0].row(), 0).data(PERSON_ID)
+        cell = self.ui.peopleTable.item(rows[0].row(), 0)
+        if cell is None:
+            return
+        person_id = cell.data(PERSON_ID)
         person = self._directory.people.get(person_id)
         if person is None:
             return
@@ -219,7 +225,7 @@ class DirectoryDialog(QDialog):
         ui = self.ui
         if not ui.nameEdit.text().strip():
             return
-        fields = {
+        fields: dict[str, Any] = {
             "name": ui.nameEdit.text(),
             "person_id": self._person_id,
             "team": ui.teamEdit.text(),

@@ -307,4 +307,5 @@ def run_gui(db: str | None = None) -> int:
     finally:
         session.running = False
         session.close()
-        QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
+        # None (nullptr) drops the Quit events posted to every receiver; the stubs omit it.
+        QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)  # type: ignore[arg-type]

@@ -211,11 +211,12 @@ class RolesTab(QWidget):
     def select_role(self, role_id: str) -> None:
         for i in range(self.holders.topLevelItemCount()):
             item = self.holders.topLevelItem(i)
-            if item.data(0, ROLE_ID) == role_id:
+            if item is not None and item.data(0, ROLE_ID) == role_id:
                 self.holders.setCurrentItem(item)
                 return
-        if self.holders.topLevelItemCount():
-            self.holders.setCurrentItem(self.holders.topLevelItem(0))
+        first = self.holders.topLevelItem(0)
+        if first is not None:
+            self.holders.setCurrentItem(first)
 
     def selected_role(self) -> str | None:
         item = self.holders.currentItem()

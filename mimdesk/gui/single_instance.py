@@ -140,7 +140,7 @@ def claim(database: Path, lock_folder: Path) -> InstanceLock:
     try:
         lock_folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _no_lock_folder(database, lock_folder, exc.strerror) from None
+        raise _no_lock_folder(database, lock_folder, exc.strerror or str(exc)) from None
     name = instance_key(database, lock_folder)
     lock = QLockFile(str(lock_folder / f"{name}.lock"))
     # Stale only when its process is gone: a window may hold the file for weeks.

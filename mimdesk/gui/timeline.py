@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -174,10 +175,10 @@ class TimelineModel(RowsModel[TimelineEntry]):
                 return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.not_applied:
-            style = QGuiApplication.instance().style()  # type: ignore[attr-defined]
+            style = QApplication.style()
             return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.concurrent:
-            style = QGuiApplication.instance().style()  # type: ignore[attr-defined]
+            style = QApplication.style()
             return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Top, so that a short cell lines up with the first line of a long entry.

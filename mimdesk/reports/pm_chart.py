@@ -41,7 +41,7 @@ def phases(state: IncidentState, end: datetime) -> list[Phase]:
         start = t[start_key]
         if start is None:
             continue
-        later = [t[k] for k in order[i + 1 :] if t[k] is not None]
+        later = [v for k in order[i + 1 :] if (v := t[k]) is not None]
         stop = min(later) if later else None
         if start_key == "impact_started_at" and t["reported_at"] is None:
             continue

@@ -54,7 +54,7 @@ _SUMMARY = IncidentSummaryRow.__table__
 FILTERS = ("active", "candidates", "recent", "all")
 
 
-def _to_event(row: Row[Any]) -> Event:
+def _to_event(row: Sequence[Any]) -> Event:
     return Event(
         event_id=row[0],
         stream_id=row[1],

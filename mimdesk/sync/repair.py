@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from hashlib import md5
+from typing import Any
 
 from sqlalchemy import BigInteger, Connection, Numeric, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -47,11 +48,14 @@ def id_hash(event_id: str) -> int:
     return int(md5(event_id.encode("utf-8"), usedforsecurity=False).hexdigest()[:8], 16)
 
 
-def _sql_id_hash(dialect: str) -> ColumnElement[int]:
+def _sql_id_hash(dialect: str) -> ColumnElement[Any]:
+    # PostgreSQL gives a bigint, MySQL a DECIMAL(20): the caller's SUM reads either as a number.
     first8 = func.substr(func.md5(shared.event.c.event_id), 1, 8)
     if dialect == "postgresql":
         # 'x' || hex, read as 32 bits, widened to bigint: the unsigned value.
-        bits = literal_column("('x' || substr(md5(event.event_id), 1, 8))::bit(32)")
+        bits: ColumnElement[Any] = literal_column(
+            "('x' || substr(md5(event.event_id), 1, 8))::bit(32)"
+        )
         return cast(bits, BigInteger)
     return cast(func.conv(first8, 16, 10), Numeric(20, 0))
 

@@ -8,7 +8,7 @@ its refusals with SQLSTATE 22023, which PyMySQL reports as error 1644).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["busy", "timeout", "refused", "denied", "other"]
 
@@ -33,7 +33,7 @@ def classify(exc: BaseException) -> Kind:
     """``timeout``: the server cancelled the statement (its statement timeout): the server is
     there, only slow or waiting; what the caller makes of it depends on the statement."""
     orig = getattr(exc, "orig", None) or exc
-    args = getattr(orig, "args", ())
+    args: tuple[Any, ...] = getattr(orig, "args", ())
     if args and isinstance(args[0], int):  # PyMySQL: (errno, message)
         code = args[0]
         if code in _MY_BUSY:
@@ -62,7 +62,7 @@ def classify(exc: BaseException) -> Kind:
 def server_words(exc: BaseException) -> str:
     """The server's message on one line, without driver noise (never holds the URL)."""
     orig = getattr(exc, "orig", None) or exc
-    args = getattr(orig, "args", ())
+    args: tuple[Any, ...] = getattr(orig, "args", ())
     if len(args) >= 2 and isinstance(args[0], int):
         text = str(args[1])
     else:
