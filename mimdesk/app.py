@@ -18,7 +18,8 @@ from mimdesk.config import Settings
 from mimdesk.domain.events import Author
 from mimdesk.paths import Paths, default_paths
 from mimdesk.store.eventlog import EventLog
-from mimdesk.store.sqlite import open_database, write_guard
+from mimdesk.store.fileguard import write_guard
+from mimdesk.store.sqlite import open_database
 from mimdesk.usecases.context import Context, os_login, system_now
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class App:
 
     def swapped(self) -> str | None:
         """ "moved" or "overwritten" once the database file was found swapped underneath
-        (nothing more is written to it), else None. See :class:`mimdesk.store.sqlite.FileGuard`.
+        (nothing more is written to it), else None. See :class:`mimdesk.store.fileguard.FileGuard`.
         """
         guard = write_guard(self.log.engine)
         if guard is None or guard.failure is None:

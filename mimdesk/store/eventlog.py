@@ -28,8 +28,9 @@ from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import ACTIVE, Status
 from mimdesk.domain.summary import IncidentSummary, search_text
+from mimdesk.store.fileguard import close_engine, write_guard
 from mimdesk.store.models import EventRow, IncidentSummaryRow, MetaRow, SyncStateRow
-from mimdesk.store.sqlite import close_engine, translate, write_guard
+from mimdesk.store.sqlite import translate
 
 LONG_REFERENCE = 7
 
