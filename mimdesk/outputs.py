@@ -21,7 +21,8 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -100,6 +101,27 @@ def check_output_path(
     return out
 
 
+@contextmanager
+def _replacing(
+    path: PathLike, *, force: bool, protected: Iterable[PathLike]
+) -> Iterator[tuple[int, Path]]:
+    """Check ``path`` and give a new file beside it (its descriptor and path) to fill; once
+    filled it takes the path's place, and on any failure it is removed."""
+    out = Path(path)
+    keep = tuple(protected)
+    check_output_path(out, force=force, protected=keep)
+    fd, tmp = _new_file(out)
+    try:
+        yield fd, tmp
+        _put_in_place(tmp, out, force=force, protected=keep)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CannotWrite(out, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_atomically(
     path: PathLike,
     write: Callable[[BinaryIO], object],
@@ -108,23 +130,14 @@ def write_atomically(
     protected: Iterable[PathLike] = (),
 ) -> Path:
     """Check ``path``, have ``write`` fill a new file beside it, then put it in its place."""
-    out = Path(path)
-    keep = tuple(protected)
-    check_output_path(out, force=force, protected=keep)
-    fd, tmp = _new_file(out)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        _put_in_place(tmp, out, force=force, protected=keep)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CannotWrite(out, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out
+    with (
+        _replacing(path, force=force, protected=protected) as (fd, _tmp),
+        os.fdopen(fd, "wb") as f,
+    ):
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    return Path(path)
 
 
 def build_atomically(
@@ -136,21 +149,10 @@ def build_atomically(
 ) -> T:
     """Like :func:`write_atomically` for writers that open the file by its name (reportlab):
     ``build`` gets the new file's path and its result is returned."""
-    out = Path(path)
-    keep = tuple(protected)
-    check_output_path(out, force=force, protected=keep)
-    fd, tmp = _new_file(out)
-    try:
+    with _replacing(path, force=force, protected=protected) as (fd, tmp):
         os.close(fd)
         result = build(tmp)
         _fsync(tmp, os.O_WRONLY)
-        _put_in_place(tmp, out, force=force, protected=keep)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CannotWrite(out, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return result
 
 
