@@ -37,6 +37,7 @@ from mimdesk.comms.templates import Templates
 from mimdesk.domain import incident
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.incident import Draft, IncidentState
+from mimdesk.domain.payloads import MessageSent, Queued, SendFailed
 from mimdesk.errors import InvalidInput, MimDeskError
 
 if TYPE_CHECKING:
@@ -174,13 +175,10 @@ def deliver_draft(
     except Unreachable as exc:
         reason = redact(exc.reason, known_secrets)
         if queue_when_unreachable:
-            payload: dict[str, Any] = {
-                "draft_id": draft.draft_id,
-                "channel": channel,
-                "recipients": list(recipients),
-                "reason": reason,
-            }
-            ctx.log.append([ctx.event(stream_id, EventType.QUEUED, payload)])
+            queued = Queued(
+                draft_id=draft.draft_id, channel=channel, recipients=recipients, reason=reason
+            )
+            ctx.log.append([ctx.event(stream_id, queued)])
         return SendResult("queued", draft.draft_id, channel, reason, recipients)
     except (DeliveryError, MimDeskError) as exc:
         # MimDeskError covers a missing keyring and a bad address: permanent until fixed.
@@ -188,16 +186,16 @@ def deliver_draft(
         return _failed(ctx, stream_id, draft.draft_id, channel, redact(reason, known_secrets))
     # The time it really went out: after a retry this is later than the QUEUED event.
     sent_at = ctx.now()
-    payload = {
-        "draft_id": draft.draft_id,
-        "kind": draft.kind,
-        "audience": draft.audience,
-        "channel": channel,
-        "recipients": list(delivery.recipients),
-        "subject": draft.subject,
-        "body": draft.body,
-    }
-    ctx.log.append([ctx.event(stream_id, EventType.MESSAGE_SENT, payload, sent_at)])
+    sent = MessageSent(
+        draft_id=draft.draft_id,
+        kind=draft.kind,
+        audience=draft.audience,
+        channel=channel,
+        recipients=tuple(delivery.recipients),
+        subject=draft.subject,
+        body=draft.body,
+    )
+    ctx.log.append([ctx.event(stream_id, sent, sent_at)])
     return SendResult("sent", draft.draft_id, channel, "", delivery.recipients, delivery.detail)
 
 
@@ -214,22 +212,23 @@ def _error_kind(exc: MimDeskError, channel: str) -> str:
 
 
 def _failed(ctx: Context, stream_id: str, draft_id: str, channel: str, reason: str) -> SendResult:
-    payload = {"draft_id": draft_id, "channel": channel, "reason": reason}
-    ctx.log.append([ctx.event(stream_id, EventType.SEND_FAILED, payload)])
+    failed = SendFailed(draft_id=draft_id, channel=channel, reason=reason)
+    ctx.log.append([ctx.event(stream_id, failed)])
     return SendResult("failed", draft_id, channel, reason)
 
 
 def pending_in(events: list[Event], state: IncidentState, reference: str) -> list[PendingMessage]:
     """The queued messages of one incident, with who queued them and when."""
-    last_queued: dict[str, Event] = {}
+    last_queued: dict[str, tuple[Event, Queued]] = {}
     for e in sorted(events, key=lambda e: e.sort_key):
-        if e.type == EventType.QUEUED:
-            last_queued[str(e.payload.get("draft_id", ""))] = e
+        if isinstance(e.payload, Queued):
+            last_queued[e.payload.draft_id] = (e, e.payload)
     out = []
     for draft in state.drafts.values():
-        event = last_queued.get(draft.draft_id)
-        if draft.state != "queued" or event is None:
+        found = last_queued.get(draft.draft_id)
+        if draft.state != "queued" or found is None:
             continue
+        event, queued = found
         out.append(
             PendingMessage(
                 stream_id=state.stream_id,
@@ -238,10 +237,10 @@ def pending_in(events: list[Event], state: IncidentState, reference: str) -> lis
                 audience=draft.audience,
                 channel=draft.channel,
                 subject=draft.subject,
-                recipients=tuple(str(r) for r in event.payload.get("recipients", [])),
+                recipients=queued.recipients,
                 queued_at=event.occurred_at,
                 queued_by_desk=event.desk_id,
-                reason=str(event.payload.get("reason", "")),
+                reason=queued.reason,
             )
         )
     return sorted(out, key=lambda p: p.queued_at)

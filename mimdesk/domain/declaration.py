@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from mimdesk.domain.payloads import RecommendationRecord
+
 KINDS = ("yesno", "number", "choice")
 RULES = ("decisive-or-score", "score", "decisive")
 
@@ -93,15 +95,16 @@ class Recommendation:
             tail += f"; {len(self.unanswered)} question(s) not answered yet"
         return f"{head}: {detail}{tail}."
 
-    def as_payload(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome.value,
-            "score": self.score,
-            "threshold": self.threshold,
-            "severity": self.severity,
-            "reasons": self.reasons,
-            "unanswered": list(self.unanswered),
-        }
+    def as_record(self) -> RecommendationRecord:
+        """What an assessment records of this recommendation."""
+        return RecommendationRecord(
+            outcome=self.outcome.value,
+            score=self.score,
+            threshold=self.threshold,
+            severity=self.severity,
+            reasons=tuple(self.reasons),
+            unanswered=self.unanswered,
+        )
 
 
 @dataclass(frozen=True, slots=True)

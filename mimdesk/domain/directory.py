@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from mimdesk.domain.events import Event, EventType
+from mimdesk.domain.events import Event
+from mimdesk.domain.payloads import (
+    DistributionSet,
+    PersonRetired,
+    PersonUpserted,
+    RotaSet,
+    ServiceRetired,
+    ServiceUpserted,
+)
 
 TIERS = (1, 2, 3)
 
@@ -86,47 +94,41 @@ class Directory:
 def fold_directory(events: Iterable[Event]) -> Directory:
     directory = Directory()
     for e in sorted(events, key=lambda e: e.sort_key):
-        p = e.payload
-        if e.type == EventType.SERVICE_UPSERTED and p.get("id") and p.get("name"):
-            users = p.get("users")
-            directory.services[str(p["id"])] = Service(
-                id=str(p["id"]),
-                name=str(p["name"]),
-                tier=int(p.get("tier", 3)) if p.get("tier") in TIERS else 3,
-                owner=str(p.get("owner", "")),
-                critical=bool(p.get("critical", False)),
-                revenue=bool(p.get("revenue", False)),
-                external=bool(p.get("external", False)),
-                users=users if isinstance(users, int) and not isinstance(users, bool) else None,
-            )
-        elif e.type == EventType.SERVICE_RETIRED and str(p.get("id")) in directory.services:
-            old = directory.services[str(p["id"])]
-            directory.services[old.id] = replace(old, retired=True)
-        elif e.type == EventType.PERSON_UPSERTED and p.get("id") and p.get("name"):
-            directory.people[str(p["id"])] = Person(
-                id=str(p["id"]),
-                name=str(p["name"]),
-                team=str(p.get("team", "")),
-                email=str(p.get("email", "")),
-                phone=str(p.get("phone", "")),
-                roles=tuple(str(r) for r in p.get("roles", [])),
-            )
-        elif e.type == EventType.PERSON_RETIRED and str(p.get("id")) in directory.people:
-            old_person = directory.people[str(p["id"])]
-            directory.people[old_person.id] = replace(old_person, retired=True)
-        elif e.type == EventType.ROTA_SET and p.get("week") and p.get("role"):
-            key = (str(p["week"]), str(p["role"]))
-            if p.get("person"):
-                directory.rota[key] = str(p["person"])
-            else:
-                directory.rota.pop(key, None)
-        elif e.type == EventType.DISTRIBUTION_SET and p.get("audience"):
-            addresses = p.get("addresses")
-            wanted = tuple(str(a) for a in addresses) if isinstance(addresses, list) else ()
-            if wanted:
-                directory.distribution[str(p["audience"])] = wanted
-            else:
-                directory.distribution.pop(str(p["audience"]), None)
+        match e.payload:
+            case ServiceUpserted() as p if p.id and p.name:
+                directory.services[p.id] = Service(
+                    id=p.id,
+                    name=p.name,
+                    tier=p.tier if p.tier in TIERS else 3,
+                    owner=p.owner,
+                    critical=p.critical,
+                    revenue=p.revenue,
+                    external=p.external,
+                    users=p.users,
+                )
+            case ServiceRetired() as p if p.id in directory.services:
+                directory.services[p.id] = replace(directory.services[p.id], retired=True)
+            case PersonUpserted() as p if p.id and p.name:
+                directory.people[p.id] = Person(
+                    id=p.id,
+                    name=p.name,
+                    team=p.team,
+                    email=p.email,
+                    phone=p.phone,
+                    roles=p.roles,
+                )
+            case PersonRetired() as p if p.id in directory.people:
+                directory.people[p.id] = replace(directory.people[p.id], retired=True)
+            case RotaSet() as p if p.week and p.role:
+                if p.person:
+                    directory.rota[(p.week, p.role)] = p.person
+                else:
+                    directory.rota.pop((p.week, p.role), None)
+            case DistributionSet() as p if p.audience:
+                if p.addresses:
+                    directory.distribution[p.audience] = p.addresses
+                else:
+                    directory.distribution.pop(p.audience, None)
     return directory
 
 

@@ -2,8 +2,8 @@
 
 Every change is an :class:`Event` appended to the log. An incident's state is a fold of its
 events (:mod:`mimdesk.domain.incident`); the timeline, the audit trail and the sync all read
-the same log. Payloads are plain JSON-able dicts; each type's payload is documented beside its
-name below.
+the same log. Each event type's payload is a typed class (:mod:`mimdesk.domain.payloads`);
+only the codec (:mod:`mimdesk.domain.schema`) sees it as JSON.
 """
 
 from __future__ import annotations
@@ -11,65 +11,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mimdesk.domain.payloads import Payload
 
 PAYLOAD_VERSION = 1
 
 
 class EventType(StrEnum):
-    # {reference, title, impact?, severity?, users_affected?, services?, reported_at?}
+    """Every event type; what each one says is its payload class in
+    :mod:`mimdesk.domain.payloads`."""
+
     INCIDENT_REPORTED = "incident.reported"
-    # {field, value, reason?}; for key times the value is an ISO-8601 UTC string or None
     FIELD_CHANGED = "incident.field_changed"
-    # {to, reason?}  the previous status is not stored: the fold decides what applies
     STATUS_CHANGED = "incident.status_changed"
-    # {target, text?, retract?, occurred_at?}  fixes an earlier entry; the original stays
     CORRECTED = "incident.corrected"
-    # {role, person, note?, from?}  with "from" (the previous holder) it is a handover
     ROLE_ASSIGNED = "role.assigned"
-    # {role, person?, note?}
     ROLE_RELEASED = "role.released"
-    # {text, kind}  kind is one of NOTE_KINDS
     NOTE_ADDED = "note.added"
-    # {answers: {criterion id: answer}, recommendation: Recommendation.as_payload()}
     ASSESSED = "incident.assessed"
-    # {decision: "declare"|"reject", severity?, rationale?, recommendation?, assessment?}
     DECIDED = "incident.decided"
-    # {role, duty, done}  a duty of the role's checklist ticked or unticked
     DUTY_TICKED = "role.duty_ticked"
-    # {audience, minutes}  this incident's cadence for an audience (0 switches it off)
     CADENCE_SET = "comms.cadence_set"
-    # {draft_id, kind, audience, subject, body, recipients, channel?}
     DRAFTED = "comms.drafted"
-    # {draft_id}  the MIM approved the draft (when the site requires approval)
     APPROVED = "comms.approved"
-    # {draft_id, channel, recipients?, reason?}  waiting in the outbox for its channel to come
-    # back; only the desk that queued it retries it (mimdesk.comms.outbox)
     QUEUED = "comms.queued"
-    # {audience, channel, recipients?, subject?, body?, draft_id?, kind?}  occurred_at: when it
-    # went out; recipients of a webhook name the channel, never its URL (a secret)
     MESSAGE_SENT = "comms.sent"
-    # {draft_id, channel, reason}  the draft is kept
     SEND_FAILED = "comms.failed"
-    # {audience, until}  the reminder for an audience put off until a time
     SNOOZED = "comms.snoozed"
-    # {field, value}  a postmortem field (POSTMORTEM_FIELDS)
     POSTMORTEM_CHANGED = "postmortem.field_changed"
-    # {id, title, owner, due?, priority, kind, status, ticket?}
     FOLLOWUP_ADDED = "followup.added"
-    # {id, <changed fields>}
     FOLLOWUP_UPDATED = "followup.updated"
-    # {id, name, tier, owner, critical, revenue, external, users}  in the directory stream
     SERVICE_UPSERTED = "directory.service_upserted"
-    # {id}
     SERVICE_RETIRED = "directory.service_retired"
-    # {id, name, team, email, phone, roles: [role ids]}
     PERSON_UPSERTED = "directory.person_upserted"
-    # {id}
     PERSON_RETIRED = "directory.person_retired"
-    # {week: "2026-W48", role, person}  who is on duty for a role that ISO week
     ROTA_SET = "directory.rota_set"
-    # {audience, addresses: [..]}  the audience's distribution list; empty clears it
     DISTRIBUTION_SET = "directory.distribution_set"
 
 
@@ -97,7 +75,7 @@ class Event:
     event_id: str
     stream_id: str
     type: str
-    payload: dict[str, Any]
+    payload: Payload
     author: Author
     desk_id: str
     hlc: int
@@ -105,6 +83,10 @@ class Event:
     recorded_at: datetime
     payload_v: int = PAYLOAD_VERSION
     server_seq: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.payload, dict):
+            raise TypeError("an event's payload is a typed class (mimdesk.domain.payloads)")
 
     @property
     def sort_key(self) -> tuple[int, str, str]:

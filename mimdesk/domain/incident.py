@@ -18,6 +18,32 @@ from mimdesk.domain import keytimes, lifecycle
 from mimdesk.domain.events import Author, Event, EventType, parse_time
 from mimdesk.domain.ids import crockford
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.payloads import (
+    Approved,
+    Assessed,
+    CadenceSet,
+    Corrected,
+    Decided,
+    Drafted,
+    DutyTicked,
+    FieldChanged,
+    FollowUpAdded,
+    FollowUpUpdated,
+    IncidentReported,
+    MalformedPayload,
+    MessageSent,
+    NoteAdded,
+    Payload,
+    PostmortemChanged,
+    Queued,
+    RecommendationRecord,
+    RoleAssigned,
+    RoleReleased,
+    SendFailed,
+    Snoozed,
+    StatusChanged,
+    UnknownPayload,
+)
 
 REFERENCE_PREFIX = "MI-"
 REFERENCE_LENGTH = 5
@@ -143,7 +169,7 @@ class FollowUp:
 class Assessment:
     event_id: str
     answers: dict[str, Any]
-    recommendation: dict[str, Any]
+    recommendation: RecommendationRecord
     by: Author
     at: datetime
 
@@ -286,37 +312,52 @@ def apply(state: IncidentState, event: Event) -> None:
     state.event_count += 1
     state.last_hlc = event.hlc
     state.updated_at = event.recorded_at
-    handler = _HANDLERS.get(event.type)
-    if handler is None:
+    p = event.payload
+    if isinstance(p, UnknownPayload):
         # A newer desk's event: kept and relayed by the store, skipped here, counted.
         state.unknown_events += 1
         return
-    handler(state, event)
+    if isinstance(p, MalformedPayload):
+        if p.type_name == EventType.INCIDENT_REPORTED:
+            _reported(state, event, IncidentReported())
+        state.conflicts.append(Conflict(event.event_id, f"malformed {p.type_name}: {p.problem}"))
+        return
+    handler = _HANDLERS.get(type(p))
+    if handler is None:
+        # A payload of the directory stream (or any not about an incident): not this fold's.
+        state.unknown_events += 1
+        return
+    handler(state, event, p)
 
 
-def _reported(state: IncidentState, e: Event) -> None:
-    p = e.payload
-    state.reference = p.get("reference") or reference_for(e.stream_id)
-    state.title = p.get("title", "")
-    state.impact = p.get("impact", "")
-    state.severity = p.get("severity", "")
-    state.users_affected = p.get("users_affected")
-    state.services = list(p.get("services", []))
+def _reported(state: IncidentState, e: Event, p: IncidentReported) -> None:
+    state.reference = p.reference or reference_for(e.stream_id)
+    state.title = p.title
+    state.impact = p.impact
+    state.severity = p.severity
+    state.users_affected = p.users_affected
+    state.services = list(p.services)
     state.reported_by = e.author
-    state.key_times["reported_at"] = parse_time(p.get("reported_at")) or e.occurred_at
-    for name in ("impact_started_at", "detected_at"):
-        if p.get(name):
-            state.key_times[name] = parse_time(p[name])
+    state.key_times["reported_at"] = parse_time(p.reported_at) or e.occurred_at
+    for name, value in (
+        ("impact_started_at", p.impact_started_at),
+        ("detected_at", p.detected_at),
+    ):
+        if value:
+            state.key_times[name] = parse_time(value)
             state.explicit_times.add(name)
 
 
-def _field_changed(
-    state: IncidentState,
-    e: Event,
-) -> None:
-    name, value = e.payload.get("field"), e.payload.get("value")
+def _field_changed(state: IncidentState, e: Event, p: FieldChanged) -> None:
+    name, value = p.field, p.value
     if name in keytimes.KEY_TIMES:
-        when = parse_time(value)
+        try:
+            if value is not None and not isinstance(value, str):
+                raise ValueError(value)
+            when = parse_time(value)
+        except ValueError:
+            state.conflicts.append(Conflict(e.event_id, f"{name} is not a time: {value!r:.60}"))
+            return
         problems = keytimes.check_change(state.key_times, name, when)
         if problems:
             state.conflicts.append(Conflict(e.event_id, "; ".join(problems)))
@@ -324,16 +365,15 @@ def _field_changed(
         state.key_times[name] = when
         state.explicit_times.add(name)
         return
-    expected = FIELDS.get(str(name))
+    expected = FIELDS.get(name)
     if expected is None or not isinstance(value, expected):
         state.conflicts.append(Conflict(e.event_id, f"unknown or malformed field {name!r}"))
         return
-    name = str(name)
     old = getattr(state, name)
     writer = state.field_writers.get(name)
     in_force = writer.event_id if writer else ""
     # Changes written before "prev" existed (or by a script) say nothing about what was seen.
-    seen = str(e.payload.get("prev") or "") if "prev" in e.payload else in_force
+    seen = in_force if p.prev is None else p.prev
     if seen != in_force and old != value:
         state.concurrent.append(
             ConcurrentChange(
@@ -356,14 +396,11 @@ _AUTO_TIME = {
 }
 
 
-def _status_changed(
-    state: IncidentState,
-    e: Event,
-) -> None:
+def _status_changed(state: IncidentState, e: Event, p: StatusChanged) -> None:
     try:
-        target = Status(e.payload.get("to", ""))
+        target = Status(p.to)
     except ValueError:
-        state.conflicts.append(Conflict(e.event_id, f"unknown status {e.payload.get('to')!r}"))
+        state.conflicts.append(Conflict(e.event_id, f"unknown status {p.to!r}"))
         return
     current = state.status
     if not lifecycle.can_move(current, target):
@@ -386,56 +423,45 @@ def _status_changed(
             state.key_times[name] = e.occurred_at
 
 
-def _role_assigned(
-    state: IncidentState,
-    e: Event,
-) -> None:
-    role, person = str(e.payload.get("role", "")), str(e.payload.get("person", ""))
-    if not role or not person:
+def _role_assigned(state: IncidentState, e: Event, p: RoleAssigned) -> None:
+    if not p.role or not p.person:
         state.conflicts.append(Conflict(e.event_id, "role assignment without role or person"))
         return
-    note = str(e.payload.get("note", ""))
-    previous = state.roles.get(role)
-    state.roles[role] = RoleHolder(role, person, e.occurred_at, e.event_id, note)
+    previous = state.roles.get(p.role)
+    state.roles[p.role] = RoleHolder(p.role, p.person, e.occurred_at, e.event_id, p.note)
     state.role_history.append(
         RoleChange(
             e.event_id,
-            role,
-            person,
+            p.role,
+            p.person,
             True,
             e.occurred_at,
             e.author,
-            note,
+            p.note,
             handed_over_from=previous.person if previous else "",
         )
     )
 
 
-def _role_released(
-    state: IncidentState,
-    e: Event,
-) -> None:
-    role = str(e.payload.get("role", ""))
-    held = state.roles.get(role)
-    named = e.payload.get("person")
-    if held is None or (named and named != held.person):
-        who = f"{named} does not hold" if named else "nobody holds"
-        state.conflicts.append(Conflict(e.event_id, f"not applied: {who} {role}"))
+def _role_released(state: IncidentState, e: Event, p: RoleReleased) -> None:
+    held = state.roles.get(p.role)
+    if held is None or (p.person and p.person != held.person):
+        who = f"{p.person} does not hold" if p.person else "nobody holds"
+        state.conflicts.append(Conflict(e.event_id, f"not applied: {who} {p.role}"))
         return
-    del state.roles[role]
-    note = str(e.payload.get("note", ""))
+    del state.roles[p.role]
     state.role_history.append(
-        RoleChange(e.event_id, role, held.person, False, e.occurred_at, e.author, note)
+        RoleChange(e.event_id, p.role, held.person, False, e.occurred_at, e.author, p.note)
     )
 
 
-def _note_added(state: IncidentState, e: Event) -> None:
+def _note_added(state: IncidentState, e: Event, p: NoteAdded) -> None:
     state.note_index[e.event_id] = len(state.notes)
     state.notes.append(
         Note(
             event_id=e.event_id,
-            text=str(e.payload.get("text", "")),
-            kind=str(e.payload.get("kind", "observation")),
+            text=p.text,
+            kind=p.kind,
             author=e.author,
             occurred_at=e.occurred_at,
             recorded_at=e.recorded_at,
@@ -443,107 +469,92 @@ def _note_added(state: IncidentState, e: Event) -> None:
     )
 
 
-def _corrected(state: IncidentState, e: Event) -> None:
-    target = e.payload.get("target")
-    index = state.note_index.get(str(target))
+def _corrected(state: IncidentState, e: Event, p: Corrected) -> None:
+    index = state.note_index.get(p.target)
     if index is None:
         # Corrections of non-note entries only change how the timeline shows them.
         return
     note = state.notes[index]
     changes: dict[str, Any] = {"corrected_by": e.event_id}
     # With a withdrawal the text is the reason ("Entry withdrawn: ..."), not a new wording.
-    if "text" in e.payload and not e.payload.get("retract"):
-        changes["text"] = str(e.payload["text"])
+    if p.text is not None and not p.retract:
+        changes["text"] = p.text
         changes["original_text"] = note.original_text or note.text
-    if "kind" in e.payload:
-        changes["kind"] = str(e.payload["kind"])
-    if e.payload.get("occurred_at"):
-        changes["occurred_at"] = parse_time(e.payload["occurred_at"])
-    if e.payload.get("retract"):
+    if p.kind is not None:
+        changes["kind"] = p.kind
+    if p.occurred_at:
+        changes["occurred_at"] = p.occurred_time
+    if p.retract:
         changes["retracted"] = True
     state.notes[index] = replace(note, **changes)
 
 
-def _assessed(state: IncidentState, e: Event) -> None:
-    answers = e.payload.get("answers")
-    recommendation = e.payload.get("recommendation")
-    if not isinstance(answers, dict) or not isinstance(recommendation, dict):
-        state.conflicts.append(Conflict(e.event_id, "malformed assessment"))
-        return
+def _assessed(state: IncidentState, e: Event, p: Assessed) -> None:
     state.assessments.append(
-        Assessment(e.event_id, dict(answers), dict(recommendation), e.author, e.occurred_at)
+        Assessment(e.event_id, dict(p.answers), p.recommendation, e.author, e.occurred_at)
     )
 
 
-def _duty_ticked(state: IncidentState, e: Event) -> None:
-    role, duty = str(e.payload.get("role", "")), str(e.payload.get("duty", ""))
-    done = state.duties_done.setdefault(role, set())
-    if e.payload.get("done", True):
-        done.add(duty)
+def _duty_ticked(state: IncidentState, e: Event, p: DutyTicked) -> None:
+    done = state.duties_done.setdefault(p.role, set())
+    if p.done:
+        done.add(p.duty)
     else:
-        done.discard(duty)
+        done.discard(p.duty)
 
 
-def _cadence_set(state: IncidentState, e: Event) -> None:
-    minutes = e.payload.get("minutes")
-    audience = str(e.payload.get("audience", ""))
-    if not audience or isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+def _cadence_set(state: IncidentState, e: Event, p: CadenceSet) -> None:
+    if not p.audience or p.minutes < 0:
         state.conflicts.append(Conflict(e.event_id, "malformed cadence"))
         return
-    state.cadence[audience] = minutes
+    state.cadence[p.audience] = p.minutes
 
 
-def _message_sent(state: IncidentState, e: Event) -> None:
-    p = e.payload
-    audience = str(p.get("audience", ""))
+def _message_sent(state: IncidentState, e: Event, p: MessageSent) -> None:
     state.messages.append(
         SentMessage(
             event_id=e.event_id,
-            audience=audience,
-            channel=str(p.get("channel", "")),
-            recipients=tuple(str(r) for r in p.get("recipients", [])),
-            subject=str(p.get("subject", "")),
-            body=str(p.get("body", "")),
+            audience=p.audience,
+            channel=p.channel,
+            recipients=p.recipients,
+            subject=p.subject,
+            body=p.body,
             at=e.occurred_at,
             by=e.author,
         )
     )
-    draft = state.drafts.get(str(p.get("draft_id", "")))
+    draft = state.drafts.get(p.draft_id or "")
     if draft is not None:
-        state.drafts[draft.draft_id] = replace(draft, state="sent", channel=str(p.get("channel")))
+        state.drafts[draft.draft_id] = replace(draft, state="sent", channel=p.channel)
     # A back-filled message older than the last one does not move the timer back.
-    last = state.last_sent.get(audience)
+    last = state.last_sent.get(p.audience)
     if last is None or e.occurred_at > last:
-        state.last_sent[audience] = e.occurred_at
+        state.last_sent[p.audience] = e.occurred_at
 
 
-def _snoozed(state: IncidentState, e: Event) -> None:
-    until = parse_time(e.payload.get("until"))
-    audience = str(e.payload.get("audience", ""))
-    if until is None or not audience:
+def _snoozed(state: IncidentState, e: Event, p: Snoozed) -> None:
+    if not p.audience:
         state.conflicts.append(Conflict(e.event_id, "malformed snooze"))
         return
-    state.snoozed[audience] = until
+    state.snoozed[p.audience] = p.until_time
 
 
-def _drafted(state: IncidentState, e: Event) -> None:
-    p = e.payload
-    draft_id = str(p.get("draft_id", ""))
-    if not draft_id:
+def _drafted(state: IncidentState, e: Event, p: Drafted) -> None:
+    if not p.draft_id:
         state.conflicts.append(Conflict(e.event_id, "draft without an id"))
         return
-    previous = state.drafts.get(draft_id)
+    previous = state.drafts.get(p.draft_id)
     if previous is not None and previous.state == "sent":
         state.conflicts.append(Conflict(e.event_id, "not applied: the message was already sent"))
         return
-    state.drafts[draft_id] = Draft(
-        draft_id=draft_id,
-        kind=str(p.get("kind", "")),
-        audience=str(p.get("audience", "")),
-        subject=str(p.get("subject", "")),
-        body=str(p.get("body", "")),
-        recipients=tuple(str(r) for r in p.get("recipients", [])),
-        channel=str(p.get("channel", "")),
+    state.drafts[p.draft_id] = Draft(
+        draft_id=p.draft_id,
+        kind=p.kind,
+        audience=p.audience,
+        subject=p.subject,
+        body=p.body,
+        recipients=p.recipients,
+        channel=p.channel,
         # Editing a draft after approval needs approving again.
         state="drafted",
         drafted_by=e.author,
@@ -551,72 +562,81 @@ def _drafted(state: IncidentState, e: Event) -> None:
     )
 
 
-def _draft_moved(state: IncidentState, e: Event) -> None:
-    p = e.payload
-    draft = state.drafts.get(str(p.get("draft_id", "")))
+def _draft_moved(state: IncidentState, e: Event, p: Approved | Queued | SendFailed) -> None:
+    draft = state.drafts.get(p.draft_id)
     if draft is None:
         state.conflicts.append(Conflict(e.event_id, "not applied: no such draft"))
         return
     if draft.state == "sent":
         state.conflicts.append(Conflict(e.event_id, "not applied: the message was already sent"))
         return
-    if e.type == EventType.APPROVED:
+    if isinstance(p, Approved):
         draft = replace(draft, state="approved", approved_by=e.author.name)
-    elif e.type == EventType.QUEUED:
-        draft = replace(draft, state="queued", channel=str(p.get("channel", draft.channel)))
+    elif isinstance(p, Queued):
+        draft = replace(draft, state="queued", channel=p.channel or draft.channel)
     else:
         draft = replace(
-            draft,
-            state="failed",
-            last_error=str(p.get("reason", "")),
-            channel=str(p.get("channel", draft.channel)),
+            draft, state="failed", last_error=p.reason, channel=p.channel or draft.channel
         )
     state.drafts[draft.draft_id] = draft
 
 
-def _postmortem_changed(state: IncidentState, e: Event) -> None:
-    name, value = e.payload.get("field"), e.payload.get("value")
-    if name not in POSTMORTEM_FIELDS or not isinstance(value, str):
-        state.conflicts.append(Conflict(e.event_id, f"unknown postmortem field {name!r}"))
+def _postmortem_changed(state: IncidentState, e: Event, p: PostmortemChanged) -> None:
+    if p.field not in POSTMORTEM_FIELDS:
+        state.conflicts.append(Conflict(e.event_id, f"unknown postmortem field {p.field!r}"))
         return
-    state.postmortem[str(name)] = value
+    state.postmortem[p.field] = p.value
 
 
-def _followup(state: IncidentState, e: Event) -> None:
-    p = e.payload
-    fid = str(p.get("id", ""))
-    changes: dict[str, Any] = {
-        k: str(v) for k, v in p.items() if k in FOLLOWUP_FIELDS and v is not None
-    }
-    if e.type == EventType.FOLLOWUP_ADDED:
-        if not fid or not changes.get("title") or fid in state.followups:
-            state.conflicts.append(Conflict(e.event_id, "malformed or repeated follow-up"))
-            return
-        state.followups[fid] = FollowUp(id=fid, added_at=e.occurred_at, **changes)
+def _followup_added(state: IncidentState, e: Event, p: FollowUpAdded) -> None:
+    if not p.id or not p.title or p.id in state.followups:
+        state.conflicts.append(Conflict(e.event_id, "malformed or repeated follow-up"))
         return
-    current = state.followups.get(fid)
+    state.followups[p.id] = FollowUp(
+        id=p.id,
+        title=p.title,
+        owner=p.owner,
+        due=p.due,
+        priority=p.priority,
+        kind=p.kind,
+        status=p.status,
+        ticket=p.ticket,
+        added_at=e.occurred_at,
+    )
+
+
+def _followup_updated(state: IncidentState, e: Event, p: FollowUpUpdated) -> None:
+    current = state.followups.get(p.id)
     if current is None:
         state.conflicts.append(Conflict(e.event_id, "not applied: no such follow-up"))
         return
-    state.followups[fid] = replace(current, **changes)
+    state.followups[p.id] = FollowUp(
+        id=current.id,
+        title=current.title if p.title is None else p.title,
+        owner=current.owner if p.owner is None else p.owner,
+        due=current.due if p.due is None else p.due,
+        priority=current.priority if p.priority is None else p.priority,
+        kind=current.kind if p.kind is None else p.kind,
+        status=current.status if p.status is None else p.status,
+        ticket=current.ticket if p.ticket is None else p.ticket,
+        added_at=current.added_at,
+    )
 
 
 _DECISION_STATUS = {"declare": Status.DECLARED, "reject": Status.REJECTED}
 
 
-def _decided(state: IncidentState, e: Event) -> None:
-    p = e.payload
-    target = _DECISION_STATUS.get(str(p.get("decision")))
+def _decided(state: IncidentState, e: Event, p: Decided) -> None:
+    target = _DECISION_STATUS.get(p.decision)
     if target is None:
-        state.conflicts.append(Conflict(e.event_id, f"unknown decision {p.get('decision')!r}"))
+        state.conflicts.append(Conflict(e.event_id, f"unknown decision {p.decision!r}"))
         return
     if not lifecycle.can_move(state.status, target):
         state.conflicts.append(Conflict(e.event_id, lifecycle.why_not(state.status, target)))
         return
     state.status = target
-    severity = str(p.get("severity") or "")
-    if severity:
-        state.severity = severity
+    if p.severity:
+        state.severity = p.severity
         state.field_writers["severity"] = FieldWrite(e.event_id, e.author)
     if (
         target is Status.DECLARED
@@ -627,35 +647,36 @@ def _decided(state: IncidentState, e: Event) -> None:
     state.decisions.append(
         Decision(
             event_id=e.event_id,
-            decision=str(p["decision"]),
-            severity=severity,
-            rationale=str(p.get("rationale", "")),
-            recommended=str(p.get("recommendation") or ""),
+            decision=p.decision,
+            severity=p.severity,
+            rationale=p.rationale,
+            recommended=p.recommendation or "",
             by=e.author,
             at=e.occurred_at,
         )
     )
 
 
-_HANDLERS: dict[str, Callable[[IncidentState, Event], None]] = {
-    EventType.DRAFTED: _drafted,
-    EventType.APPROVED: _draft_moved,
-    EventType.QUEUED: _draft_moved,
-    EventType.SEND_FAILED: _draft_moved,
-    EventType.POSTMORTEM_CHANGED: _postmortem_changed,
-    EventType.FOLLOWUP_ADDED: _followup,
-    EventType.FOLLOWUP_UPDATED: _followup,
-    EventType.DUTY_TICKED: _duty_ticked,
-    EventType.CADENCE_SET: _cadence_set,
-    EventType.MESSAGE_SENT: _message_sent,
-    EventType.SNOOZED: _snoozed,
-    EventType.ASSESSED: _assessed,
-    EventType.DECIDED: _decided,
-    EventType.INCIDENT_REPORTED: _reported,
-    EventType.FIELD_CHANGED: _field_changed,
-    EventType.STATUS_CHANGED: _status_changed,
-    EventType.ROLE_ASSIGNED: _role_assigned,
-    EventType.ROLE_RELEASED: _role_released,
-    EventType.NOTE_ADDED: _note_added,
-    EventType.CORRECTED: _corrected,
+_Handler = Callable[[IncidentState, Event, Any], None]
+_HANDLERS: dict[type[Payload], _Handler] = {
+    Drafted: _drafted,
+    Approved: _draft_moved,
+    Queued: _draft_moved,
+    SendFailed: _draft_moved,
+    PostmortemChanged: _postmortem_changed,
+    FollowUpAdded: _followup_added,
+    FollowUpUpdated: _followup_updated,
+    DutyTicked: _duty_ticked,
+    CadenceSet: _cadence_set,
+    MessageSent: _message_sent,
+    Snoozed: _snoozed,
+    Assessed: _assessed,
+    Decided: _decided,
+    IncidentReported: _reported,
+    FieldChanged: _field_changed,
+    StatusChanged: _status_changed,
+    RoleAssigned: _role_assigned,
+    RoleReleased: _role_released,
+    NoteAdded: _note_added,
+    Corrected: _corrected,
 }

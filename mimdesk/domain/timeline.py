@@ -12,10 +12,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from mimdesk.domain import keytimes
-from mimdesk.domain.events import Author, Event, EventType, parse_time
+from mimdesk.domain import keytimes, schema
+from mimdesk.domain.events import Author, Event, parse_time
 from mimdesk.domain.incident import ConcurrentChange, IncidentState
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.payloads import (
+    Approved,
+    Assessed,
+    CadenceSet,
+    Corrected,
+    Decided,
+    Drafted,
+    DutyTicked,
+    FieldChanged,
+    FollowUpAdded,
+    FollowUpUpdated,
+    IncidentReported,
+    MalformedPayload,
+    MessageSent,
+    PostmortemChanged,
+    Queued,
+    RoleAssigned,
+    RoleReleased,
+    SendFailed,
+    Snoozed,
+    StatusChanged,
+)
 from mimdesk.domain.roles import role_label
 
 
@@ -43,99 +65,122 @@ class TimelineEntry:
 
 
 def _describe(e: Event) -> tuple[str, str]:
-    p = e.payload
-    match e.type:
-        case EventType.INCIDENT_REPORTED:
-            return "report", f"Reported: {p.get('title', '')}"
-        case EventType.FIELD_CHANGED:
-            name, value = str(p.get("field")), p.get("value")
-            if name in keytimes.KEY_TIMES:
-                when = parse_time(value)
-                shown = f"{when:%Y-%m-%d %H:%M} UTC" if when else "cleared"
-                return "field", f"Time {keytimes.label(name)} set to {shown}"
-            if isinstance(value, list):
-                value = ", ".join(map(str, value)) or "none"
-            reason = f". Rationale: {p['reason']}" if p.get("reason") else ""
-            return "field", f"{name.replace('_', ' ').capitalize()} set to {value}{reason}"
-        case EventType.STATUS_CHANGED:
+    match e.payload:
+        case IncidentReported() as p:
+            return "report", f"Reported: {p.title}"
+        case FieldChanged() as p:
+            return "field", _field_text(p)
+        case StatusChanged() as p:
             try:
-                label = Status(p.get("to", "")).label
+                label = Status(p.to).label
             except ValueError:
-                label = str(p.get("to"))
-            reason = f" ({p['reason']})" if p.get("reason") else ""
+                label = p.to
+            reason = f" ({p.reason})" if p.reason else ""
             return "status", f"Status: {label}{reason}"
-        case EventType.ROLE_ASSIGNED:
-            note = f": {p['note']}" if p.get("note") else ""
-            role = role_label(str(p.get("role")))
-            if p.get("from"):
-                return "role", f"Handover of {role} from {p['from']} to {p.get('person')}{note}"
-            return "role", f"{p.get('person')} is {role}{note}"
-        case EventType.DUTY_TICKED:
-            done = "done" if p.get("done", True) else "not done"
-            return "role", f"{role_label(str(p.get('role')))} duty {done}: {p.get('duty')}"
-        case EventType.CADENCE_SET:
-            audience = str(p.get("audience", "")).replace("_", " ")
-            minutes = p.get("minutes")
-            if not minutes:
+        case RoleAssigned() as p:
+            note = f": {p.note}" if p.note else ""
+            role = role_label(p.role)
+            if p.handed_over_from:
+                return "role", f"Handover of {role} from {p.handed_over_from} to {p.person}{note}"
+            return "role", f"{p.person} is {role}{note}"
+        case DutyTicked() as p:
+            done = "done" if p.done else "not done"
+            return "role", f"{role_label(p.role)} duty {done}: {p.duty}"
+        case CadenceSet() as p:
+            audience = p.audience.replace("_", " ")
+            if not p.minutes:
                 return "comms", f"Updates to {audience} switched off"
-            return "comms", f"Updates to {audience} every {minutes} min"
-        case EventType.MESSAGE_SENT:
-            audience = str(p.get("audience", "")).replace("_", " ")
-            channel = str(p.get("channel") or "other means")
-            subject = f": {p['subject']}" if p.get("subject") else ""
+            return "comms", f"Updates to {audience} every {p.minutes} min"
+        case MessageSent() as p:
+            audience = p.audience.replace("_", " ")
+            channel = p.channel or "other means"
+            subject = f": {p.subject}" if p.subject else ""
             return "update", f"Update sent to {audience} by {channel}{subject}"
-        case EventType.DRAFTED:
-            audience = str(p.get("audience", "")).replace("_", " ")
-            kind = str(p.get("kind", "")).replace("_", " ")
-            return "comms", f"Draft {kind} for {audience}: {p.get('subject', '')}"
-        case EventType.APPROVED:
+        case Drafted() as p:
+            audience = p.audience.replace("_", " ")
+            kind = p.kind.replace("_", " ")
+            return "comms", f"Draft {kind} for {audience}: {p.subject}"
+        case Approved():
             return "comms", "Draft approved for sending"
-        case EventType.QUEUED:
-            return "comms", f"Queued in the outbox for {p.get('channel', '?')}"
-        case EventType.SEND_FAILED:
-            return "comms", f"Sending by {p.get('channel', '?')} failed: {p.get('reason', '')}"
-        case EventType.POSTMORTEM_CHANGED:
-            name = str(p.get("field", "")).replace("_", " ")
-            return "postmortem", f"Postmortem {name} edited"
-        case EventType.FOLLOWUP_ADDED:
-            owner = f" (owner {p['owner']})" if p.get("owner") else ""
-            return "follow-up", f"Follow-up added: {p.get('title', '')}{owner}"
-        case EventType.FOLLOWUP_UPDATED:
-            changed = ", ".join(f"{k} {v}" for k, v in p.items() if k != "id")
+        # An empty channel is never written (it is the default), so "" means none was recorded.
+        case Queued() as p:
+            return "comms", f"Queued in the outbox for {p.channel or '?'}"
+        case SendFailed() as p:
+            return "comms", f"Sending by {p.channel or '?'} failed: {p.reason}"
+        case PostmortemChanged() as p:
+            return "postmortem", f"Postmortem {p.field.replace('_', ' ')} edited"
+        case FollowUpAdded() as p:
+            owner = f" (owner {p.owner})" if p.owner else ""
+            return "follow-up", f"Follow-up added: {p.title}{owner}"
+        case FollowUpUpdated() as p:
+            # Keys a newer desk added are changes too: show them as that desk would.
+            changes = [*p.changes().items(), *p.extras.items()]
+            changed = ", ".join(f"{k} {v}" for k, v in changes)
             return "follow-up", f"Follow-up updated: {changed}"
-        case EventType.SNOOZED:
-            audience = str(p.get("audience", "")).replace("_", " ")
-            until = parse_time(p.get("until"))
-            shown = f"{until:%H:%M} UTC" if until else "?"
-            return "comms", f"Reminder for {audience} snoozed until {shown}"
-        case EventType.ROLE_RELEASED:
-            note = f": {p['note']}" if p.get("note") else ""
-            who = p.get("person") or "Holder"
-            return "role", f"{who} released as {role_label(str(p.get('role')))}{note}"
-        case EventType.ASSESSED:
-            rec = p.get("recommendation") or {}
-            outcome = "declare" if rec.get("outcome") == "declare" else "do not declare"
-            reasons = "; ".join(rec.get("reasons") or []) or "no criterion met"
+        case Snoozed() as p:
+            audience = p.audience.replace("_", " ")
+            return "comms", f"Reminder for {audience} snoozed until {p.until_time:%H:%M} UTC"
+        case RoleReleased() as p:
+            note = f": {p.note}" if p.note else ""
+            who = p.person or "Holder"
+            return "role", f"{who} released as {role_label(p.role)}{note}"
+        case Assessed() as p:
+            rec = p.recommendation
+            outcome = "declare" if rec.outcome == "declare" else "do not declare"
+            reasons = "; ".join(rec.reasons) or "no criterion met"
             return "assessment", f"Assessed: recommends {outcome} ({reasons})"
-        case EventType.DECIDED:
-            rationale = f". Rationale: {p['rationale']}" if p.get("rationale") else ""
-            if p.get("decision") == "declare":
-                sev = f" as {p['severity']}" if p.get("severity") else ""
-                head = f"Declared a major incident{sev}"
-            else:
-                head = "Not declared: handled as a normal incident"
-            against = ""
-            if p.get("recommendation") and p.get("recommendation") != p.get("decision"):
-                against = " (against the checklist's recommendation)"
-            return "decision", f"{head}{against}{rationale}"
-        case EventType.CORRECTED:
-            if p.get("retract"):
-                return "correction", "Entry withdrawn" + (f": {p['text']}" if p.get("text") else "")
-            if "text" in p:
-                return "correction", f"Corrected to: {p['text']}"
-            return "correction", "Entry time corrected"
+        case Decided() as p:
+            return "decision", _decision_text(p)
+        case Corrected() as p:
+            return "correction", _correction_text(p)
+        case MalformedPayload() as p:
+            # Kept as recorded, never applied: show what was written and what is wrong with it.
+            _version, recorded = schema.dumps(p)
+            return "other", f"({p.type_name} as recorded, {p.problem}: {recorded})"
         case _:
+            # A newer desk's event type (or one that does not belong in an incident).
             return "other", f"({e.type}: written by a newer MIM Desk)"
+
+
+def _field_text(p: FieldChanged) -> str:
+    name, value = p.field, p.value
+    if name in keytimes.KEY_TIMES:
+        label = keytimes.label(name)
+        if value is None or value == "":
+            return f"Time {label} set to cleared"
+        try:
+            when = parse_time(value) if isinstance(value, str) else None
+        except ValueError:
+            when = None
+        if when is None:
+            # Not a time: the fold did not apply it, so show what was recorded.
+            return f"Time {label} set to {value!r:.60}"
+        return f"Time {label} set to {when:%Y-%m-%d %H:%M} UTC"
+    if isinstance(value, list):
+        value = ", ".join(map(str, value)) or "none"
+    reason = f". Rationale: {p.reason}" if p.reason else ""
+    return f"{name.replace('_', ' ').capitalize()} set to {value}{reason}"
+
+
+def _correction_text(p: Corrected) -> str:
+    if p.retract:
+        return "Entry withdrawn" + (f": {p.text}" if p.text else "")
+    if p.text is not None:
+        return f"Corrected to: {p.text}"
+    return "Entry time corrected"
+
+
+def _decision_text(p: Decided) -> str:
+    rationale = f". Rationale: {p.rationale}" if p.rationale else ""
+    if p.decision == "declare":
+        sev = f" as {p.severity}" if p.severity else ""
+        head = f"Declared a major incident{sev}"
+    else:
+        head = "Not declared: handled as a normal incident"
+    against = ""
+    if p.recommendation and p.recommendation != p.decision:
+        against = " (against the checklist's recommendation)"
+    return f"{head}{against}{rationale}"
 
 
 def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
@@ -147,11 +192,12 @@ def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
     corrected_by: dict[str, str] = {}
     moved: dict[str, datetime] = {}
     for e in sorted(events, key=lambda e: e.sort_key):
-        if e.type == EventType.CORRECTED and e.payload.get("target"):
-            corrected_by[str(e.payload["target"])] = e.event_id
-            when = parse_time(e.payload.get("occurred_at"))
+        p = e.payload
+        if isinstance(p, Corrected) and p.target:
+            corrected_by[p.target] = e.event_id
+            when = p.occurred_time
             if when:
-                moved[str(e.payload["target"])] = when
+                moved[p.target] = when
     entries = []
     for e in events:
         note = notes.get(e.event_id)
@@ -183,7 +229,7 @@ def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
                 kind=kind,
                 text=text,
                 corrected_by=corrected_by.get(e.event_id),
-                corrects=str(e.payload.get("target")) if e.type == EventType.CORRECTED else None,
+                corrects=e.payload.target if isinstance(e.payload, Corrected) else None,
                 not_applied=conflicts.get(e.event_id),
                 concurrent=concurrent.get(e.event_id),
             )

@@ -14,14 +14,14 @@ The incident document (``"format": "mimdesk.incident"``, ``"version": 1``)::
       "events": [
         {
           "id": "<uuid>",                    # unique everywhere: importing twice adds nothing
-          "type": "note.added",              # one of mimdesk.domain.events.EventType
+          "type": "note.added",              # an event type (mimdesk.domain.events.EventType)
           "occurred_at": "2026-11-28T21:44:00+00:00",  # when it happened (ISO-8601, with zone)
           "recorded_at": "2026-11-28T21:54:12.345678+00:00",  # when a desk wrote it
           "author": {"name": "Chris Doyle", "login": "cdoyle"},
           "desk_id": "<uuid>",               # the installation that wrote it
           "hlc": "112233445566778899",       # hybrid logical clock, a decimal string
-          "payload_v": 1,
-          "payload": {"text": "...", "kind": "observation"}
+          "payload_v": 1,                    # the payload's version in the schema
+          "payload": {"text": "..."}         # as mimdesk.domain.schema writes it
         }
       ]
     }
@@ -66,8 +66,17 @@ Only ``title``, ``reported_at`` and ``status`` are required; each entry needs ``
 Import checks the whole document before writing anything and names the JSON path of every bad
 field (``events[12].occurred_at: not an ISO-8601 time with a zone``).
 
-The incident format lives in :mod:`mimdesk.exchange.incident_format` (with the payload rules
-of each event type in :mod:`mimdesk.exchange.event_payloads`), the back-fill format in
+Each payload is read by the one schema of event payloads (:mod:`mimdesk.domain.schema`): a
+payload without its type's shape is refused, with the schema's words for what is wrong. What
+was recorded is never refused or changed for its words: a value outside a vocabulary (a note
+kind, a status, a postmortem field, a follow-up's priority this desk does not know) is
+imported as recorded, exported again unchanged, and shown as not applied where it cannot
+apply, the same as an event pulled from another desk. An event type this desk does not know
+(a newer desk's) is kept as it came and exported again unchanged. Export writes each payload
+as the schema encodes it.
+
+The incident format lives in :mod:`mimdesk.exchange.incident_format` (with the reading of an
+imported payload in :mod:`mimdesk.exchange.event_payloads`), the back-fill format in
 :mod:`mimdesk.exchange.backfill_format`, and the checks both share in
 :mod:`mimdesk.exchange.validation`.
 """

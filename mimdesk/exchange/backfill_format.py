@@ -6,16 +6,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from mimdesk.domain import hlc as hlc_mod
 from mimdesk.domain import incident as incident_mod
-from mimdesk.domain.events import NOTE_KINDS, Author, Event, EventType, format_time
-from mimdesk.domain.incident import FOLLOWUP_FIELDS, POSTMORTEM_FIELDS
+from mimdesk.domain import schema
+from mimdesk.domain.events import Author, Event, format_time
+from mimdesk.domain.incident import FOLLOWUP_FIELDS
 from mimdesk.domain.keytimes import ORDER_RULES
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.payloads import (
+    Decided,
+    FieldChanged,
+    FollowUpAdded,
+    IncidentReported,
+    MessageSent,
+    NoteAdded,
+    Payload,
+    PostmortemChanged,
+    RoleAssigned,
+    StatusChanged,
+)
 from mimdesk.exchange.validation import (
     MAX_NAME,
     MAX_TEXT,
@@ -26,6 +39,7 @@ from mimdesk.exchange.validation import (
     describe,
     read_author,
     read_list,
+    unstorable,
 )
 
 BACKFILL_FORMAT = "mimdesk.backfill"
@@ -95,7 +109,7 @@ def parse_backfill(
     stream_id = derived_id("backfill", digest)
     head = _read_head(c, root, author)
     plan = _Plan()
-    reported_payload = _reported_payload(c, root, head)
+    reported = _reported(c, root, head, incident_mod.reference_for(stream_id))
     _plan_fields(c, root, head, plan)
     _plan_decision(c, root, head, plan)
     _plan_status(head, plan)
@@ -108,9 +122,7 @@ def parse_backfill(
     _plan_follow_ups(c, root, stream_id, plan, last, author)
     if c.problems or head.reported_at is None:
         return None
-    events = _events(
-        stream_id, head.reported_at, head, reported_payload, plan, now=now, desk_id=desk_id
-    )
+    events = _events(stream_id, head.reported_at, head, reported, plan, now=now, desk_id=desk_id)
     return Parsed(BACKFILL_FORMAT, stream_id, incident_mod.reference_for(stream_id), events)
 
 
@@ -136,18 +148,18 @@ class _Head:
 
 
 class _Plan:
-    """The events to write, as (time, order, type, payload, author): sorted by time, then as
+    """The events to write, as (time, order, payload, author): sorted by time, then as
     listed, to become the log."""
 
     def __init__(self) -> None:
-        self.planned: list[tuple[datetime, int, str, dict[str, Any], Author]] = []
+        self.planned: list[tuple[datetime, int, Payload, Author]] = []
         self.order = 0
 
-    def add(self, when: datetime | None, etype: str, payload: dict[str, Any], who: Author) -> None:
+    def add(self, when: datetime | None, payload: Payload, who: Author) -> None:
         if when is None:
             return
         self.order += 1
-        self.planned.append((when, self.order, etype, payload, who))
+        self.planned.append((when, self.order, payload, who))
 
 
 def _read_head(c: Checker, root: Mapping[str, Any], author: Author) -> _Head:
@@ -184,55 +196,42 @@ def _read_head(c: Checker, root: Mapping[str, Any], author: Author) -> _Head:
     return _Head(title, reported_at, reporter, status, times, major, users, services, severity, mim)
 
 
-def _reported_payload(c: Checker, root: Mapping[str, Any], head: _Head) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "title": head.title,
-        "impact": c.text(root, "impact", ""),
-        "severity": head.severity,
-        "users_affected": head.users,
-        "services": head.services,
-        "reported_at": format_time(head.reported_at) if head.reported_at else None,
-    }
-    for name in ("impact_started_at", "detected_at"):
-        if head.times[name] is not None:
-            payload[name] = format_time(head.times[name])
-    return payload
+def _reported(c: Checker, root: Mapping[str, Any], head: _Head, reference: str) -> IncidentReported:
+    return IncidentReported(
+        title=head.title,
+        reference=reference,
+        impact=c.text(root, "impact", ""),
+        severity=head.severity,
+        users_affected=head.users,
+        services=tuple(head.services),
+        reported_at=format_time(head.reported_at),
+        impact_started_at=format_time(head.times["impact_started_at"]),
+        detected_at=format_time(head.times["detected_at"]),
+    )
 
 
 def _plan_fields(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan) -> None:
     for name in ("external_ref", "workaround", "bridge"):
         value = c.text(root, name, "", limit=MAX_TEXT if name != "external_ref" else 100)
         if value:
-            plan.add(
-                head.reported_at,
-                EventType.FIELD_CHANGED,
-                {"field": name, "value": value},
-                head.reporter,
-            )
+            plan.add(head.reported_at, FieldChanged(field=name, value=value), head.reporter)
 
 
 def _plan_decision(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan) -> None:
     declared_at = head.times["declared_at"]
     if head.major:
         who = head.lead
-        payload = {"decision": "declare", "severity": head.severity}
         rationale = c.text(root, "declaration_rationale", "")
-        if rationale:
-            payload["rationale"] = rationale
-        plan.add(declared_at, EventType.DECIDED, payload, who)
+        plan.add(
+            declared_at,
+            Decided(decision="declare", severity=head.severity, rationale=rationale),
+            who,
+        )
         if head.mim is not None:
-            plan.add(
-                declared_at,
-                EventType.ROLE_ASSIGNED,
-                {"role": "mim", "person": head.mim.name},
-                who,
-            )
+            plan.add(declared_at, RoleAssigned(role="mim", person=head.mim.name), who)
     elif head.status == "rejected":
-        payload = {"decision": "reject"}
         rationale = c.text(root, "rejection_rationale", "")
-        if rationale:
-            payload["rationale"] = rationale
-        plan.add(head.reported_at, EventType.DECIDED, payload, head.reporter)
+        plan.add(head.reported_at, Decided(decision="reject", rationale=rationale), head.reporter)
 
 
 def _plan_status(head: _Head, plan: _Plan) -> None:
@@ -244,17 +243,12 @@ def _plan_status(head: _Head, plan: _Plan) -> None:
     }
     reached = BACKFILL_STATUSES.index(status) if status else 0
     if status in ("investigating", "identified"):
-        plan.add(times["declared_at"], EventType.STATUS_CHANGED, {"to": status}, head.lead)
+        plan.add(times["declared_at"], StatusChanged(to=status), head.lead)
     for name, (key, target) in flow.items():
         if BACKFILL_STATUSES.index(name) <= reached and times[key] is not None:
-            plan.add(times[key], EventType.STATUS_CHANGED, {"to": target.value}, head.lead)
+            plan.add(times[key], StatusChanged(to=target.value), head.lead)
     if status == "closed" and times["closed_at"] is None and times["resolved_at"] is not None:
-        plan.add(
-            times["resolved_at"],
-            EventType.STATUS_CHANGED,
-            {"to": Status.CLOSED.value},
-            head.lead,
-        )
+        plan.add(times["resolved_at"], StatusChanged(to=Status.CLOSED.value), head.lead)
 
 
 def _plan_roles(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan) -> None:
@@ -266,7 +260,7 @@ def _plan_roles(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan) -
         role = c.text(r, "role", path, required=True, limit=64)
         person = c.text(r, "person", path, required=True, limit=MAX_NAME)
         at = c.time(r, "at", path) or head.times["declared_at"] or head.reported_at
-        plan.add(at, EventType.ROLE_ASSIGNED, {"role": role, "person": person}, head.lead)
+        plan.add(at, RoleAssigned(role=role, person=person), head.lead)
 
 
 def _plan_entries(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan) -> None:
@@ -277,9 +271,10 @@ def _plan_entries(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan)
             continue
         at = c.time(r, "at", path, required=True)
         text = c.text(r, "text", path, required=True)
-        kind = c.one_of(r, "kind", path, NOTE_KINDS, "observation")
+        # Kept as recorded, even one this desk does not know: see _recorded_word.
+        kind = _recorded_word(c, r, "kind", path, "observation")
         who = read_author(c, r["author"], f"{path}.author") if r.get("author") else head.reporter
-        plan.add(at, EventType.NOTE_ADDED, {"text": text, "kind": kind}, who or head.reporter)
+        plan.add(at, NoteAdded(text=text, kind=kind), who or head.reporter)
 
 
 def _plan_updates(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan) -> None:
@@ -289,15 +284,15 @@ def _plan_updates(c: Checker, root: Mapping[str, Any], head: _Head, plan: _Plan)
         if r is None:
             continue
         at = c.time(r, "at", path, required=True)
-        payload = {
-            "audience": c.text(r, "audience", path, required=True, limit=64),
-            "channel": c.text(r, "channel", path, limit=50) or "other",
-            "subject": c.text(r, "subject", path, limit=300),
-            "body": c.text(r, "body", path),
-            "recipients": c.texts(r, "recipients", path, limit=320),
-        }
+        payload = MessageSent(
+            audience=c.text(r, "audience", path, required=True, limit=64),
+            channel=c.text(r, "channel", path, limit=50) or "other",
+            subject=c.text(r, "subject", path, limit=300),
+            body=c.text(r, "body", path),
+            recipients=tuple(c.texts(r, "recipients", path, limit=320)),
+        )
         who = read_author(c, r["author"], f"{path}.author") if r.get("author") else head.reporter
-        plan.add(at, EventType.MESSAGE_SENT, payload, who or head.reporter)
+        plan.add(at, payload, who or head.reporter)
 
 
 def _plan_postmortem(
@@ -307,9 +302,11 @@ def _plan_postmortem(
         return
     pm = c.obj(root["postmortem"], "postmortem") or {}
     for key, value in pm.items():
+        # A field this desk does not know is kept as recorded; the fold shows it as not
+        # applied, as it does for one pulled from another desk.
         where = f"postmortem.{key}"
-        if key not in POSTMORTEM_FIELDS:
-            c.bad(where, f"is not a postmortem field ({', '.join(POSTMORTEM_FIELDS)})")
+        if not isinstance(key, str) or not key.strip() or len(key) > 64 or unstorable(key):
+            c.bad("postmortem", "holds a field name that is empty, too long or unstorable")
             continue
         if key == "authors" and isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = "\n".join(v.strip() for v in value if v.strip())
@@ -319,7 +316,10 @@ def _plan_postmortem(
         if len(value) > MAX_TEXT:
             c.bad(where, f"is longer than {MAX_TEXT:,} characters")
             continue
-        plan.add(last, EventType.POSTMORTEM_CHANGED, {"field": key, "value": value}, author)
+        if unstorable(value):
+            c.bad(where, "holds characters that cannot be stored (a NUL or a lone surrogate)")
+            continue
+        plan.add(last, PostmortemChanged(field=key, value=value), author)
 
 
 def _plan_follow_ups(
@@ -335,20 +335,9 @@ def _plan_follow_ups(
         r = c.obj(raw, path)
         if r is None:
             continue
-        payload = {"id": derived_id(stream_id, "follow-up", str(i))}
         for key in r:
             if key not in FOLLOWUP_FIELDS:
                 c.bad(f"{path}.{key}", f"is not a follow-up field ({', '.join(FOLLOWUP_FIELDS)})")
-        payload["title"] = c.text(r, "title", path, required=True, limit=MAX_NAME)
-        payload["owner"] = c.text(r, "owner", path, limit=MAX_NAME)
-        payload["ticket"] = c.text(r, "ticket", path, limit=100)
-        payload["priority"] = c.one_of(r, "priority", path, ("low", "medium", "high"), "medium")
-        payload["kind"] = c.one_of(
-            r, "kind", path, ("prevent", "mitigate", "detect", "process"), "prevent"
-        )
-        payload["status"] = c.one_of(
-            r, "status", path, ("open", "in progress", "done", "cancelled"), "open"
-        )
         due = r.get("due")
         if due not in (None, ""):
             try:
@@ -357,15 +346,34 @@ def _plan_follow_ups(
                 ok = False
             if not ok:
                 c.bad(f"{path}.due", f"{describe(due)} is not a date in the form YYYY-MM-DD")
-            payload["due"] = due
-        plan.add(last, EventType.FOLLOWUP_ADDED, payload, author)
+        # Priority, kind and status are kept as recorded, even ones this desk does not know.
+        payload = FollowUpAdded(
+            id=derived_id(stream_id, "follow-up", str(i)),
+            title=c.text(r, "title", path, required=True, limit=MAX_NAME),
+            owner=c.text(r, "owner", path, limit=MAX_NAME),
+            due=due if isinstance(due, str) else "",
+            priority=_recorded_word(c, r, "priority", path, "medium"),
+            kind=_recorded_word(c, r, "kind", path, "prevent"),
+            status=_recorded_word(c, r, "status", path, "open"),
+            ticket=c.text(r, "ticket", path, limit=100),
+        )
+        plan.add(last, payload, author)
+
+
+def _recorded_word(c: Checker, data: Mapping[str, Any], key: str, path: str, default: str) -> str:
+    """A word from a vocabulary (a note kind, a follow-up's priority), as recorded.
+
+    A back-fill records what was, so a word this desk does not know (another tool's, an older
+    one's) is kept, not refused or changed: where it matters the fold shows it as not applied.
+    Absent or empty means the default."""
+    return c.text(data, key, path, limit=64) or default
 
 
 def _events(
     stream_id: str,
     reported_at: datetime,
     head: _Head,
-    reported_payload: Mapping[str, Any],
+    reported: IncidentReported,
     plan: _Plan,
     *,
     now: datetime,
@@ -378,11 +386,8 @@ def _events(
         Event(
             event_id=derived_id(stream_id, "reported"),
             stream_id=stream_id,
-            type=EventType.INCIDENT_REPORTED,
-            payload={
-                **{k: v for k, v in reported_payload.items() if v is not None},
-                "reference": incident_mod.reference_for(stream_id),
-            },
+            type=schema.payload_type(reported),
+            payload=reported,
             author=head.reporter,
             desk_id=desk_id,
             hlc=base,
@@ -390,11 +395,13 @@ def _events(
             recorded_at=now,
         )
     ]
-    for n, (when, _, etype, payload, who) in enumerate(planned, 1):
+    for n, (when, _, planned_payload, who) in enumerate(planned, 1):
+        payload = _as_release_wrote(planned_payload)
+        etype = schema.payload_type(payload)
         events.append(
             Event(
                 event_id=derived_id(
-                    stream_id, str(n), etype, format_time(when) or "", canonical(payload)
+                    stream_id, str(n), etype, format_time(when) or "", _id_basis(payload)
                 ),
                 stream_id=stream_id,
                 type=etype,
@@ -407,3 +414,28 @@ def _events(
             )
         )
     return events
+
+
+# The keys the first release wrote for each kind of back-filled entry, even at their default;
+# the others only when set. Written the same way for good: an event's id is derived from its
+# payload, and a back-fill imported again after an upgrade must find the same ids, not add
+# its entries a second time.
+_RELEASE_KEYS: dict[type[Payload], tuple[str, ...]] = {
+    FieldChanged: ("field", "value"),
+    Decided: ("decision",),
+    StatusChanged: ("to",),
+    RoleAssigned: ("role", "person"),
+    NoteAdded: ("text", "kind"),
+    MessageSent: ("audience", "channel", "subject", "body", "recipients"),
+    PostmortemChanged: ("field", "value"),
+    FollowUpAdded: ("id", "title", "owner", "ticket", "priority", "kind", "status"),
+}
+
+
+def _as_release_wrote(payload: Payload) -> Payload:
+    return replace(payload, recorded_keys=_RELEASE_KEYS.get(type(payload), ()))
+
+
+def _id_basis(payload: Payload) -> str:
+    """The text an event's id is derived from: its payload as the first release wrote it."""
+    return canonical(schema.encode(payload)[1])

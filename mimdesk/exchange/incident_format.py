@@ -5,18 +5,21 @@ written by export and read back by import. The format is described in
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from mimdesk.domain import hlc as hlc_mod
 from mimdesk.domain import incident as incident_mod
+from mimdesk.domain import schema
 from mimdesk.domain import timeline as timeline_mod
 from mimdesk.domain.events import PAYLOAD_VERSION, Author, Event, EventType, format_time
 from mimdesk.domain.incident import FollowUp, IncidentState
 from mimdesk.domain.keytimes import KEY_TIMES
+from mimdesk.domain.payloads import IncidentReported, Payload, UnknownPayload
 from mimdesk.domain.roles import role_label
-from mimdesk.exchange.event_payloads import check_payload
+from mimdesk.exchange.event_payloads import read_payload
 from mimdesk.exchange.validation import (
     VERSION,
     Checker,
@@ -44,12 +47,17 @@ INCIDENT_TYPES = tuple(
         EventType.ROTA_SET,
     )
 )
+# The longest event type name the shared database holds (its "type" column).
+MAX_TYPE = 64
+# How every event type is named ("note.added"), a newer desk's included.
+TYPE_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 
 
 # ---- export ---------------------------------------------------------------------------------
 
 
 def event_record(e: Event) -> dict[str, Any]:
+    version, data = schema.encode(e.payload)
     return {
         "id": e.event_id,
         "type": e.type,
@@ -58,8 +66,8 @@ def event_record(e: Event) -> dict[str, Any]:
         "author": {"name": e.author.name, "login": e.author.login},
         "desk_id": e.desk_id,
         "hlc": str(e.hlc),
-        "payload_v": e.payload_v,
-        "payload": e.payload,
+        "payload_v": version,
+        "payload": data,
     }
 
 
@@ -190,16 +198,22 @@ def _communications(s: IncidentState) -> list[dict[str, Any]]:
 
 
 def _assessment(s: IncidentState) -> dict[str, Any] | None:
-    return (
-        {
-            "at": _t(s.assessment.at),
-            "by": s.assessment.by.name,
-            "answers": s.assessment.answers,
-            "recommendation": s.assessment.recommendation,
-        }
-        if s.assessment
-        else None
-    )
+    if s.assessment is None:
+        return None
+    rec = s.assessment.recommendation
+    return {
+        "at": _t(s.assessment.at),
+        "by": s.assessment.by.name,
+        "answers": s.assessment.answers,
+        "recommendation": {
+            "outcome": rec.outcome,
+            "score": rec.score,
+            "threshold": rec.threshold,
+            "severity": rec.severity,
+            "reasons": list(rec.reasons),
+            "unanswered": list(rec.unanswered),
+        },
+    }
 
 
 def _decisions(s: IncidentState) -> list[dict[str, Any]]:
@@ -266,11 +280,9 @@ def parse_incident(
     report = _the_one_report(c, events, reader)
     if report is None:
         return None
-    reference = (
-        reference
-        or str(report.payload.get("reference") or "")
-        or (incident_mod.reference_for(stream_id))
-    )
+    reported = report.payload
+    recorded = reported.reference if isinstance(reported, IncidentReported) else ""
+    reference = reference or recorded or incident_mod.reference_for(stream_id)
     return Parsed(FORMAT, stream_id, reference, events)
 
 
@@ -322,40 +334,40 @@ class _EventReader:
         etype = _event_type(c, e, path)
         if etype is None:
             return None
-        payload = e.get("payload", None)
-        if not isinstance(payload, Mapping):
-            c.bad(f"{path}.payload", f"must be an object, not {describe(payload)}")
+        raw_payload = e.get("payload", None)
+        if not isinstance(raw_payload, Mapping):
+            c.bad(f"{path}.payload", f"must be an object, not {describe(raw_payload)}")
             return None
-        check_payload(c, etype, payload, f"{path}.payload")
+        version = c.integer(e, "payload_v", path, minimum=1) or PAYLOAD_VERSION
+        payload = read_payload(c, etype, version, raw_payload, f"{path}.payload")
         occurred = c.time(e, "occurred_at", path, required=True)
         recorded = c.time(e, "recorded_at", path) if "recorded_at" in e else self.now
         if "stream_id" in e and e["stream_id"] != self.stream_id:
             c.bad(f"{path}.stream_id", "differs from incident.id: one file holds one incident")
-        event_id = self._event_id(i, e, etype, payload, path)
+        event_id = self._event_id(i, e, etype, raw_payload, path)
         if event_id is None:
             return None
         who = self.author
         if "author" in e and e["author"] is not None:
             who = read_author(c, e["author"], f"{path}.author") or self.author
         desk = c.text(e, "desk_id", path, limit=36, default=self.desk_id) or self.desk_id
-        version = c.integer(e, "payload_v", path, minimum=1) or PAYLOAD_VERSION
         stamp = read_hlc(c, e.get("hlc"), f"{path}.hlc")
         if stamp is None:
             stamp = max(self.base_hlc + i, self.last_hlc + 1)
         self.last_hlc = max(self.last_hlc, stamp)
-        if occurred is None or recorded is None:
+        if occurred is None or recorded is None or payload is None:
             return None
         event = Event(
             event_id=event_id,
             stream_id=self.stream_id,
             type=etype,
-            payload=dict(payload),
+            payload=payload,
             author=who,
             desk_id=desk,
             hlc=stamp,
             occurred_at=occurred,
             recorded_at=recorded,
-            payload_v=version,
+            payload_v=_version_of(payload),
         )
         if etype == EventType.INCIDENT_REPORTED:
             self.reported.append((i, event))
@@ -386,18 +398,31 @@ class _EventReader:
 
 
 def _event_type(c: Checker, e: Mapping[str, Any], path: str) -> str | None:
+    """The event's type. A type this desk does not know (a newer desk's) is kept as it came,
+    as the sync keeps it; a directory type has no place in an incident's file."""
     etype = e.get("type")
+    where = f"{path}.type"
     if etype in INCIDENT_TYPES:
         return str(etype)
-    if isinstance(etype, str) and etype in {t.value for t in EventType}:
-        c.bad(f"{path}.type", f"{etype!r} belongs to the directory, not to an incident")
+    if not isinstance(etype, str) or not etype.strip():
+        c.bad(where, f"must be an event type such as note.added, not {describe(etype)}")
+    elif etype in {t.value for t in EventType}:
+        c.bad(where, f"{etype!r} belongs to the directory, not to an incident")
+    elif len(etype) > MAX_TYPE:
+        c.bad(where, f"is {len(etype)} characters long; an event type has at most {MAX_TYPE}")
+    elif not TYPE_NAME.fullmatch(etype):
+        c.bad(where, f"{describe(etype)} is not an event type's name (such as note.added)")
     else:
-        c.bad(
-            f"{path}.type",
-            f"{describe(etype)} is not an event type this MIM Desk knows "
-            f"(one of {', '.join(INCIDENT_TYPES)})",
-        )
+        return etype
     return None
+
+
+def _version_of(payload: Payload) -> int:
+    """The payload version the event now has: its type's, once read (and upgraded if it was
+    older), or the recorded one for a type this desk does not know."""
+    if isinstance(payload, UnknownPayload):
+        return payload.version
+    return type(payload).VERSION
 
 
 def _the_one_report(c: Checker, events: list[Event], reader: _EventReader) -> Event | None:

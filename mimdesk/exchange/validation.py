@@ -3,6 +3,7 @@ path, the result of a successful read, and the small readers both formats use.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -150,6 +151,11 @@ class Checker:
                 self.bad(f"{where}[{i}]", f"must be text, not {describe(item)}")
             elif len(item) > limit:
                 self.bad(f"{where}[{i}]", f"is longer than {limit} characters")
+            elif unstorable(item):
+                self.bad(
+                    f"{where}[{i}]",
+                    "holds characters that cannot be stored (a NUL or a lone surrogate)",
+                )
             else:
                 out.append(item)
         return out
@@ -206,7 +212,11 @@ def canonical(value: Any) -> str:
 
 
 def derived_id(*parts: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+    """A name-based UUID (version 5) for these parts: uuid5's, but one a lone surrogate from a
+    file's "\\udc80" cannot break (the file is refused for it after, with its path)."""
+    name = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha1(NAMESPACE.bytes + name, usedforsecurity=False).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=5))
 
 
 def read_author(c: Checker, value: Any, where: str) -> Author | None:

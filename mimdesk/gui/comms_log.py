@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.domain.clock import format_local
-from mimdesk.domain.events import EventType
+from mimdesk.domain.payloads import Queued, SendFailed
 from mimdesk.gui import theme
 from mimdesk.gui.widgets import plain_tip
 from mimdesk.usecases.incidents import IncidentView
@@ -91,18 +91,20 @@ def _rows(view: IncidentView, label: Callable[[str], str]) -> list[tuple[datetim
         ]
         rows.append((m.at, cells, f"{m.subject}\n\n{m.body}"))
     for e in view.events:
-        if e.type not in (EventType.SEND_FAILED, EventType.QUEUED):
+        p = e.payload
+        if not isinstance(p, SendFailed | Queued):
             continue
-        d = state.drafts.get(str(e.payload.get("draft_id", "")))
-        reason = str(e.payload.get("reason", ""))
-        outcome = "Failed: " if e.type == EventType.SEND_FAILED else "Queued: "
+        d = state.drafts.get(p.draft_id)
+        outcome = "Failed: " if isinstance(p, SendFailed) else "Queued: "
+        # A failure records no recipients: who it was for is the draft's business.
+        recipients = p.recipients if isinstance(p, Queued) else ()
         cells = [
             format_local(e.occurred_at),
             label(d.audience) if d else "",
-            str(e.payload.get("channel", "")),
-            outcome + reason,
+            p.channel,
+            outcome + p.reason,
             d.subject if d else "",
-            ", ".join(str(r) for r in e.payload.get("recipients", [])),
+            ", ".join(recipients),
         ]
         rows.append((e.occurred_at, cells, f"{cells[4]}\n\n{d.body if d else ''}"))
     rows.sort(key=lambda r: r[0], reverse=True)

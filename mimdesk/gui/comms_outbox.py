@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.domain.clock import format_local
-from mimdesk.domain.events import EventType
 from mimdesk.domain.incident import Draft
+from mimdesk.domain.payloads import Queued, SendFailed
 from mimdesk.gui.comms_log import table_defaults
 from mimdesk.gui.signals import emit
 from mimdesk.gui.widgets import muted, plain_tip
@@ -82,11 +82,8 @@ class OutboxPanel(QWidget):
         waiting = _waiting(view)
         reasons: dict[str, tuple[datetime, str]] = {}
         for e in view.events if view else []:
-            if e.type in (EventType.QUEUED, EventType.SEND_FAILED):
-                reasons[str(e.payload.get("draft_id", ""))] = (
-                    e.occurred_at,
-                    str(e.payload.get("reason", "")),
-                )
+            if isinstance(e.payload, Queued | SendFailed):
+                reasons[e.payload.draft_id] = (e.occurred_at, e.payload.reason)
         table.setRowCount(len(waiting))
         for n, d in enumerate(waiting):
             since, reason = reasons.get(d.draft_id, (d.drafted_at, d.last_error))

@@ -374,11 +374,11 @@ class DeclarationTab(QWidget):
 
     @classmethod
     def for_window(cls, window: MainWindow) -> DeclarationTab:
-        """The tab for the main window, with its Tools entries (one line in the window)."""
+        """The tab for the main window, wired to its Refresh and its catalogue entry."""
         tab = cls(
             window.current, window.ops, window.app.settings, window.clock, window.open_incident
         )
-        tab.catalogue = CatalogueOpener(window, window.tools_menu, window.ops)
+        tab.catalogue = window.catalogue  # the window's Tools entry, there before the tab
         # F5 reads everything again; the queue's ages are from stored times anyway.
         window.refresh_action.triggered.connect(tab.candidates.refresh)
         return tab
@@ -494,7 +494,7 @@ class DeclarationTab(QWidget):
         if last is None:
             lines.append("Not assessed yet.")
         else:
-            outcome = last.recommendation.get("outcome")
+            outcome = last.recommendation.outcome
             advice = "declare" if outcome == "declare" else "handle as a normal incident"
             count = len(state.assessments)
             nth = f" (assessment {count})" if count > 1 else ""

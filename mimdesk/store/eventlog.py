@@ -7,7 +7,6 @@ desk's clock, so a crash leaves either all of it or none.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from mimdesk import errors
-from mimdesk.domain import incident
+from mimdesk.domain import incident, schema
 from mimdesk.domain.events import Author, Event, EventType
 from mimdesk.domain.hlc import COUNTER_MASK, HybridClock, pack
 from mimdesk.domain.ids import new_id
@@ -60,7 +59,7 @@ def _to_event(row: Sequence[Any]) -> Event:
         event_id=row[0],
         stream_id=row[1],
         type=row[2],
-        payload=json.loads(row[3]),
+        payload=schema.loads(row[2], row[10], row[3]),
         author=Author(row[4], row[5]),
         desk_id=row[6],
         hlc=row[7],
@@ -76,7 +75,7 @@ def _dict_to_event(r: Mapping[str, Any]) -> Event:
         event_id=r["event_id"],
         stream_id=r["stream_id"],
         type=r["type"],
-        payload=json.loads(r["payload"]),
+        payload=schema.loads(r["type"], r["payload_v"], r["payload"]),
         author=Author(r["author_name"], r["author_login"]),
         desk_id=r["desk_id"],
         hlc=r["hlc"],
@@ -88,12 +87,13 @@ def _dict_to_event(r: Mapping[str, Any]) -> Event:
 
 
 def _to_row(e: Event) -> dict[str, Any]:
+    version, payload = schema.dumps(e.payload)
     return {
         "event_id": e.event_id,
         "stream_id": e.stream_id,
         "type": e.type,
-        "payload_v": e.payload_v,
-        "payload": json.dumps(e.payload, ensure_ascii=False, separators=(",", ":")),
+        "payload_v": version,
+        "payload": payload,
         "hlc": e.hlc,
         "desk_id": e.desk_id,
         "author_name": e.author.name,

@@ -22,9 +22,9 @@ from mimdesk.comms.checklist import Missing
 from mimdesk.comms.outbox import OutboxRun, PendingMessage, RetrySchedule, SendResult
 from mimdesk.comms.templates import Rendered, Templates, paragraphs
 from mimdesk.config import Settings
-from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import Draft
+from mimdesk.domain.payloads import Approved, Decided, Drafted, FieldChanged, MessageSent
 from mimdesk.domain.roles import MIM
 from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import directory as directory_uc
@@ -73,10 +73,11 @@ def _audience(settings: Settings, audience: str) -> str:
 def _downgrade_reason(view: IncidentView) -> str:
     """Why the incident stopped being major: the last severity change's or rejection's reason."""
     for e in reversed(view.events):
-        if e.type == EventType.FIELD_CHANGED and e.payload.get("field") == "severity":
-            return str(e.payload.get("reason", ""))
-        if e.type == EventType.DECIDED and e.payload.get("decision") == "reject":
-            return str(e.payload.get("rationale", ""))
+        p = e.payload
+        if isinstance(p, FieldChanged) and p.field == "severity":
+            return p.reason
+        if isinstance(p, Decided) and p.decision == "reject":
+            return p.rationale
     return ""
 
 
@@ -166,21 +167,21 @@ def save_draft(
             raise Refused("That message was sent already; it cannot be edited.", "Draft a new one.")
     if channel and channel not in CHANNELS:
         raise InvalidInput(f"There is no channel {channel!r}.", f"Channels: {', '.join(CHANNELS)}.")
-    payload = {
-        "draft_id": draft_id or new_id(),
-        "kind": _kind(kind),
-        "audience": _audience(settings, audience),
-        "subject": clean_text(
+    drafted = Drafted(
+        draft_id=draft_id or new_id(),
+        kind=_kind(kind),
+        audience=_audience(settings, audience),
+        subject=clean_text(
             subject, what="subject", limit=MAX_SUBJECT, required=True, single_line=True
         ),
-        "body": clean_text(body, what="message", limit=MAX_NOTE, required=True),
+        body=clean_text(body, what="message", limit=MAX_NOTE, required=True),
         # Always addresses, whatever the channel: a draft saved for one channel can be sent
         # by e-mail later, and the composer's field holds addresses only.
-        "recipients": _recipients(recipients, emails=True),
-        "channel": channel,
-    }
-    ctx.log.append([ctx.event(view.state.stream_id, EventType.DRAFTED, payload)])
-    return str(payload["draft_id"]), Changes(frozenset({view.state.stream_id}))
+        recipients=tuple(_recipients(recipients, emails=True)),
+        channel=channel,
+    )
+    ctx.log.append([ctx.event(view.state.stream_id, drafted)])
+    return drafted.draft_id, Changes(frozenset({view.state.stream_id}))
 
 
 def _draft(view: IncidentView, draft_id: str) -> Draft:
@@ -210,9 +211,7 @@ def approve(ctx: Context, *, reference: str, draft_id: str) -> Changes:
         raise Refused("That message was sent already.", "")
     if found.state == "approved":
         return Changes()
-    ctx.log.append(
-        [ctx.event(view.state.stream_id, EventType.APPROVED, {"draft_id": found.draft_id})]
-    )
+    ctx.log.append([ctx.event(view.state.stream_id, Approved(draft_id=found.draft_id))])
     return Changes(frozenset({view.state.stream_id}))
 
 
@@ -294,16 +293,16 @@ def mark_sent_by_other_means(
         )
     if sent_at is not None:
         check_time(sent_at, what="time the message was sent", now=ctx.now())
-    payload = {
-        "draft_id": found.draft_id,
-        "kind": found.kind,
-        "audience": found.audience,
-        "channel": channel,
-        "recipients": _recipients(recipients or list(found.recipients), emails=False),
-        "subject": found.subject,
-        "body": found.body,
-    }
-    ctx.log.append([ctx.event(view.state.stream_id, EventType.MESSAGE_SENT, payload, sent_at)])
+    sent = MessageSent(
+        draft_id=found.draft_id,
+        kind=found.kind,
+        audience=found.audience,
+        channel=channel,
+        recipients=tuple(_recipients(recipients or list(found.recipients), emails=False)),
+        subject=found.subject,
+        body=found.body,
+    )
+    ctx.log.append([ctx.event(view.state.stream_id, sent, sent_at)])
     return Changes(frozenset({view.state.stream_id}))
 
 

@@ -6,10 +6,11 @@ import getpass
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from mimdesk.domain.events import PAYLOAD_VERSION, Author, Event
+from mimdesk.domain.events import Author, Event
 from mimdesk.domain.ids import new_id
+from mimdesk.domain.payloads import Payload
+from mimdesk.domain.schema import payload_type
 from mimdesk.store.eventlog import EventLog
 
 
@@ -44,20 +45,20 @@ class Context:
     def event(
         self,
         stream_id: str,
-        type: str,
-        payload: dict[str, Any],
+        payload: Payload,
         occurred_at: datetime | None = None,
     ) -> Event:
+        """A new event of this desk; its type is the payload's."""
         now = self.now()
         return Event(
             event_id=new_id(),
             stream_id=stream_id,
-            type=type,
+            type=payload_type(payload),
             payload=payload,
             author=self.author,
             desk_id=self.log.desk_id,
             hlc=self.log.tick(int(now.timestamp() * 1000)),
             occurred_at=(occurred_at or now).astimezone(UTC),
             recorded_at=now.astimezone(UTC),
-            payload_v=PAYLOAD_VERSION,
+            payload_v=type(payload).VERSION,
         )

@@ -18,8 +18,8 @@ from mimdesk.config import Settings
 from mimdesk.domain import declaration as rules
 from mimdesk.domain.declaration import Checklist, Outcome, Recommendation
 from mimdesk.domain.directory import prefill
-from mimdesk.domain.events import EventType
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.payloads import Assessed, Decided, FieldChanged, RoleAssigned
 from mimdesk.domain.roles import MIM
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.errors import InvalidInput, Refused
@@ -109,17 +109,19 @@ def assess(
         [
             ctx.event(
                 summary.stream_id,
-                EventType.ASSESSED,
-                {"answers": clean, "recommendation": recommendation.as_payload()},
+                Assessed(answers=clean, recommendation=recommendation.as_record()),
             )
         ]
     )
     return recommendation, Changes(frozenset({summary.stream_id}))
 
 
-def _recommended(incident: IncidentView) -> str:
+def _recommended(incident: IncidentView) -> tuple[str, str | None]:
+    """What the last assessment recommended ("" if none) and that assessment's event id."""
     assessment = incident.state.assessment
-    return str(assessment.recommendation.get("outcome", "")) if assessment else ""
+    if assessment is None:
+        return "", None
+    return assessment.recommendation.outcome, assessment.event_id
 
 
 def _need_rationale(decision: str, recommended: str, rationale: str, what: str) -> None:
@@ -164,19 +166,19 @@ def declare(
         mim, what="Major Incident Manager's name", limit=200, required=True, single_line=True
     )
     rationale = clean_text(rationale, what="rationale", limit=MAX_FIELD)
-    recommended = _recommended(incident)
+    recommended, assessment = _recommended(incident)
     _need_rationale("declare", recommended, rationale, "Declaring")
-    payload: dict[str, Any] = {"decision": "declare", "severity": severity}
-    if rationale:
-        payload["rationale"] = rationale
-    if recommended:
-        payload["recommendation"] = recommended
-        payload["assessment"] = incident.state.assessment.event_id  # type: ignore[union-attr]
-    events = [ctx.event(summary.stream_id, EventType.DECIDED, payload)]
+    decided = Decided(
+        decision="declare",
+        severity=severity,
+        rationale=rationale,
+        # Only a recommendation that was made is recorded, with the assessment that made it.
+        recommendation=recommended or None,
+        assessment=assessment if recommended else None,
+    )
+    events = [ctx.event(summary.stream_id, decided)]
     if incident.state.holder(MIM) != mim:
-        events.append(
-            ctx.event(summary.stream_id, EventType.ROLE_ASSIGNED, {"role": MIM, "person": mim})
-        )
+        events.append(ctx.event(summary.stream_id, RoleAssigned(role=MIM, person=mim)))
     ctx.log.append(events)
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
@@ -192,15 +194,15 @@ def reject(ctx: Context, *, reference: str, rationale: str = "") -> Changes:
             "To downgrade a major incident, lower its severity with a rationale.",
         )
     rationale = clean_text(rationale, what="rationale", limit=MAX_FIELD)
-    recommended = _recommended(incident)
+    recommended, assessment = _recommended(incident)
     _need_rationale("reject", recommended, rationale, "Rejecting")
-    payload: dict[str, Any] = {"decision": "reject"}
-    if rationale:
-        payload["rationale"] = rationale
-    if recommended:
-        payload["recommendation"] = recommended
-        payload["assessment"] = incident.state.assessment.event_id  # type: ignore[union-attr]
-    ctx.log.append([ctx.event(summary.stream_id, EventType.DECIDED, payload)])
+    decided = Decided(
+        decision="reject",
+        rationale=rationale,
+        recommendation=recommended or None,
+        assessment=assessment if recommended else None,
+    )
+    ctx.log.append([ctx.event(summary.stream_id, decided)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
@@ -223,10 +225,8 @@ def change_severity(
             "rationale.",
             "Say why the impact is smaller than first thought.",
         )
-    payload: dict[str, Any] = {"field": "severity", "value": severity}
-    if rationale:
-        payload["reason"] = rationale
-    ctx.log.append([ctx.event(summary.stream_id, EventType.FIELD_CHANGED, payload)])
+    change = FieldChanged(field="severity", value=severity, reason=rationale)
+    ctx.log.append([ctx.event(summary.stream_id, change)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 

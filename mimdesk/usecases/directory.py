@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 
 from mimdesk.comms.addresses import canonical_list
 from mimdesk.domain.directory import TIERS, Directory, Person, Service, fold_directory, iso_week
-from mimdesk.domain.events import DIRECTORY_STREAM, EventType
+from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.domain.ids import new_id
+from mimdesk.domain.payloads import (
+    DistributionSet,
+    PersonRetired,
+    PersonUpserted,
+    RotaSet,
+    ServiceRetired,
+    ServiceUpserted,
+)
 from mimdesk.errors import InvalidInput, NotFound
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.validate import clean_text
@@ -58,9 +65,17 @@ def save_service(
         external=external,
         users=users,
     )
-    payload = asdict(service)
-    payload.pop("retired")
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.SERVICE_UPSERTED, payload)])
+    upserted = ServiceUpserted(
+        id=service.id,
+        name=service.name,
+        tier=service.tier,
+        owner=service.owner,
+        critical=service.critical,
+        revenue=service.revenue,
+        external=service.external,
+        users=service.users,
+    )
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, upserted)])
     return service, DIRECTORY_CHANGED
 
 
@@ -97,22 +112,22 @@ def save_person(
         phone=clean_text(phone, what="phone number", limit=50, single_line=True),
         roles=tuple(roles or ()),
     )
-    payload = {
-        "id": person.id,
-        "name": person.name,
-        "team": person.team,
-        "email": person.email,
-        "phone": person.phone,
-        "roles": list(person.roles),
-    }
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.PERSON_UPSERTED, payload)])
+    upserted = PersonUpserted(
+        id=person.id,
+        name=person.name,
+        team=person.team,
+        email=person.email,
+        phone=person.phone,
+        roles=person.roles,
+    )
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, upserted)])
     return person, DIRECTORY_CHANGED
 
 
 def retire_person(ctx: Context, *, person_id: str) -> Changes:
     if person_id not in directory(ctx).people:
         raise NotFound(f"No person with id {person_id}.", "Pick one from the directory.")
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.PERSON_RETIRED, {"id": person_id})])
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, PersonRetired(id=person_id))])
     return DIRECTORY_CHANGED
 
 
@@ -121,8 +136,7 @@ def set_rota(ctx: Context, *, week: str, role: str, person: str) -> Changes:
     if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise InvalidInput(f"{week!r} is not a week.", "Write it as 2026-W48 (ISO week).")
     person = clean_text(person, what="name", limit=200, single_line=True)
-    payload = {"week": week, "role": role, "person": person}
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.ROTA_SET, payload)])
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, RotaSet(week=week, role=role, person=person))])
     return DIRECTORY_CHANGED
 
 
@@ -136,8 +150,8 @@ def set_distribution(ctx: Context, *, audience: str, addresses: list[str]) -> Ch
     """The e-mail addresses updates to ``audience`` go to by default; an empty list goes back
     to the site file's list (``[comms.recipients]``)."""
     audience = clean_text(audience, what="audience", limit=50, required=True, single_line=True)
-    payload = {"audience": audience, "addresses": clean_addresses(addresses)}
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.DISTRIBUTION_SET, payload)])
+    distribution = DistributionSet(audience=audience, addresses=tuple(clean_addresses(addresses)))
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, distribution)])
     return DIRECTORY_CHANGED
 
 
@@ -149,5 +163,5 @@ def on_duty(ctx: Context, role: str) -> str:
 def retire_service(ctx: Context, *, service_id: str) -> Changes:
     if service_id not in directory(ctx).services:
         raise NotFound(f"No service with id {service_id}.", "Pick one from the catalogue.")
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, EventType.SERVICE_RETIRED, {"id": service_id})])
+    ctx.log.append([ctx.event(DIRECTORY_STREAM, ServiceRetired(id=service_id))])
     return DIRECTORY_CHANGED

@@ -194,7 +194,9 @@ def _same(stored: Event, incoming: Event) -> bool:
     """Whether an event in the file is the one already stored (from an import done before).
 
     What the person wrote is compared, not the stamps: a hand-written file's events get the
-    time of the import as their recorded time, which differs from one import to the next."""
+    time of the import as their recorded time, which differs from one import to the next.
+    Payloads are compared as read, so a file that spells out a default ("kind":
+    "observation") holds the same note as the database that leaves it out."""
     return (
         stored.type == incoming.type
         and stored.payload == incoming.payload

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import FOLLOWUP_FIELDS, FollowUp
+from mimdesk.domain.payloads import FollowUpAdded, FollowUpUpdated
 from mimdesk.errors import InvalidInput, NotFound
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
@@ -120,11 +120,18 @@ def add(
             "ticket": ticket,
         }
     )
-    followup_id = new_id()
-    ctx.log.append(
-        [ctx.event(summary.stream_id, EventType.FOLLOWUP_ADDED, {"id": followup_id, **fields})]
+    added = FollowUpAdded(
+        id=new_id(),
+        title=fields["title"],
+        owner=fields["owner"],
+        due=fields["due"],
+        priority=fields["priority"],
+        kind=fields["kind"],
+        status=fields["status"],
+        ticket=fields["ticket"],
     )
-    return followup_id, Changes(frozenset({summary.stream_id}))
+    ctx.log.append([ctx.event(summary.stream_id, added)])
+    return added.id, Changes(frozenset({summary.stream_id}))
 
 
 def find(followups: Mapping[str, FollowUp], wanted: str) -> FollowUp:
@@ -164,9 +171,18 @@ def update(ctx: Context, *, reference: str, followup: str, **fields: Any) -> Cha
     changed = {k: v for k, v in clean.items() if getattr(current, k) != v}
     if not changed:
         return Changes()
-    ctx.log.append(
-        [ctx.event(summary.stream_id, EventType.FOLLOWUP_UPDATED, {"id": current.id, **changed})]
+    # Only the fields that changed are set; the others stay None and are not written.
+    updated = FollowUpUpdated(
+        id=current.id,
+        title=changed.get("title"),
+        owner=changed.get("owner"),
+        due=changed.get("due"),
+        priority=changed.get("priority"),
+        kind=changed.get("kind"),
+        status=changed.get("status"),
+        ticket=changed.get("ticket"),
     )
+    ctx.log.append([ctx.event(summary.stream_id, updated)])
     return Changes(frozenset({summary.stream_id}))
 
 

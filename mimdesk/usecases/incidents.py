@@ -8,10 +8,11 @@ from typing import Any
 
 from mimdesk.domain import incident, keytimes, lifecycle
 from mimdesk.domain import timeline as timeline_mod
-from mimdesk.domain.events import Event, EventType, format_time
+from mimdesk.domain.events import Event, format_time
 from mimdesk.domain.ids import new_id, normalise_crockford
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.payloads import FieldChanged, IncidentReported, StatusChanged
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.errors import InvalidInput, NotFound, Refused
@@ -89,17 +90,15 @@ def report(
     detected_at: datetime | None = None,
 ) -> tuple[IncidentSummary, Changes]:
     now = ctx.now()
-    payload: dict[str, Any] = {
-        "title": clean_text(title, what="title", limit=MAX_TITLE, required=True, single_line=True),
-        "impact": clean_text(impact, what="impact", limit=MAX_FIELD),
-        "severity": clean_text(severity, what="severity", limit=20, single_line=True),
-        "users_affected": _users(users_affected),
-        "services": [
-            clean_text(s, what="service name", limit=200, single_line=True)
-            for s in (services or [])
-            if s.strip()
-        ],
-    }
+    title = clean_text(title, what="title", limit=MAX_TITLE, required=True, single_line=True)
+    impact = clean_text(impact, what="impact", limit=MAX_FIELD)
+    severity = clean_text(severity, what="severity", limit=20, single_line=True)
+    users_affected = _users(users_affected)
+    names = tuple(
+        clean_text(s, what="service name", limit=200, single_line=True)
+        for s in (services or [])
+        if s.strip()
+    )
     times = {
         "reported_at": reported_at,
         "impact_started_at": impact_started_at,
@@ -113,12 +112,20 @@ def report(
     problems = keytimes.violations({**dict.fromkeys(keytimes.KEY_TIMES), **checked})
     if problems:
         raise InvalidInput(problems[0] + ".", "Correct the times and try again.")
-    for name, value in checked.items():
-        payload[name] = format_time(value)
     stream_id = new_id()
-    payload["reference"] = incident.reference_for(stream_id)
+    reported = IncidentReported(
+        title=title,
+        reference=incident.reference_for(stream_id),
+        impact=impact,
+        severity=severity,
+        users_affected=users_affected,
+        services=names,
+        reported_at=format_time(checked.get("reported_at")),
+        impact_started_at=format_time(checked.get("impact_started_at")),
+        detected_at=format_time(checked.get("detected_at")),
+    )
     # A report filed after the fact happened when it says: its timeline entry goes there.
-    event = ctx.event(stream_id, EventType.INCIDENT_REPORTED, payload, checked.get("reported_at"))
+    event = ctx.event(stream_id, reported, checked.get("reported_at"))
     ctx.log.append([event])
     summary = ctx.log.summary(stream_id)
     assert summary is not None
@@ -168,8 +175,8 @@ def change_field(ctx: Context, *, reference: str, field: str, value: Any) -> Cha
     # The change this desk saw in force: another desk's change made meanwhile shows up in the
     # fold as a concurrent change (both values kept, the later one wins).
     writer = state.field_writers.get(field)
-    payload = {"field": field, "value": value, "prev": writer.event_id if writer else ""}
-    ctx.log.append([ctx.event(summary.stream_id, EventType.FIELD_CHANGED, payload)])
+    change = FieldChanged(field=field, value=value, prev=writer.event_id if writer else "")
+    ctx.log.append([ctx.event(summary.stream_id, change)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
@@ -185,15 +192,8 @@ def set_key_time(ctx: Context, *, reference: str, name: str, when: datetime | No
     problems = keytimes.check_change(state.key_times, name, when)
     if problems:
         raise InvalidInput(problems[0] + ".", "Correct the other time first, or pick another.")
-    ctx.log.append(
-        [
-            ctx.event(
-                summary.stream_id,
-                EventType.FIELD_CHANGED,
-                {"field": name, "value": format_time(when)},
-            )
-        ]
-    )
+    change = FieldChanged(field=name, value=format_time(when))
+    ctx.log.append([ctx.event(summary.stream_id, change)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
@@ -219,9 +219,7 @@ def change_status(
         )
     if occurred_at is not None:
         check_time(occurred_at, what="time of the change", now=ctx.now())
-    payload: dict[str, Any] = {"to": target.value}
     reason = clean_text(reason, what="reason", limit=MAX_FIELD)
-    if reason:
-        payload["reason"] = reason
-    ctx.log.append([ctx.event(summary.stream_id, EventType.STATUS_CHANGED, payload, occurred_at)])
+    changed = StatusChanged(to=target.value, reason=reason)
+    ctx.log.append([ctx.event(summary.stream_id, changed, occurred_at)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)

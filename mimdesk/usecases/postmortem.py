@@ -15,8 +15,8 @@ from typing import Any
 
 from mimdesk import outputs
 from mimdesk.config import Settings
-from mimdesk.domain.events import EventType
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
+from mimdesk.domain.payloads import PostmortemChanged
 from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
@@ -172,11 +172,7 @@ def set_fields(ctx: Context, *, reference: str, **fields: Any) -> Changes:
         return Changes()
     ctx.log.append(
         [
-            ctx.event(
-                summary.stream_id,
-                EventType.POSTMORTEM_CHANGED,
-                {"field": name, "value": clean[name]},
-            )
+            ctx.event(summary.stream_id, PostmortemChanged(field=name, value=clean[name]))
             for name in changed
         ]
     )

@@ -8,6 +8,7 @@ from typing import Any
 from mimdesk.config import Settings
 from mimdesk.domain import cadence, keytimes
 from mimdesk.domain.clock import elapsed, format_duration, format_local
+from mimdesk.domain.payloads import RecommendationRecord
 from mimdesk.domain.roles import role_label
 from mimdesk.usecases.incidents import IncidentView
 
@@ -134,12 +135,12 @@ def declaration_lines(view: IncidentView) -> list[str]:
     else:
         a = s.assessment
         rec = a.recommendation
-        outcome = "declare" if rec.get("outcome") == "declare" else "do not declare"
+        outcome = "declare" if rec.outcome == "declare" else "do not declare"
         lines.append(
             f"  Assessed by {a.by.name} at {format_local(a.at)}: recommends {outcome}"
-            f" (score {rec.get('score', 0)}, {rec.get('threshold', '?')} declares)"
+            f" (score {rec.score}, {rec.threshold} declares)"
         )
-        for reason in rec.get("reasons", []):
+        for reason in rec.reasons:
             lines.append(f"    - {reason}")
         for criterion, answer in a.answers.items():
             shown = (
@@ -178,7 +179,10 @@ def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
         "key_times": {k: v.isoformat() if v else None for k, v in s.key_times.items()},
         "clocks": clocks(view, now),
         "assessment": (
-            {"answers": s.assessment.answers, "recommendation": s.assessment.recommendation}
+            {
+                "answers": s.assessment.answers,
+                "recommendation": _recommendation(s.assessment.recommendation),
+            }
             if s.assessment
             else None
         ),
@@ -195,4 +199,16 @@ def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
         ),
         "timeline_entries": len(view.timeline),
         "not_applied": [c.reason for c in s.conflicts],
+    }
+
+
+def _recommendation(rec: RecommendationRecord) -> dict[str, Any]:
+    """The recommendation as ``--json`` has always shown it: every key the checklist records."""
+    return {
+        "outcome": rec.outcome,
+        "score": rec.score,
+        "threshold": rec.threshold,
+        "severity": rec.severity,
+        "reasons": list(rec.reasons),
+        "unanswered": list(rec.unanswered),
     }

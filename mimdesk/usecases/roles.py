@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mimdesk import outputs
 from mimdesk.config import Settings
-from mimdesk.domain.events import EventType
+from mimdesk.domain.payloads import DutyTicked, RoleAssigned, RoleReleased
 from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
@@ -38,14 +38,11 @@ def assign(
     current = state.holder(role)
     if current == person:
         return Changes()
-    payload = {"role": role, "person": person}
-    if current:
-        payload["from"] = current
-    if note:
-        payload["note"] = note
+    # With the previous holder named it is a handover.
+    assigned = RoleAssigned(role=role, person=person, note=note, handed_over_from=current)
     if occurred_at is not None:
         check_time(occurred_at, what="time of the assignment", now=ctx.now())
-    ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_ASSIGNED, payload, occurred_at)])
+    ctx.log.append([ctx.event(summary.stream_id, assigned, occurred_at)])
     changes = Changes(frozenset({summary.stream_id}), incidents_list=True)
     if remember and directory_uc.directory(ctx).person(person) is None:
         _, more = directory_uc.save_person(ctx, name=person, roles=[role])
@@ -91,13 +88,11 @@ def release(
         raise Refused(
             f"Nobody holds the role {role!r} on {summary.reference}.", "Assign someone first."
         )
-    payload = {"role": role, "person": holder}
     note = clean_text(note, what="note", limit=MAX_FIELD)
-    if note:
-        payload["note"] = note
+    released = RoleReleased(role=role, person=holder, note=note)
     if occurred_at is not None:
         check_time(occurred_at, what="time of the release", now=ctx.now())
-    ctx.log.append([ctx.event(summary.stream_id, EventType.ROLE_RELEASED, payload, occurred_at)])
+    ctx.log.append([ctx.event(summary.stream_id, released, occurred_at)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 
 
@@ -113,13 +108,8 @@ def tick_duty(
     state = view(ctx, summary.stream_id).state
     if (duty in state.duties_done.get(role, set())) == done:
         return Changes()
-    ctx.log.append(
-        [
-            ctx.event(
-                summary.stream_id, EventType.DUTY_TICKED, {"role": role, "duty": duty, "done": done}
-            )
-        ]
-    )
+    ticked = DutyTicked(role=role, duty=duty, done=done)
+    ctx.log.append([ctx.event(summary.stream_id, ticked)])
     return Changes(frozenset({summary.stream_id}))
 
 

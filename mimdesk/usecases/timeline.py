@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from mimdesk.domain.events import NOTE_KINDS, EventType, format_time
+from mimdesk.domain.events import NOTE_KINDS, format_time
+from mimdesk.domain.payloads import Corrected, NoteAdded
 from mimdesk.errors import InvalidInput, NotFound
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
@@ -27,9 +27,7 @@ def add_note(
     text = clean_text(text, what="note", limit=MAX_NOTE, required=True)
     if occurred_at is not None:
         check_time(occurred_at, what="time of the note", now=ctx.now())
-    event = ctx.event(
-        summary.stream_id, EventType.NOTE_ADDED, {"text": text, "kind": kind}, occurred_at
-    )
+    event = ctx.event(summary.stream_id, NoteAdded(text=text, kind=kind), occurred_at)
     ctx.log.append([event])
     return event.event_id, Changes(frozenset({summary.stream_id}), incidents_list=True)
 
@@ -54,25 +52,24 @@ def correct(
         raise InvalidInput(
             "A correction cannot itself be corrected.", "Correct the original entry again instead."
         )
-    payload: dict[str, Any] = {"target": target}
     if text is not None:
         if not entry.is_note:
             raise InvalidInput("Only notes can be reworded.", "Add a note that explains instead.")
-        payload["text"] = clean_text(text, what="note", limit=MAX_NOTE, required=not retract)
-    if kind is not None:
-        if kind not in NOTE_KINDS:
-            raise InvalidInput(
-                f"There is no note kind {kind!r}.", f"Kinds: {', '.join(NOTE_KINDS)}."
-            )
-        payload["kind"] = kind
+        text = clean_text(text, what="note", limit=MAX_NOTE, required=not retract)
+    if kind is not None and kind not in NOTE_KINDS:
+        raise InvalidInput(f"There is no note kind {kind!r}.", f"Kinds: {', '.join(NOTE_KINDS)}.")
     if occurred_at is not None:
         check_time(occurred_at, what="corrected time", now=ctx.now())
-        payload["occurred_at"] = format_time(occurred_at)
-    if retract:
-        if not entry.is_note:
-            raise InvalidInput("Only notes can be withdrawn.", "Add a note that explains instead.")
-        payload["retract"] = True
-    if len(payload) == 1:
+    if retract and not entry.is_note:
+        raise InvalidInput("Only notes can be withdrawn.", "Add a note that explains instead.")
+    if text is None and kind is None and occurred_at is None and not retract:
         raise InvalidInput("The correction changes nothing.", "Change the text or the time.")
-    ctx.log.append([ctx.event(summary.stream_id, EventType.CORRECTED, payload)])
+    correction = Corrected(
+        target=target,
+        text=text,
+        kind=kind,
+        retract=retract,
+        occurred_at=format_time(occurred_at),
+    )
+    ctx.log.append([ctx.event(summary.stream_id, correction)])
     return Changes(frozenset({summary.stream_id}))

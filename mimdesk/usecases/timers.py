@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from mimdesk.config import Settings
 from mimdesk.domain import cadence
 from mimdesk.domain.cadence import IncidentClock, UpdateTimer
-from mimdesk.domain.events import EventType, format_time
+from mimdesk.domain.events import utc
+from mimdesk.domain.payloads import CadenceSet, MessageSent, Snoozed
 from mimdesk.errors import InvalidInput
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, resolve
@@ -36,13 +37,7 @@ def set_cadence(
             f"{minutes!r} minutes is not an interval.",
             "Give whole minutes from 1 to 1440, or 0 to switch it off.",
         )
-    ctx.log.append(
-        [
-            ctx.event(
-                summary.stream_id, EventType.CADENCE_SET, {"audience": audience, "minutes": minutes}
-            )
-        ]
-    )
+    ctx.log.append([ctx.event(summary.stream_id, CadenceSet(audience=audience, minutes=minutes))])
     return Changes(frozenset({summary.stream_id}))
 
 
@@ -63,18 +58,18 @@ def record_update(
     audience = _audience(settings, audience)
     if sent_at is not None:
         check_time(sent_at, what="time the update was sent", now=ctx.now())
-    payload = {
-        "audience": audience,
-        "channel": clean_text(channel, what="channel", limit=50, required=True, single_line=True),
-        "subject": clean_text(subject, what="subject", limit=300, single_line=True),
-        "body": clean_text(text, what="message", limit=MAX_NOTE),
-        "recipients": [
+    sent = MessageSent(
+        audience=audience,
+        channel=clean_text(channel, what="channel", limit=50, required=True, single_line=True),
+        subject=clean_text(subject, what="subject", limit=300, single_line=True),
+        body=clean_text(text, what="message", limit=MAX_NOTE),
+        recipients=tuple(
             clean_text(r, what="recipient", limit=320, single_line=True)
             for r in recipients or []
             if r.strip()
-        ],
-    }
-    ctx.log.append([ctx.event(summary.stream_id, EventType.MESSAGE_SENT, payload, sent_at)])
+        ),
+    )
+    ctx.log.append([ctx.event(summary.stream_id, sent, sent_at)])
     return Changes(frozenset({summary.stream_id}))
 
 
@@ -90,15 +85,8 @@ def snooze(
             "Snooze for 1 to 120 minutes; send the update instead if you can.",
         )
     until = ctx.now() + timedelta(minutes=minutes)
-    ctx.log.append(
-        [
-            ctx.event(
-                summary.stream_id,
-                EventType.SNOOZED,
-                {"audience": audience, "until": format_time(until)},
-            )
-        ]
-    )
+    snoozed = Snoozed(audience=audience, until=utc(until).isoformat())
+    ctx.log.append([ctx.event(summary.stream_id, snoozed)])
     return Changes(frozenset({summary.stream_id}))
 
 

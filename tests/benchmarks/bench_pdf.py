@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from mimdesk import demo
+from mimdesk.domain import schema
 from mimdesk.domain.events import NOTE_KINDS, EventType
 from mimdesk.usecases import declaration, incidents, postmortem
 from mimdesk.usecases.context import Context
@@ -79,28 +80,36 @@ def build_incident(ctx: Context, settings: object, entries: int, messages: int) 
             batch.append(
                 author.event(
                     summary.stream_id,
-                    EventType.MESSAGE_SENT,
-                    {
-                        "audience": next(audiences),
-                        "channel": "email",
-                        "subject": f"Card payments: update {sent}",
-                        "body": body,
-                        "recipients": ["it-all@example.org", "execs@example.org"],
-                    },
+                    schema.decode(
+                        EventType.MESSAGE_SENT,
+                        1,
+                        {
+                            "audience": next(audiences),
+                            "channel": "email",
+                            "subject": f"Card payments: update {sent}",
+                            "body": body,
+                            "recipients": ["it-all@example.org", "execs@example.org"],
+                        },
+                    ),
                 )
             )
         else:
             batch.append(
                 author.event(
                     summary.stream_id,
-                    EventType.NOTE_ADDED,
-                    {"text": next(texts), "kind": next(kinds)},
+                    schema.decode(
+                        EventType.NOTE_ADDED, 1, {"text": next(texts), "kind": next(kinds)}
+                    ),
                 )
             )
         if len(batch) >= 500:
             ctx.log.append(batch)
             batch = []
-    batch.append(clocked.event(summary.stream_id, EventType.STATUS_CHANGED, {"to": "resolved"}))
+    batch.append(
+        clocked.event(
+            summary.stream_id, schema.decode(EventType.STATUS_CHANGED, 1, {"to": "resolved"})
+        )
+    )
     ctx.log.append(batch)
     return ref
 

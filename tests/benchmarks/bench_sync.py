@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from mimdesk.app import open_app
+from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
@@ -99,13 +100,18 @@ def _replicator(app, url: str) -> Replicator:
 def _fill(app, events: int) -> None:
     ctx = app.ctx
     sid = new_id()
-    batch = [ctx.event(sid, EventType.INCIDENT_REPORTED, {"title": "Sync benchmark"})]
+    batch = [
+        ctx.event(sid, schema.decode(EventType.INCIDENT_REPORTED, 1, {"title": "Sync benchmark"}))
+    ]
     for i in range(events - 1):
         batch.append(
             ctx.event(
                 sid,
-                EventType.NOTE_ADDED,
-                {"text": f"Checked the mail relay again, attempt {i}", "kind": "observation"},
+                schema.decode(
+                    EventType.NOTE_ADDED,
+                    1,
+                    {"text": f"Checked the mail relay again, attempt {i}", "kind": "observation"},
+                ),
             )
         )
         if len(batch) == 500:
@@ -194,7 +200,12 @@ def bench_recovery(db: Database, root: Path, trials: int, offline_s: float) -> l
             time.sleep(offline_s)  # the back-off grows to its cap meanwhile
             online.clear()
             app.log.append(
-                [app.ctx.event(new_id(), EventType.INCIDENT_REPORTED, {"title": "offline"})]
+                [
+                    app.ctx.event(
+                        new_id(),
+                        schema.decode(EventType.INCIDENT_REPORTED, 1, {"title": "offline"}),
+                    )
+                ]
             )
             start = time.perf_counter()
             proxy.pass_()

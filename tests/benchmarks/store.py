@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mimdesk import demo
-from mimdesk.domain import incident
+from mimdesk.domain import incident, schema
 from mimdesk.domain.events import NOTE_KINDS, EventType, format_time
 from mimdesk.domain.lifecycle import Status
 from mimdesk.usecases import incidents, timeline
@@ -141,23 +141,30 @@ def build_long_incident(ctx: Context, events: int) -> str:
         if i % 1200 == 1:
             status = next(statuses, None)
             if status is not None:
-                batch.append(clocked.event(sid, EventType.STATUS_CHANGED, {"to": status.value}))
+                batch.append(
+                    clocked.event(
+                        sid, schema.decode(EventType.STATUS_CHANGED, 1, {"to": status.value})
+                    )
+                )
                 continue
         if i % 25 == 0:
             field = {"field": "workaround", "value": next(texts)}
-            batch.append(clocked.event(sid, EventType.FIELD_CHANGED, field))
+            batch.append(clocked.event(sid, schema.decode(EventType.FIELD_CHANGED, 1, field)))
         elif i % 40 == 0:
             role = {"role": next(roles), "person": next(people)}
-            batch.append(clocked.event(sid, EventType.ROLE_ASSIGNED, role))
+            batch.append(clocked.event(sid, schema.decode(EventType.ROLE_ASSIGNED, 1, role)))
         elif i % 97 == 0 and notes:
             fix = {"target": notes[-3], "text": next(texts)}
-            batch.append(clocked.event(sid, EventType.CORRECTED, fix))
+            batch.append(clocked.event(sid, schema.decode(EventType.CORRECTED, 1, fix)))
         elif i % 150 == 0:
             when = {"field": "detected_at", "value": format_time(start)}
-            batch.append(clocked.event(sid, EventType.FIELD_CHANGED, when))
+            batch.append(clocked.event(sid, schema.decode(EventType.FIELD_CHANGED, 1, when)))
         else:
             note = clocked.event(
-                sid, EventType.NOTE_ADDED, {"text": next(texts), "kind": NOTE_KINDS[i % 5]}
+                sid,
+                schema.decode(
+                    EventType.NOTE_ADDED, 1, {"text": next(texts), "kind": NOTE_KINDS[i % 5]}
+                ),
             )
             notes.append(note.event_id)
             batch.append(note)
@@ -245,8 +252,9 @@ def build_incidents(ctx: Context, count: int) -> None:
                 [
                     clocked.event(
                         summary.stream_id,
-                        EventType.ROLE_ASSIGNED,
-                        {"role": "mim", "person": "Nadia Hassan"},
+                        schema.decode(
+                            EventType.ROLE_ASSIGNED, 1, {"role": "mim", "person": "Nadia Hassan"}
+                        ),
                     )
                 ]
             )

@@ -6,6 +6,7 @@ from mimdesk.comms import outbox
 from mimdesk.domain.events import EventType
 from mimdesk.usecases import incidents
 from tests.comms.test_flow import save
+from tests.support.recorded import as_json
 
 
 def test_a_recipient_recorded_before_the_strict_parser_fails_naming_it(
@@ -32,5 +33,5 @@ def test_a_recipient_recorded_before_the_strict_parser_fails_naming_it(
     assert "'cio@example.org\\r\\nBcc: spy@evil.example' is not an e-mail address" in result.reason
     assert "control character" in result.reason
     (failed,) = [e for e in ctx.log.stream(stream_id) if e.type == EventType.SEND_FAILED]
-    assert failed.payload["reason"] == result.reason
+    assert as_json(failed.payload)["reason"] == result.reason
     assert not (tmp_path / "update.eml").exists()

@@ -43,6 +43,7 @@ from mimdesk.errors import InvalidInput
 from mimdesk.usecases import directory, incidents, postmortem
 from tests.comms.conftest import free_port
 from tests.comms.test_smtp import draft_and_send
+from tests.support.recorded import as_json
 
 # -- the relay ---------------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ def test_envelope_to_header_log_timeline_and_pdf_agree(app, ctx, incident, relay
         ]
     )
     (event,) = sent_events(app)
-    logged = event.payload["recipients"]
+    logged = as_json(event.payload)["recipients"]
     (message,) = incidents.get(ctx, incident.reference).state.messages
     # The log, the incident's timeline of messages and the use case's answer: the same entries.
     assert list(message.recipients) == logged == list(result.recipients)
@@ -339,7 +340,11 @@ def test_the_site_files_and_the_directorys_lists_are_kept_parsed(app, ctx, incid
     result = send_smtp(app, incident.reference, [])  # no --to: the audience's list
     assert result.outcome == "sent", result.reason
     ((envelope, _),) = relay.messages
-    assert envelope == addr_specs(sent_events(app)[0].payload["recipients"]) == addr_specs(kept)
+    assert (
+        envelope
+        == addr_specs(as_json(sent_events(app)[0].payload)["recipients"])
+        == addr_specs(kept)
+    )
 
 
 def test_the_site_file_list_is_checked_by_the_same_parser(tmp_path):
@@ -436,7 +441,7 @@ def test_cli_says_and_records_the_addresses_it_sent_to(app, incident, relay):
         (event,) = sent_events(again)
     finally:
         again.close()
-    logged = event.payload["recipients"]
+    logged = as_json(event.payload)["recipients"]
     assert addr_specs(logged) == envelope == [addr for _, addr in to_header(content)]
     assert names(logged) == [name for name, _ in to_header(content)]
     (line,) = done.stdout.splitlines()

@@ -12,6 +12,7 @@ from mimdesk import config, secrets
 from mimdesk.domain.events import EventType
 from mimdesk.usecases import comms, incidents
 from tests.comms.conftest import SMTP_PASSWORD, SMTP_USER, free_port
+from tests.support.recorded import as_json
 
 RECIPIENTS = ["Ελένη Παπαδοπούλου <eleni@example.org>", "ops@example.org"]
 
@@ -159,5 +160,5 @@ def test_missing_password_and_unreachable_server(app, ctx, incident, certs, tmp_
     assert f"could not connect to the SMTP server 127.0.0.1:{port}" in result.reason
     events = incidents.get(ctx, incident.reference).events
     (queued,) = [e for e in events if e.type == EventType.QUEUED]
-    assert queued.payload["draft_id"] == draft_id
-    assert queued.payload["recipients"] == RECIPIENTS
+    assert as_json(queued.payload)["draft_id"] == draft_id
+    assert as_json(queued.payload)["recipients"] == RECIPIENTS

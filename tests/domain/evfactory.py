@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mimdesk.domain import hlc
+from mimdesk.domain import hlc, schema
 from mimdesk.domain.events import Author, Event, EventType, format_time
 from mimdesk.domain.incident import IncidentState
 
@@ -55,7 +55,8 @@ class Stream:
             event_id=event_id or f"00000000-0000-7000-8000-{self.count:012d}",
             stream_id=self.stream_id,
             type=type,
-            payload=payload or {},
+            # Built from JSON through the codec, as the store reads it.
+            payload=schema.decode(type, 1, payload or {}),
             author=Author(author, author.lower()),
             desk_id=desk or self.desk,
             hlc=hlc.pack(ms(self.now), 0) if hlc_value is None else hlc_value,

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mimdesk.domain import cadence
+from mimdesk.domain import cadence, schema
 from mimdesk.domain.cadence import Audience, Level, TimerPolicy
 from mimdesk.domain.events import Author, Event, EventType
 from mimdesk.domain.incident import fold
@@ -30,7 +30,8 @@ class Stream:
 
     def add(self, type: str, payload: dict, at: datetime) -> Event:
         self.hlc += 1
-        e = Event(f"e{self.hlc:04d}", STREAM, type, payload, Author("A"), "desk", self.hlc, at, at)
+        decoded = schema.decode(type, 1, payload)
+        e = Event(f"e{self.hlc:04d}", STREAM, type, decoded, Author("A"), "desk", self.hlc, at, at)
         self.events.append(e)
         return e
 

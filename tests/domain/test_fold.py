@@ -12,6 +12,7 @@ from mimdesk.domain import hlc, incident
 from mimdesk.domain.events import Author
 from mimdesk.domain.incident import Conflict, IncidentState, apply, fold, reference_for
 from mimdesk.domain.lifecycle import Status
+from tests.support.recorded import as_json
 
 H = timedelta(hours=1)
 
@@ -136,7 +137,7 @@ def test_services_are_copied_not_shared(s):
     event = s.field("services", ["A"])
     state = fold(s.events)
     state.services.append("B")
-    assert event.payload["value"] == ["A"]
+    assert as_json(event.payload)["value"] == ["A"]
 
 
 # ---- notes -------------------------------------------------------------------------------

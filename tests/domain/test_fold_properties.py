@@ -14,10 +14,11 @@ from evfactory import STREAM, T0, iso, ms, normalised
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mimdesk.domain import hlc, keytimes, lifecycle, timeline
+from mimdesk.domain import hlc, keytimes, lifecycle, schema, timeline
 from mimdesk.domain.events import Author, Event, EventType
 from mimdesk.domain.incident import IncidentState, apply, fold
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.payloads import FieldChanged, StatusChanged
 
 DESKS = ("desk-a", "desk-b", "desk-c")
 ROLES = ("mim", "tech_lead", "scribe")
@@ -104,7 +105,7 @@ def incident_streams(draw: Any) -> list[Event]:
                 event_id=f"{prefix:08x}-{i:04x}-7000-8000-000000000000",
                 stream_id=STREAM,
                 type=type_,
-                payload=payload,
+                payload=schema.decode(type_, 1, payload),
                 author=Author(draw(st.sampled_from(PEOPLE))),
                 desk_id=draw(st.sampled_from(DESKS)),
                 hlc=hlc.pack(base + draw(st.integers(0, 20)), draw(st.integers(0, 2))),
@@ -151,8 +152,8 @@ def test_replaying_in_order(events):
         assert all(c.event_id == e.event_id for c in new)
         if reported_first:
             assert keytimes.violations(state.key_times) == []
-        if e.type == EventType.STATUS_CHANGED:
-            target = e.payload["to"]
+        if isinstance(e.payload, StatusChanged):
+            target = e.payload.to
             moved = (
                 target in statuses
                 and lifecycle.can_move(before, Status(target))
@@ -160,9 +161,8 @@ def test_replaying_in_order(events):
             )
             refused = state.status == before and len(new) == 1
             assert moved != refused, (before, target, state.status, new)
-        name = e.payload.get("field")
-        if e.type == EventType.FIELD_CHANGED and name in keytimes.KEY_TIMES:
-            applied = iso(state.key_times[name]) == e.payload["value"]
+        if isinstance(e.payload, FieldChanged) and e.payload.field in keytimes.KEY_TIMES:
+            applied = iso(state.key_times[e.payload.field]) == e.payload.value
             assert applied != bool(new)
     assert state.event_count == len(events)
     assert normalised(state) == normalised(fold(events))

@@ -11,6 +11,7 @@ from mimdesk.domain.events import EventType
 from mimdesk.gui.signals import emit
 from mimdesk.usecases import declaration, incidents
 from tests.gui.conftest import wait_written
+from tests.support.recorded import as_json
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_snooze_is_an_event_and_moves_the_countdown(qtbot, app, ws, clock, decla
     wait_written(qtbot, ws)
     view = incidents.view(app.ctx, declared.stream_id)
     snoozes = [e for e in view.events if e.type == EventType.SNOOZED]
-    assert [e.payload["audience"] for e in snoozes] == ["service_desk"]
+    assert [as_json(e.payload)["audience"] for e in snoozes] == ["service_desk"]
     qtbot.waitUntil(lambda: desk.text() == "Service desk: 00:10:00", timeout=3000)
     assert desk.level is Level.OK
     assert "Snoozed until" in desk.toolTip()

@@ -10,6 +10,7 @@ from mimdesk.domain.events import EventType
 from mimdesk.gui import theme
 from mimdesk.gui.followups_tab import DUE, STATUS, TITLE, FollowupDialog, FollowupsTab
 from mimdesk.usecases import followups, incidents
+from tests.support.recorded import as_json
 
 from .conftest import wait_written
 
@@ -116,7 +117,7 @@ def test_edit_writes_only_what_changed(qtbot, opened, app):
 
     updated = followup_events(app, reference)[-1]
     assert updated.type == EventType.FOLLOWUP_UPDATED
-    assert {k for k in updated.payload if k != "id"} == {"owner", "status"}
+    assert {k for k in as_json(updated.payload) if k != "id"} == {"owner", "status"}
     [stored] = followups.list_followups(app.ctx, reference=reference)
     assert (stored.owner, stored.status, stored.due) == ("Ana Souza", "in progress", "2026-12-10")
 

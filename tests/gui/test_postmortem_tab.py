@@ -8,6 +8,7 @@ from mimdesk.domain.events import EventType
 from mimdesk.domain.lifecycle import Status
 from mimdesk.gui.postmortem_tab import PostmortemTab
 from mimdesk.usecases import incidents, postmortem
+from tests.support.recorded import as_json
 
 from .conftest import wait_written
 
@@ -23,7 +24,11 @@ def open_tab(window) -> PostmortemTab:
 
 def pm_events(app, reference: str) -> list[dict]:
     stream = incidents.resolve(app.ctx, reference).stream_id
-    return [e.payload for e in app.ctx.log.stream(stream) if e.type == EventType.POSTMORTEM_CHANGED]
+    return [
+        as_json(e.payload)
+        for e in app.ctx.log.stream(stream)
+        if e.type == EventType.POSTMORTEM_CHANGED
+    ]
 
 
 def type_into(qtbot, widget, text: str) -> None:

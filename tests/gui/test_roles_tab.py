@@ -14,6 +14,7 @@ from mimdesk.domain.events import EventType
 from mimdesk.gui.roles_tab import RolesTab
 from mimdesk.usecases import declaration, directory, incidents
 from tests.gui.conftest import wait_written
+from tests.support.recorded import as_json
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -65,10 +66,13 @@ def test_handover_in_one_action_with_a_note_appears_in_the_history(
     wait_written(qtbot, workspace)
 
     events = incidents.view(app.ctx, declared.stream_id).events
-    handovers = [e for e in events if e.type == EventType.ROLE_ASSIGNED and "from" in e.payload]
-    assert [(e.payload["from"], e.payload["person"], e.payload["note"]) for e in handovers] == [
-        ("Ana Costa", "Ben Okafor", "Bridge open; vendor call at 18:00")
+    handovers = [
+        e for e in events if e.type == EventType.ROLE_ASSIGNED and "from" in as_json(e.payload)
     ]
+    assert [
+        (as_json(e.payload)["from"], as_json(e.payload)["person"], as_json(e.payload)["note"])
+        for e in handovers
+    ] == [("Ana Costa", "Ben Okafor", "Bridge open; vendor call at 18:00")]
     assert not any(e.type == EventType.ROLE_RELEASED for e in events)  # never empty between
     qtbot.waitUntil(lambda: row_texts(tab.holders, 1)[0] == "Ben Okafor", timeout=3000)
     assert row_texts(tab.holders, 2)[0] == "2026-11-28 17:00 UTC"
@@ -101,7 +105,7 @@ def test_ticking_a_duty_is_stored(qtbot, app, tab, workspace, declared):
     wait_written(qtbot, workspace)
     view = incidents.view(app.ctx, declared.stream_id)
     assert view.state.duties_done["mim"] == {duty}
-    ticks = [e.payload for e in view.events if e.type == EventType.DUTY_TICKED]
+    ticks = [as_json(e.payload) for e in view.events if e.type == EventType.DUTY_TICKED]
     assert ticks == [{"role": "mim", "duty": duty, "done": True}]
     qtbot.waitUntil(lambda: tab.duties.item(0).checkState() == Qt.CheckState.Checked)
     tab.select_role("tech_lead")

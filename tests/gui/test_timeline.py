@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from mimdesk.app import open_app
+from mimdesk.domain import schema
 from mimdesk.domain.clock import format_local
 from mimdesk.gui.main import Workspace
 from mimdesk.gui.timeline import AUTHOR, KIND, TEXT, TIME, CorrectEntryDialog, EntryRole
@@ -243,7 +244,9 @@ def test_entries_the_fold_did_not_apply_are_marked(qtbot, opened, app):
     window = opened.window
     # Another desk's change that arrived out of order: a candidate cannot be closed.
     stream_id = window.current.stream_id
-    app.ctx.log.append([app.ctx.event(stream_id, EventType.STATUS_CHANGED, {"to": "closed"})])
+    app.ctx.log.append(
+        [app.ctx.event(stream_id, schema.decode(EventType.STATUS_CHANGED, 1, {"to": "closed"}))]
+    )
     window.refresh()
     model = window.timeline.model
     row = next(i for i, t in enumerate(texts(model)) if t.startswith("Not applied"))

@@ -7,12 +7,14 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
+from mimdesk.domain import schema
 from mimdesk.domain.events import Author, EventType
 from mimdesk.gui.main import Workspace
 from mimdesk.gui.timeline import TEXT
 from mimdesk.usecases import incidents
 from mimdesk.usecases.context import Changes
 from tests.gui.conftest import wait_written
+from tests.support.recorded import as_json
 
 
 def concurrent_title_change(ws: Workspace, stream_id: str) -> str:
@@ -22,7 +24,10 @@ def concurrent_title_change(ws: Workspace, stream_id: str) -> str:
     assert reference is not None
     incidents.change_field(ctx, reference=reference, field="title", value="Mail down in EMEA")
     ben = ctx.event(
-        stream_id, EventType.FIELD_CHANGED, {"field": "title", "value": "Mail slow", "prev": ""}
+        stream_id,
+        schema.decode(
+            EventType.FIELD_CHANGED, 1, {"field": "title", "value": "Mail slow", "prev": ""}
+        ),
     )
     ben = replace(ben, author=Author("Ben", "ben"), desk_id="desk-ben")
     ctx.log.append([ben])
@@ -55,7 +60,11 @@ def test_use_other_value_sets_the_value_that_lost(qtbot, opened: Workspace, repo
     state = incidents.view(ws.app.ctx, reported.stream_id).state
     assert state.title == "Mail down in EMEA"
     last = [e for e in ws.app.log.stream(reported.stream_id) if e.type == EventType.FIELD_CHANGED]
-    assert last[-1].payload == {"field": "title", "value": "Mail down in EMEA", "prev": ben_id}
+    assert as_json(last[-1].payload) == {
+        "field": "title",
+        "value": "Mail down in EMEA",
+        "prev": ben_id,
+    }
     qtbot.waitUntil(lambda: tab.model.rowCount() == entries_before + 1)
     assert ws.window.header.title_label.text() == "Mail down in EMEA"
     assert len(state.concurrent) == 1  # using the other value is not a new conflict

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from mimdesk.domain import schema
 from mimdesk.domain.events import Author, EventType
 from mimdesk.reports.postmortem import SECTIONS
 from mimdesk.usecases import (
@@ -138,7 +139,13 @@ def build_incident(app, clock) -> str:
     clock.advance(minutes=45)  # 11:15
     incidents.change_status(ctx, reference=ref, to="resolved")
     # A change another desk made that the log keeps but the fold cannot apply.
-    ctx.log.append([ctx.event(summary.stream_id, EventType.STATUS_CHANGED, {"to": "declared"})])
+    ctx.log.append(
+        [
+            ctx.event(
+                summary.stream_id, schema.decode(EventType.STATUS_CHANGED, 1, {"to": "declared"})
+            )
+        ]
+    )
     clock.advance(minutes=5)
     postmortem.set_fields(
         ctx,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mimdesk.domain import hlc
+from mimdesk.domain import hlc, schema
 from mimdesk.domain.events import Author, Event, EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store.eventlog import EventLog
@@ -63,7 +63,7 @@ def make_event() -> Callable[..., Event]:
             event_id=new_id(),
             stream_id=stream_id,
             type=type,
-            payload=payload,
+            payload=schema.decode(type, 1, payload),
             author=author,
             desk_id=desk,
             hlc=hlc.pack(int(when.timestamp() * 1000), 0) if hlc_value is None else hlc_value,

@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 from mimdesk.app import open_app
+from tests.support.recorded import as_json
 
 CHILD = textwrap.dedent(
     """
@@ -61,7 +62,7 @@ def test_every_acknowledged_note_survives_sigkill(tmp_path, home):
         assert set(acknowledged) <= stored
         # Some appends may have committed after the last id we read: never fewer.
         assert summary.event_count == len(stream) >= len(acknowledged) + 1
-        texts = [e.payload["text"] for e in stream[1:]]
+        texts = [as_json(e.payload)["text"] for e in stream[1:]]
         assert texts == [f"note {n}" for n in range(len(texts))]
         before = app.log.summaries()
         app.log.rebuild_projections()

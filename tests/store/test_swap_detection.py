@@ -23,6 +23,7 @@ from mimdesk.app import App, open_app
 from mimdesk.errors import DatabaseSwapped
 from mimdesk.store.sqlite import backup
 from mimdesk.usecases import incidents, timeline
+from tests.support.recorded import as_json
 
 READ_BACK = textwrap.dedent(
     """
@@ -245,6 +246,8 @@ def test_other_processes_writing_and_checkpointing_the_same_file_are_no_swap(des
     assert app.database.read_bytes()[:100] != header_before  # the checkpoint reached page 1
 
     timeline.add_note(app.ctx, reference=reference, text="after the other writer")
-    notes = [e.payload.get("text") for e in app.log.stream(app.log.summaries()[0].stream_id)]
+    notes = [
+        as_json(e.payload).get("text") for e in app.log.stream(app.log.summaries()[0].stream_id)
+    ]
     assert notes.count("after the other writer") == 1
     assert sum(1 for n in notes if str(n).startswith("cli ")) == 200

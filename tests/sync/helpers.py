@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from mimdesk.app import App
+from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.sync.digest import local_digest, server_digest
@@ -30,26 +31,45 @@ def random_edit(app: App, rng: random.Random, *, new_incident_chance: float = 0.
     if not streams or rng.random() < new_incident_chance:
         sid = new_id()
         ctx.log.append(
-            [ctx.event(sid, EventType.INCIDENT_REPORTED, {"title": f"Outage {rng.randrange(999)}"})]
+            [
+                ctx.event(
+                    sid,
+                    schema.decode(
+                        EventType.INCIDENT_REPORTED, 1, {"title": f"Outage {rng.randrange(999)}"}
+                    ),
+                )
+            ]
         )
         return "new"
     sid = rng.choice(streams)
     kind = rng.choice(("note", "note", "title", "status", "role", "unknown"))
     if kind == "note":
         payload: dict[str, Any] = {"text": f"note {rng.randrange(10**6)}", "kind": "observation"}
-        event = ctx.event(sid, EventType.NOTE_ADDED, payload)
+        event = ctx.event(sid, schema.decode(EventType.NOTE_ADDED, 1, payload))
     elif kind == "title":
         event = ctx.event(
-            sid, EventType.FIELD_CHANGED, {"field": "title", "value": f"T{rng.randrange(999)}"}
+            sid,
+            schema.decode(
+                EventType.FIELD_CHANGED, 1, {"field": "title", "value": f"T{rng.randrange(999)}"}
+            ),
         )
     elif kind == "status":
-        event = ctx.event(sid, EventType.STATUS_CHANGED, {"to": rng.choice(STATUSES)})
+        event = ctx.event(
+            sid, schema.decode(EventType.STATUS_CHANGED, 1, {"to": rng.choice(STATUSES)})
+        )
     elif kind == "role":
         event = ctx.event(
-            sid, EventType.ROLE_ASSIGNED, {"role": rng.choice(ROLES), "person": rng.choice(PEOPLE)}
+            sid,
+            schema.decode(
+                EventType.ROLE_ASSIGNED,
+                1,
+                {"role": rng.choice(ROLES), "person": rng.choice(PEOPLE)},
+            ),
         )
     else:
-        event = ctx.event(sid, "future.widget_set", {"widget": rng.randrange(99), "ü": "✓"})
+        event = ctx.event(
+            sid, schema.decode("future.widget_set", 1, {"widget": rng.randrange(99), "ü": "✓"})
+        )
     ctx.log.append([event])
     return kind
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, update
 
 from mimdesk.app import open_app
+from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
@@ -33,14 +34,15 @@ def fill_server(shared_db, app) -> None:
     ctx = app.ctx
     streams = [new_id() for _ in range(INCIDENTS)]
     events = [
-        ctx.event(sid, EventType.INCIDENT_REPORTED, {"title": f"Outage {n}"})
+        ctx.event(sid, schema.decode(EventType.INCIDENT_REPORTED, 1, {"title": f"Outage {n}"}))
         for n, sid in enumerate(streams)
     ]
     for i in range(EVENTS - INCIDENTS):
         text = f"note {i}: the bridge heard from the network team again"
         events.append(
             ctx.event(
-                streams[i % INCIDENTS], EventType.NOTE_ADDED, {"text": text, "kind": "observation"}
+                streams[i % INCIDENTS],
+                schema.decode(EventType.NOTE_ADDED, 1, {"text": text, "kind": "observation"}),
             )
         )
     now = datetime.now(UTC)

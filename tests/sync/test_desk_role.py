@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from mimdesk.app import open_app
+from mimdesk.domain import schema
 from mimdesk.domain.events import Author, Event, EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
@@ -179,13 +180,16 @@ def test_an_event_the_server_refuses_is_set_aside_and_the_rest_is_shared(role_db
         notes(app, sid, 3, prefix="before")
         ctx = app.ctx
         huge = ctx.event(
-            sid, EventType.NOTE_ADDED, {"text": "y" * (2 * 1_048_576), "kind": "observation"}
+            sid,
+            schema.decode(
+                EventType.NOTE_ADDED, 1, {"text": "y" * (2 * 1_048_576), "kind": "observation"}
+            ),
         )
         odd = Event(
             event_id=new_id(),
             stream_id=sid,
             type="zz.future_kind",
-            payload=["not", "an", "object"],  # type: ignore[arg-type]
+            payload=schema.decode("zz.future_kind", 1, ["not", "an", "object"]),
             author=Author("Ana", "ana"),
             desk_id=app.log.desk_id,
             hlc=app.log.tick(int(datetime.now(UTC).timestamp() * 1000)),

@@ -21,6 +21,7 @@ from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
 from mimdesk.store.models import TIME_FORMAT
 from mimdesk.sync.digest import local_digest
+from tests.support.recorded import as_json
 from tests.sync.desk_procs import desk_env, mimdesk, sync_once
 from tests.sync.test_protocol import new_incident, notes
 
@@ -118,7 +119,7 @@ def test_an_oversized_row_is_skipped_with_an_alarm_and_never_loaded(shared_db, t
     ben = open_app(db=ben_path)
     try:
         d = local_digest(ben.log)
-        texts = [e.payload.get("text") for e in ben.log.stream(sid)]
+        texts = [as_json(e.payload).get("text") for e in ben.log.stream(sid)]
         assert ben.log.sync_state()["pull_cursor"] == "8"
     finally:
         ben.close()

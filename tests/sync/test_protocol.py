@@ -4,7 +4,6 @@ a new log epoch."""
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -12,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert, select, text
 
-from mimdesk.domain import hlc
+from mimdesk.domain import hlc, schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
@@ -20,13 +19,19 @@ from mimdesk.sync import faults
 from mimdesk.sync.protocol import Progress
 from mimdesk.sync.target import Timeouts
 from tests.support.faultproxy import FaultProxy
+from tests.support.recorded import as_json
 from tests.sync.helpers import assert_converged, converge, random_edit, replicator, sync
 
 
 def notes(app, sid, n, prefix="note"):
     ctx = app.ctx
     events = [
-        ctx.event(sid, EventType.NOTE_ADDED, {"text": f"{prefix} {i}", "kind": "observation"})
+        ctx.event(
+            sid,
+            schema.decode(
+                EventType.NOTE_ADDED, 1, {"text": f"{prefix} {i}", "kind": "observation"}
+            ),
+        )
         for i in range(n)
     ]
     for start in range(0, n, 500):
@@ -36,7 +41,9 @@ def notes(app, sid, n, prefix="note"):
 
 def new_incident(app, title="Mail down"):
     sid = new_id()
-    app.ctx.log.append([app.ctx.event(sid, EventType.INCIDENT_REPORTED, {"title": title})])
+    app.ctx.log.append(
+        [app.ctx.event(sid, schema.decode(EventType.INCIDENT_REPORTED, 1, {"title": title}))]
+    )
     return sid
 
 
@@ -297,7 +304,7 @@ def test_unknown_event_types_are_relayed_verbatim(shared_db, desks):
     target = shared_db.target()
     sid = new_incident(a)
     odd = {"z": 1, "a": ["é", "🔥", "\u202e"], "nested": {"k": None}}
-    a.log.append([a.ctx.event(sid, "incident.hologram_added", odd)])
+    a.log.append([a.ctx.event(sid, schema.decode("incident.hologram_added", 1, odd))])
     sync(a, target)
     sync(b, target)
     sync(c, target)
@@ -306,9 +313,9 @@ def test_unknown_event_types_are_relayed_verbatim(shared_db, desks):
             select(shared.event.c.payload).where(shared.event.c.type == "incident.hologram_added")
         ).scalar_one()
     local = next(e for e in a.log.stream(sid) if e.type == "incident.hologram_added")
-    assert stored == json.dumps(local.payload, ensure_ascii=False, separators=(",", ":"))
+    assert stored == schema.dumps(local.payload)[1]
     relayed = [e for e in c.log.stream(sid) if e.type == "incident.hologram_added"]
-    assert relayed and relayed[0].payload == odd
+    assert relayed and as_json(relayed[0].payload) == odd
     from mimdesk.usecases import incidents
 
     view = incidents.view(c.ctx, sid)
@@ -351,7 +358,14 @@ def test_a_fast_clock_is_reported_and_its_events_restamped(shared_db, desks, mon
     a.ctx.now = lambda: datetime.now(UTC) + ahead
     sid = new_incident(a, "Fast desk's incident")
     a.log.append(
-        [a.ctx.event(sid, EventType.FIELD_CHANGED, {"field": "title", "value": "fast title"})]
+        [
+            a.ctx.event(
+                sid,
+                schema.decode(
+                    EventType.FIELD_CHANGED, 1, {"field": "title", "value": "fast title"}
+                ),
+            )
+        ]
     )
     rep = replicator(a, target)
     rep.wall = lambda: time.time() + ahead.total_seconds()
@@ -371,7 +385,14 @@ def test_a_fast_clock_is_reported_and_its_events_restamped(shared_db, desks, mon
     assert abs(a.log.clock_offset_ms + ahead.total_seconds() * 1000) < 5000
     sync(b, target)
     b.log.append(
-        [b.ctx.event(sid, EventType.FIELD_CHANGED, {"field": "title", "value": "later title"})]
+        [
+            b.ctx.event(
+                sid,
+                schema.decode(
+                    EventType.FIELD_CHANGED, 1, {"field": "title", "value": "later title"}
+                ),
+            )
+        ]
     )
     converge([a, b], target)
     assert a.log.summary(sid).title == b.log.summary(sid).title == "later title"

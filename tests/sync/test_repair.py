@@ -9,20 +9,29 @@ import sqlite3
 from sqlalchemy import delete, update
 
 from mimdesk.app import open_app
+from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
 from mimdesk.sync.digest import local_digest
+from tests.support.recorded import as_json
 from tests.sync.helpers import assert_converged, converge, sync
 
 
 def incident_with_notes(app, n: int, title: str = "Mail down") -> str:
     sid = new_id()
     ctx = app.ctx
-    ctx.log.append([ctx.event(sid, EventType.INCIDENT_REPORTED, {"title": title})])
+    ctx.log.append(
+        [ctx.event(sid, schema.decode(EventType.INCIDENT_REPORTED, 1, {"title": title}))]
+    )
     ctx.log.append(
         [
-            ctx.event(sid, EventType.NOTE_ADDED, {"text": f"note {i}", "kind": "observation"})
+            ctx.event(
+                sid,
+                schema.decode(
+                    EventType.NOTE_ADDED, 1, {"text": f"note {i}", "kind": "observation"}
+                ),
+            )
             for i in range(n)
         ]
     )
@@ -30,7 +39,9 @@ def incident_with_notes(app, n: int, title: str = "Mail down") -> str:
 
 
 def notes_of(app, sid: str) -> list[str]:
-    return [e.payload["text"] for e in app.log.stream(sid) if e.type == EventType.NOTE_ADDED]
+    return [
+        as_json(e.payload)["text"] for e in app.log.stream(sid) if e.type == EventType.NOTE_ADDED
+    ]
 
 
 def test_an_event_removed_from_a_desks_file_comes_back(shared_db, desks):
@@ -39,7 +50,7 @@ def test_an_event_removed_from_a_desks_file_comes_back(shared_db, desks):
     sid = incident_with_notes(a, 20)
     converge([a, b], target)
     assert notes_of(b, sid) == notes_of(a, sid)
-    lost = next(e for e in b.log.stream(sid) if e.payload.get("text") == "note 7")
+    lost = next(e for e in b.log.stream(sid) if as_json(e.payload).get("text") == "note 7")
     path = b.database
     b.close()
     with sqlite3.connect(path) as raw:  # as a disk fault or a hand edit would
@@ -67,7 +78,12 @@ def test_a_server_restored_from_an_older_copy_is_healed(shared_db, desks):
     # After the "backup": Ana adds five more notes, Ben pulls them.
     a.ctx.log.append(
         [
-            a.ctx.event(sid, EventType.NOTE_ADDED, {"text": f"late {i}", "kind": "observation"})
+            a.ctx.event(
+                sid,
+                schema.decode(
+                    EventType.NOTE_ADDED, 1, {"text": f"late {i}", "kind": "observation"}
+                ),
+            )
             for i in range(5)
         ]
     )
@@ -80,7 +96,12 @@ def test_a_server_restored_from_an_older_copy_is_healed(shared_db, desks):
         conn.execute(update(shared.sync_head).values(last_seq=copy_head))
     c.ctx.log.append(
         [
-            c.ctx.event(sid, EventType.NOTE_ADDED, {"text": f"chen {i}", "kind": "observation"})
+            c.ctx.event(
+                sid,
+                schema.decode(
+                    EventType.NOTE_ADDED, 1, {"text": f"chen {i}", "kind": "observation"}
+                ),
+            )
             for i in range(5)
         ]
     )

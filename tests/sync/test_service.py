@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import update
 
+from mimdesk.domain import schema
 from mimdesk.store import shared
 from mimdesk.sync import State, Status, SyncService
 from tests.support.faultproxy import FaultProxy
@@ -96,7 +97,12 @@ def test_cold_start_with_the_database_black_holed(shared_db, proxy, desks, tmp_p
         rec.wait_for(lambda s: s.state is State.OFFLINE, timeout=20)
         assert svc.status().pending == 1
         app.log.append(
-            [app.ctx.event(sid, "note.added", {"text": "offline note", "kind": "observation"})]
+            [
+                app.ctx.event(
+                    sid,
+                    schema.decode("note.added", 1, {"text": "offline note", "kind": "observation"}),
+                )
+            ]
         )
         rec.wait_for(lambda s: s.pending == 2, timeout=10)
         proxy.pass_()

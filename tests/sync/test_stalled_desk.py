@@ -16,6 +16,7 @@ import time
 from sqlalchemy import select
 
 from mimdesk.app import open_app
+from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.store import shared
 from mimdesk.sync.digest import local_digest, server_digest
@@ -36,7 +37,12 @@ def _fill(path, title: str, notes: int, text: str = "note") -> None:
         sid = new_incident(app, title)
         ctx = app.ctx
         events = [
-            ctx.event(sid, EventType.NOTE_ADDED, {"text": f"{text} {i}", "kind": "observation"})
+            ctx.event(
+                sid,
+                schema.decode(
+                    EventType.NOTE_ADDED, 1, {"text": f"{text} {i}", "kind": "observation"}
+                ),
+            )
             for i in range(notes)
         ]
         for start in range(0, len(events), 500):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import crockford
 from mimdesk.domain.incident import reference_for
@@ -14,6 +15,7 @@ from mimdesk.domain.lifecycle import Status
 from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import incidents, report_text
 from mimdesk.usecases.context import Changes
+from tests.support.recorded import as_json
 
 H = timedelta(hours=1)
 
@@ -39,7 +41,7 @@ def test_report_returns_the_summary_and_what_changed(app, ctx, clock):
     (event,) = app.log.stream(summary.stream_id)
     assert event.type == EventType.INCIDENT_REPORTED
     assert event.author.name == "Test Desk"
-    assert event.payload["services"] == ["Exchange", "SMTP relay"]
+    assert as_json(event.payload)["services"] == ["Exchange", "SMTP relay"]
     state = incidents.get(ctx, summary.reference).state
     assert state.users_affected == 0
     assert state.key_times["impact_started_at"] == clock.now - 2 * H
@@ -118,7 +120,10 @@ def test_a_partial_reference_matching_two_incidents_is_ambiguous(app, ctx, clock
     ids = [crafted_id((0b00111_01010 << 15) | tail) for tail in (0b00001, 0b00010)]
     for sid in ids:
         event = ctx.event(
-            sid, EventType.INCIDENT_REPORTED, {"title": sid, "reference": reference_for(sid)}
+            sid,
+            schema.decode(
+                EventType.INCIDENT_REPORTED, 1, {"title": sid, "reference": reference_for(sid)}
+            ),
         )
         app.log.append([event])
     prefix = "MI-" + crockford(0b00111_01010, 2)
@@ -243,7 +248,9 @@ def test_list_incidents_filters(app, ctx, clock):
 def test_conflicts_from_another_desk_show_in_the_report(app, ctx, clock):
     summary, _ = incidents.report(ctx, title="t")
     # A desk that was offline closes the incident: not a move the lifecycle allows.
-    remote = ctx.event(summary.stream_id, EventType.STATUS_CHANGED, {"to": "closed"})
+    remote = ctx.event(
+        summary.stream_id, schema.decode(EventType.STATUS_CHANGED, 1, {"to": "closed"})
+    )
     app.log.append([remote])
     view = incidents.get(ctx, summary.reference)
     assert view.state.status is Status.CANDIDATE

@@ -17,14 +17,14 @@ def declaration(b: Builder) -> list[Any]:
         parts.append(b.p("<i>The incident was not assessed against the declaration checklist.</i>"))
     else:
         rec = a.recommendation
-        outcome = "declare" if rec.get("outcome") == "declare" else "not declare"
-        sev = rec.get("severity")
+        outcome = "declare" if rec.outcome == "declare" else "not declare"
+        sev = rec.severity
         parts.append(
             b.p(
                 f"Assessed by <b>{b.t(a.by.name)}</b> at {b.t(b.local(a.at))}. "
                 f"The checklist recommended: <b>{outcome}</b>"
                 + (f" as {b.t(b.data.severity_labels.get(sev, sev))}" if sev else "")
-                + f" (score {rec.get('score', 0)}; {rec.get('threshold', '?')} declares)."
+                + f" (score {rec.score}; {rec.threshold} declares)."
             )
         )
         if len(s.assessments) > 1:
@@ -34,11 +34,10 @@ def declaration(b: Builder) -> list[Any]:
                     st.muted,
                 )
             )
-        reasons = rec.get("reasons") or []
-        if reasons:
+        if rec.reasons:
             parts.append(b.h3("Criteria met"))
-            for reason in reasons:
-                parts.append(b.p("• " + b.t(str(reason))))
+            for reason in rec.reasons:
+                parts.append(b.p("• " + b.t(reason)))
         rows = []
         for criterion, answer in a.answers.items():
             question = b.data.questions.get(criterion, criterion.replace("_", " "))
@@ -46,9 +45,8 @@ def declaration(b: Builder) -> list[Any]:
         if rows:
             parts.append(b.h3("Answers"))
             parts.append(b.table(["Question", "Answer"], rows, [0.72, 0.28]))
-        unanswered = rec.get("unanswered") or []
-        if unanswered:
-            shown = ", ".join(b.data.questions.get(u, u) for u in unanswered)
+        if rec.unanswered:
+            shown = ", ".join(b.data.questions.get(u, u) for u in rec.unanswered)
             parts.append(b.p(f"Not answered: {b.t(shown)}", st.muted))
     parts.append(b.h2("Decision"))
     if not s.decisions:
