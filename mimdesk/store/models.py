@@ -22,6 +22,20 @@ NAMING_CONVENTION = {
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+def time_to_text(value: datetime | None) -> str | None:
+    """A UTC instant as UTCDateTime stores it, for statements sent to the driver directly."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime reached the database")
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def time_from_text(value: str | None) -> datetime | None:
+    """What :func:`time_to_text` wrote, read back."""
+    return None if value is None else datetime.fromisoformat(value)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A UTC instant stored as fixed-width ISO-8601 text ending in Z.
 
@@ -34,14 +48,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime reached the database")
-        return value.astimezone(UTC).strftime(TIME_FORMAT)
+        return time_to_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else datetime.fromisoformat(value)
+        return time_from_text(value)
 
 
 class Base(DeclarativeBase):

@@ -9,7 +9,7 @@ import pytest
 
 from mimdesk.domain.events import EventType
 from mimdesk.domain.incident import reference_for
-from mimdesk.store.eventlog import LONG_REFERENCE
+from mimdesk.store.projection import LONG_REFERENCE
 
 LOW_25 = 0b01101_10011_00001_11110_01010
 

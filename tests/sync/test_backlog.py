@@ -20,7 +20,7 @@ from mimdesk.domain import schema
 from mimdesk.domain.events import EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
-from mimdesk.store.eventlog import _to_row
+from mimdesk.store.event_rows import to_row
 from mimdesk.sync.digest import local_digest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def fill_server(shared_db, app) -> None:
         for start in range(0, EVENTS, 5000):
             rows = []
             for seq, event in enumerate(events[start : start + 5000], start + 1):
-                row = _to_row(event)
+                row = to_row(event)
                 rows.append(
                     {
                         **{name: row[name] for name in shared.EVENT_COLUMNS},

@@ -1,0 +1,108 @@
+"""Events as the event table holds them, and back.
+
+The only place in the store where a payload becomes JSON text or is read back from it (through
+the schema's codec).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from mimdesk.domain import schema
+from mimdesk.domain.events import Author, Event
+from mimdesk.store.models import EventRow
+
+# The envelope columns, in the order to_event reads them; server_seq is last, so that
+# EVENT_COLUMNS[:-1] is an event as another desk relays it.
+EVENT_COLUMNS = (
+    EventRow.event_id,
+    EventRow.stream_id,
+    EventRow.type,
+    EventRow.payload,
+    EventRow.author_name,
+    EventRow.author_login,
+    EventRow.desk_id,
+    EventRow.hlc,
+    EventRow.occurred_at,
+    EventRow.recorded_at,
+    EventRow.payload_v,
+    EventRow.server_seq,
+)
+
+
+def to_event(row: Sequence[Any]) -> Event:
+    """An event from a row selected with EVENT_COLUMNS."""
+    return Event(
+        event_id=row[0],
+        stream_id=row[1],
+        type=row[2],
+        payload=schema.loads(row[2], row[10], row[3]),
+        author=Author(row[4], row[5]),
+        desk_id=row[6],
+        hlc=row[7],
+        occurred_at=row[8],
+        recorded_at=row[9],
+        payload_v=row[10],
+        server_seq=row[11],
+    )
+
+
+# The same columns by name, for statements sent straight to SQLite (the read model's).
+COLUMN_NAMES = ", ".join(c.name for c in EVENT_COLUMNS)
+
+
+def driver_row_to_event(row: Sequence[Any]) -> Event:
+    """An event from a row of COLUMN_NAMES read straight from the driver: its times are the
+    stored text (models.UTCDateTime), parsed here instead of by SQLAlchemy's result."""
+    return Event(
+        event_id=row[0],
+        stream_id=row[1],
+        type=row[2],
+        payload=schema.loads(row[2], row[10], row[3]),
+        author=Author(row[4], row[5]),
+        desk_id=row[6],
+        hlc=row[7],
+        occurred_at=datetime.fromisoformat(row[8]),
+        recorded_at=datetime.fromisoformat(row[9]),
+        payload_v=row[10],
+        server_seq=row[11],
+    )
+
+
+def dict_to_event(r: Mapping[str, Any]) -> Event:
+    """An event from a row keyed by column name (as pulled from the shared database)."""
+    return Event(
+        event_id=r["event_id"],
+        stream_id=r["stream_id"],
+        type=r["type"],
+        payload=schema.loads(r["type"], r["payload_v"], r["payload"]),
+        author=Author(r["author_name"], r["author_login"]),
+        desk_id=r["desk_id"],
+        hlc=r["hlc"],
+        occurred_at=r["occurred_at"],
+        recorded_at=r["recorded_at"],
+        payload_v=r["payload_v"],
+        server_seq=r.get("server_seq"),
+    )
+
+
+def to_row(e: Event) -> dict[str, Any]:
+    """The event's row keyed by column name; times stay datetimes (the column type, or
+    models.time_to_text, writes them)."""
+    version, payload = schema.dumps(e.payload)
+    return {
+        "event_id": e.event_id,
+        "stream_id": e.stream_id,
+        "type": e.type,
+        "payload_v": version,
+        "payload": payload,
+        "hlc": e.hlc,
+        "desk_id": e.desk_id,
+        "author_name": e.author.name,
+        "author_login": e.author.login,
+        "occurred_at": e.occurred_at,
+        "recorded_at": e.recorded_at,
+        "server_seq": e.server_seq,
+    }

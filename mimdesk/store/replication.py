@@ -1,0 +1,241 @@
+"""The replication ledger: what this desk has shared with the shared database (mimdesk.sync).
+
+An event is "pending" until the shared database has acknowledged it: its server_seq is NULL.
+Pulled events arrive with their server_seq. The sync's own bookkeeping (pull cursor, log
+epoch, clock offset, ...) is kept in sync_state. Every method is one local transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import bindparam, delete, func, inspect, or_, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from mimdesk.domain.hlc import COUNTER_MASK, HybridClock, pack
+from mimdesk.store.event_rows import EVENT_COLUMNS, dict_to_event
+from mimdesk.store.logfile import CHUNK, LogFile
+from mimdesk.store.models import EventRow, SyncStateRow
+from mimdesk.store.projection import SummaryProjection
+
+
+class ReplicationLedger:
+    def __init__(self, file: LogFile, projection: SummaryProjection) -> None:
+        self._file = file
+        self._projection = projection
+
+    # ---- sync bookkeeping ---------------------------------------------------------------
+
+    def sync_state(self) -> dict[str, str]:
+        """This desk's sync bookkeeping (pull_cursor, log_epoch, last_ok_at, ...)."""
+        with self._file.read() as conn:
+            return _sync_values(conn)
+
+    def set_sync_state(self, values: Mapping[str, str | None]) -> None:
+        """Set (or, with None, remove) sync bookkeeping values, in one transaction."""
+        with self._file.translated(), self._file.write() as conn:
+            _put_sync_values(conn, values)
+        self._set_offset(values)
+
+    def stored_clock_offset(self) -> int:
+        """The clock offset the last sync measured (0 if none)."""
+        offset = self.sync_state().get("clock_offset_ms") or "0"
+        return int(offset) if offset.lstrip("-").isdigit() else 0
+
+    def _set_offset(self, values: Mapping[str, str | None]) -> None:
+        if "clock_offset_ms" in values:
+            self._file.clock_offset_ms = int(values["clock_offset_ms"] or 0)
+
+    # ---- pushing ------------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        """Events not yet acknowledged by the shared database."""
+        with self._file.read() as conn:
+            return (
+                conn.execute(
+                    select(func.count()).select_from(EventRow).where(EventRow.server_seq.is_(None))
+                ).scalar()
+                or 0
+            )
+
+    def pending_rows(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` pending events, oldest first, as stored (the payload is the JSON
+        text exactly as written, so it is relayed verbatim)."""
+        with self._file.read() as conn:
+            rows = conn.execute(
+                select(*EVENT_COLUMNS[:-1])
+                .where(EventRow.server_seq.is_(None))
+                .order_by(EventRow.seq)
+                .limit(limit)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def mark_pushed(self, seqs: Mapping[str, int]) -> None:
+        """Record the shared database's seq of each pushed event (it left the outbox)."""
+        if not seqs:
+            return
+        with self._file.translated(), self._file.write() as conn:
+            _ack(conn, seqs)
+
+    # ---- pulling ------------------------------------------------------------------------
+
+    def apply_pulled(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        state: Mapping[str, str | None] | None = None,
+        before_commit: Callable[[], None] | None = None,
+    ) -> list[str]:
+        """Insert events pulled from the shared database, in one transaction with ``state``
+        (the moved pull cursor): ids already here are skipped (an UPSERT on event_id), and
+        this desk's own events coming back get their server_seq. The summaries of the
+        streams touched are brought up to date (folded again when an event sorts before what
+        was folded) and the HLC moves past every event. Returns the ids inserted.
+
+        Each row has the envelope columns (``payload`` as JSON text) and ``server_seq``.
+        """
+        with self._projection.updating(), self._file.translated(), self._file.write() as conn:
+            known: dict[str, int | None] = {}
+            ids = [r["event_id"] for r in rows]
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                known.update(
+                    conn.execute(
+                        select(EventRow.event_id, EventRow.server_seq).where(
+                            EventRow.event_id.in_(chunk)
+                        )
+                    ).all()
+                )
+            new = [dict(r) for r in rows if r["event_id"] not in known]
+            acks = {
+                r["event_id"]: r["server_seq"]
+                for r in rows
+                if r["event_id"] in known and known[r["event_id"]] is None
+            }
+            if new:
+                conn.execute(
+                    sqlite_insert(EventRow).on_conflict_do_nothing(index_elements=["event_id"]),
+                    new,
+                )
+            if acks:
+                _ack(conn, acks)
+            events = [dict_to_event(r) for r in new]
+            for stream_id in {e.stream_id for e in events}:
+                self._projection.project(
+                    conn, stream_id, [e for e in events if e.stream_id == stream_id]
+                )
+            if events:
+                self._file.advance_clock(conn, (e.hlc for e in events))
+            if state:
+                _put_sync_values(conn, state)
+            if before_commit is not None:
+                before_commit()
+        return [r["event_id"] for r in new]
+
+    # ---- repair ---------------------------------------------------------------------------
+
+    def reset_sync(self, values: Mapping[str, str | None]) -> None:
+        """Forget what the shared database acknowledged (another database, or one restored
+        from an older copy): every event is pending again (pushing is idempotent) and the
+        pull starts over. ``values`` (the new log epoch, cursor 0) are set in the same
+        transaction."""
+        with self._file.write() as conn:
+            conn.execute(update(EventRow).values(server_seq=None))
+            _put_sync_values(conn, values)
+        self._set_offset(values)
+
+    def acknowledged_pairs(self) -> Iterable[tuple[str, str, int]]:
+        """(stream id, event id, server seq) of every event the shared database acknowledged,
+        for anti-entropy to compare with the server."""
+        with self._file.read() as conn:
+            rows = conn.execute(
+                select(EventRow.stream_id, EventRow.event_id, EventRow.server_seq).where(
+                    EventRow.server_seq.is_not(None)
+                )
+            )
+            # The WHERE clause leaves no NULL server_seq.
+            yield from ((r[0], r[1], cast(int, r[2])) for r in rows)
+
+    def acknowledged_ids(self, stream_id: str) -> dict[str, int]:
+        """The acknowledged events of one stream: event id -> server seq."""
+        with self._file.read() as conn:
+            rows = conn.execute(
+                select(EventRow.event_id, EventRow.server_seq).where(
+                    EventRow.stream_id == stream_id, EventRow.server_seq.is_not(None)
+                )
+            ).all()
+        return {r[0]: cast(int, r[1]) for r in rows}
+
+    def unacknowledge(self, event_ids: Sequence[str]) -> int:
+        """Make these events pending again (the shared database lost them): the next push
+        sends them, which is idempotent. Returns how many changed."""
+        if not event_ids:
+            return 0
+        changed = 0
+        with self._file.translated(), self._file.write() as conn:
+            for start in range(0, len(event_ids), CHUNK):
+                chunk = list(event_ids[start : start + CHUNK])
+                changed += conn.execute(
+                    update(EventRow).where(EventRow.event_id.in_(chunk)).values(server_seq=None)
+                ).rowcount
+        return changed
+
+    def restamp_pending(self, newest_ms: int, now_ms: int) -> int:
+        """Stamp again the pending (never shared) events whose HLC is past ``newest_ms``, in
+        their order, from ``now_ms`` on, and move the clock back to match: a desk whose clock
+        ran fast must not push events that would win every later edit. Returns how many."""
+        limit = pack(newest_ms, COUNTER_MASK)
+        with self._projection.updating(), self._file.write() as conn:
+            rows = conn.execute(
+                select(EventRow.seq, EventRow.stream_id)
+                .where(EventRow.server_seq.is_(None), EventRow.hlc > limit)
+                .order_by(EventRow.hlc, EventRow.desk_id, EventRow.event_id)
+            ).all()
+            if not rows:
+                return 0
+            floor = conn.execute(
+                select(func.max(EventRow.hlc)).where(
+                    or_(EventRow.server_seq.is_not(None), EventRow.hlc <= limit)
+                )
+            ).scalar()
+            clock = HybridClock(floor or 0)
+            conn.execute(
+                update(EventRow)
+                .where(EventRow.seq == bindparam("b_seq"))
+                .values(hlc=bindparam("b_hlc")),
+                [{"b_seq": r.seq, "b_hlc": clock.tick(now_ms)} for r in rows],
+            )
+            self._file.clock.last = clock.last
+            self._file.store_clock(conn)
+            for stream_id in {r.stream_id for r in rows}:
+                self._projection.refold(conn, stream_id)
+            return len(rows)
+
+
+def _sync_values(conn: Connection) -> dict[str, str]:
+    if not inspect(conn).has_table(SyncStateRow.__tablename__):
+        return {}
+    return dict(conn.execute(select(SyncStateRow.key, SyncStateRow.value)).all())
+
+
+def _put_sync_values(conn: Connection, values: Mapping[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            conn.execute(delete(SyncStateRow).where(SyncStateRow.key == key))
+            continue
+        stmt = sqlite_insert(SyncStateRow).values(key=key, value=str(value))
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
+        )
+
+
+def _ack(conn: Connection, seqs: Mapping[str, int]) -> None:
+    conn.execute(
+        update(EventRow)
+        .where(EventRow.event_id == bindparam("b_event_id"))
+        .where(EventRow.server_seq.is_(None))
+        .values(server_seq=bindparam("b_server_seq")),
+        [{"b_event_id": k, "b_server_seq": v} for k, v in seqs.items()],
+    )
