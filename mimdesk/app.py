@@ -105,4 +105,5 @@ def open_app(
         log.rebuild_projections()
     login = os_login()
     author = Author(settings.display_name or login or "Unknown", login)
-    return App(paths, settings, database, log, Context(log, author, now), backup, shared)
+    ctx = Context(log, author, now, vocab=settings.vocabularies())
+    return App(paths, settings, database, log, ctx, backup, shared)

@@ -39,34 +39,78 @@ def _parse_when(text: str) -> datetime:
     return value if value.tzinfo else value.astimezone()
 
 
-# Feature modules that add their own subcommands: each has
+# Feature modules that add their own subcommands, and the commands each adds. Each has
 #   add_parsers(sub) -> dict[str, Callable[[App | None, argparse.Namespace], int]]
 # and may list in STANDALONE the commands that run without opening the local database.
-FEATURE_COMMANDS: tuple[str, ...] = (
-    "mimdesk.cli_sync",
-    "mimdesk.cli_postmortem",
-    "mimdesk.cli_comms",
-)
+# A command line imports only the module of its own command; tests/cli/test_lazy_imports.py
+# holds these names to what the modules add.
+FEATURE_COMMANDS: dict[str, tuple[str, ...]] = {
+    "mimdesk.cli_sync": ("sync", "sync-agent", "doctor", "state-digest"),
+    "mimdesk.cli_postmortem": ("postmortem", "followup", "followups", "report", "export", "import"),
+    "mimdesk.cli_comms": ("draft", "send", "outbox", "lists", "secret"),
+}
+
+# command_named's answer when only the whole parser can say what a command line means.
+WHOLE = "*"
 
 
-def _feature_modules() -> list[Any]:
+def _feature_modules(names: Sequence[str] = tuple(FEATURE_COMMANDS)) -> list[Any]:
     import importlib
 
-    return [importlib.import_module(name) for name in FEATURE_COMMANDS]
+    return [importlib.import_module(name) for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, None when it names none (the app, ``--version``), or
+    ``WHOLE`` for anything else: help, an abbreviated option, an unknown word, a mistake."""
+    known = {*cli_parsers.CORE_COMMANDS, *(n for c in FEATURE_COMMANDS.values() for n in c), "db"}
+    valued = tuple(f"{option}=" for option in cli_parsers.ROOT_VALUE_OPTIONS)
+    tokens = iter(argv)
+    for token in tokens:
+        if token in cli_parsers.ROOT_VALUE_OPTIONS:
+            next(tokens, None)
+        elif token in cli_parsers.ROOT_FLAGS or token.startswith(valued):
+            continue
+        elif token.startswith("-"):
+            return WHOLE
+        else:
+            return token if token in known else WHOLE
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given ``argv``, only the part of it that ``argv`` uses.
+
+    A start then builds the parsers of its own command and imports only that command's
+    module, not the other fifty commands'. A command's parser is the same either way, and
+    anything :func:`command_named` cannot place builds the whole tree, so that help and error
+    messages are the same too.
+    """
     parser = cli_parsers.root_parser(__version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add_family in cli_parsers.CORE_FAMILIES:
+    wanted = WHOLE if argv is None else command_named(argv)
+    if wanted is None:
+        return parser
+    if wanted == WHOLE:
+        families: Sequence[Any] = cli_parsers.CORE_FAMILIES
+        features = _feature_modules()
+    else:
+        core = cli_parsers.CORE_COMMANDS.get(wanted)
+        families = [core] if core is not None else []
+        features = _feature_modules(
+            [module for module, names in FEATURE_COMMANDS.items() if wanted in names]
+        )
+    for add_family in families:
         add_family(sub)
 
-    for module in _feature_modules():
+    for module in features:
         for name, handler in module.add_parsers(sub).items():
             _COMMANDS[name] = handler
             if name in getattr(module, "STANDALONE", ()):
                 _STANDALONE.add(name)
 
+    if wanted not in (WHOLE, "db"):
+        return parser
     dbsub = cli_parsers.add_db_parsers(sub)
     # Feature modules may add database actions that run without the local database:
     #   add_db_parsers(dbsub) -> dict[str, Callable[[None, argparse.Namespace], int]]
@@ -86,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     if args.self_test:
         from mimdesk import selftest
 
@@ -204,7 +248,8 @@ def _cmd_show(app: Any, args: argparse.Namespace) -> int:
 
     view = incidents.get(app.ctx, args.ref)
     if args.json:
-        print(json.dumps(report_text.as_dict(view, app.ctx.now()), ensure_ascii=False, indent=2))
+        shown = report_text.as_dict(view, app.ctx.now(), app.ctx.vocab)
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
     print(report_text.show(view, app.ctx.now(), app.settings, timeline=args.timeline))
     return 0

@@ -21,6 +21,7 @@ EXIT_FAILED = 1
 EXIT_QUEUED = 75  # EX_TEMPFAIL: try again later
 
 STANDALONE = ("secret",)
+KIND_HELP = f"the kind of update, one of: {', '.join(KINDS)}"
 
 Handler = Callable[[Any, argparse.Namespace], int]
 
@@ -37,7 +38,8 @@ def _yes_no(text: str) -> bool:
 def add_parsers(sub: Any) -> dict[str, Handler]:
     p = sub.add_parser("draft", help="print the drafted message for an incident (nothing is sent)")
     p.add_argument("ref")
-    p.add_argument("--kind", required=True, choices=list(KINDS))
+    # No argparse choices: the use case checks, forgiving case and spelling, as dialogs do.
+    p.add_argument("--kind", required=True, help=KIND_HELP)
     p.add_argument("--audience", required=True, help="an audience id, e.g. executives")
     p.add_argument("--data-lost", type=_yes_no, default=None, metavar="yes|no")
     p.add_argument("--note", default="", help="a sentence to add to the message")
@@ -45,10 +47,10 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
 
     p = sub.add_parser("send", help="draft a message from the templates and send it")
     p.add_argument("ref")
-    p.add_argument("--kind", choices=list(KINDS))
+    p.add_argument("--kind", help=KIND_HELP)
     p.add_argument("--audience")
     p.add_argument("--draft", default=None, help="send this saved draft instead")
-    p.add_argument("--channel", required=True, choices=list(CHANNELS))
+    p.add_argument("--channel", required=True, help=f"one of: {', '.join(CHANNELS)}")
     p.add_argument(
         "--to",
         action="append",
@@ -181,26 +183,32 @@ def _cmd_send(app: Any, args: argparse.Namespace) -> int:
 
 
 def _cmd_outbox(app: Any, args: argparse.Namespace) -> int:
+    """The messages not sent, as the window's outbox lists them; with ``--deliver`` first
+    try again every one this desk may retry, refused ones too (a person asked)."""
     from mimdesk.domain.clock import format_local
-    from mimdesk.usecases import comms
+    from mimdesk.usecases import outbox
 
+    failed = False
     if args.deliver:
-        run = comms.deliver_pending(app.ctx, app.settings, app.ctx.now())
+        run = outbox.deliver(app.ctx, app.settings, requested=True)
         for r in run.sent:
             print(f"Sent {r.draft_id} by {r.channel}.")
         for r in run.failed:
             print(f"Failed {r.draft_id} by {r.channel}: {r.reason}", file=sys.stderr)
-    waiting = comms.pending(app.ctx)
+        failed = bool(run.failed)
+    waiting = outbox.not_sent(app.ctx)
     if not waiting:
         print("The outbox is empty.")
         return 0
-    for p in waiting:
-        mine = "" if p.queued_by_desk == app.log.desk_id else " (another desk's)"
+    for m in waiting:
+        mine = "" if m.retried_here else " (another desk's)"
         print(
-            f"{p.reference}  {p.audience}  {p.channel}  queued {format_local(p.queued_at)}"
-            f"{mine}  {p.subject}  [{p.reason}]"
+            f"{m.reference}  {m.audience}  {m.channel}  {m.state} {format_local(m.since)}"
+            f"{mine}  {m.subject}  [{m.reason}]"
         )
-    return EXIT_QUEUED if args.deliver else 0
+    if not args.deliver:
+        return 0
+    return EXIT_FAILED if failed else EXIT_QUEUED
 
 
 def _cmd_lists(app: Any, args: argparse.Namespace) -> int:
@@ -211,11 +219,6 @@ def _cmd_lists(app: Any, args: argparse.Namespace) -> int:
             raise InvalidInput(
                 "Give the addresses with --to (repeat it), or --clear.",
                 "e.g. mimdesk lists executives --to cio@example.org --to ceo@example.org",
-            )
-        known = [a.id for a in app.settings.timers.audiences]
-        if args.audience not in known:
-            raise InvalidInput(
-                f"There is no audience {args.audience!r}.", f"Audiences: {', '.join(known)}."
             )
         directory.set_distribution(
             app.ctx, audience=args.audience, addresses=[] if args.clear else args.to

@@ -8,9 +8,16 @@ commands in, so a new command goes into its family's builder, not at the end.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 # The object ``ArgumentParser.add_subparsers`` returns; argparse gives it no public name.
 Commands = argparse._SubParsersAction
+
+
+# The root options as ``root_parser`` spells them: the command on a command line is the first
+# word that is neither one of these nor the value of one that takes a value.
+ROOT_FLAGS = ("--version", "--self-test")
+ROOT_VALUE_OPTIONS = ("--db", "--shared")
 
 
 def root_parser(version: str) -> argparse.ArgumentParser:
@@ -233,3 +240,20 @@ CORE_FAMILIES = (
     add_catalogue_parsers,
     add_config_parsers,
 )
+
+# The family that adds each core command, so that a command line builds only its own family
+# (``mimdesk.cli.build_parser``); tests/cli/test_lazy_imports.py holds it to what they add.
+CORE_COMMANDS: dict[str, Callable[[Commands], None]] = {
+    **dict.fromkeys(("gui", "demo"), add_app_parsers),
+    **dict.fromkeys(("list", "show", "new", "note", "status", "set"), add_incident_parsers),
+    **dict.fromkeys(
+        ("assign", "handover", "duty", "cadence", "update", "snooze"), add_role_and_timer_parsers
+    ),
+    **dict.fromkeys(("people", "person", "rota"), add_directory_parsers),
+    **dict.fromkeys(("cards", "release"), add_role_card_parsers),
+    **dict.fromkeys(
+        ("assess", "declare", "reject", "severity", "candidates", "stats"), add_declaration_parsers
+    ),
+    **dict.fromkeys(("services", "service"), add_catalogue_parsers),
+    "config": add_config_parsers,
+}

@@ -22,15 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from mimdesk import __version__
-from mimdesk.errors import InvalidInput, MimDeskError
+from mimdesk.errors import InvalidInput
 
 STANDALONE: set[str] = set()
 
 Handler = Callable[[Any, argparse.Namespace], int]
-
-
-class SharedUnavailable(MimDeskError):
-    pass
 
 
 def add_parsers(sub: Any) -> dict[str, Handler]:
@@ -143,133 +139,15 @@ def cmd_db_upgrade(_app: Any, args: argparse.Namespace) -> int:
 
 
 def _manage_shared(args: argparse.Namespace, *, create: bool, role: str | None) -> int:
-    """``db init`` (create or upgrade) and ``db upgrade --shared`` (upgrade only): migrate under
-    the upgrade lock, set the server's session defaults, and leave every desk role with desk
-    rights only."""
-    from sqlalchemy.exc import DBAPIError
+    """``db init`` (create or upgrade) and ``db upgrade --shared`` (upgrade only): see
+    :func:`mimdesk.sync.admin.manage_shared`."""
+    from mimdesk.sync.admin import manage_shared
 
-    from mimdesk.store import shared
-    from mimdesk.sync.target import Timeouts, make_engine
+    def warn(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
 
-    tgt = _target(_settings(), args)
-    if role is not None:
-        try:
-            shared.check_role_name(role)
-        except ValueError as exc:
-            raise InvalidInput(str(exc), "Use letters, digits and _ only.") from None
-    engine = make_engine(
-        tgt, application_name="mimdesk-admin", timeouts=Timeouts(statement=600.0, lock=60.0)
-    )
-    try:
-        with engine.connect() as conn:
-            meta = shared.read_meta(conn)
-            before = shared.current_revision(conn)
-            conn.rollback()
-            _refuse_unknown(tgt.display, meta, before)
-            if before is None and not create:
-                raise InvalidInput(
-                    f"{tgt.display} holds no MIM Desk schema to upgrade.",
-                    "Create it with 'mimdesk db init --shared URL'.",
-                )
-
-            def waiting() -> None:
-                print(
-                    f"{tgt.display}: another administrator is upgrading it; waiting...",
-                    file=sys.stderr,
-                    flush=True,
-                )
-
-            def migrate() -> None:
-                # Read again under the lock: the other administrator may have just finished.
-                _refuse_unknown(tgt.display, shared.read_meta(conn), shared.current_revision(conn))
-                shared.upgrade(conn)
-
-            try:
-                shared.locked_upgrade(conn, on_wait=waiting, body=migrate)
-            except shared.UpgradeBusy:
-                raise SharedUnavailable(
-                    f"{tgt.display}: another administrator's upgrade has held it for 2 minutes.",
-                    "Try again when it has finished; nothing was changed.",
-                ) from None
-            after = shared.current_revision(conn)
-            conn.rollback()
-            if before == after:
-                print(f"{tgt.display}: shared schema {after} is current.")
-            elif before is None:
-                print(f"{tgt.display}: created the shared schema ({after}).")
-            else:
-                print(f"{tgt.display}: upgraded the shared schema {before} -> {after}.")
-            _session_defaults(conn, tgt.display)
-            roles = shared.desk_roles(conn)
-            if role:
-                roles = shared.record_desk_role(conn, role)
-            taken = shared.harden_grants(conn, roles)
-            for grantee, privileges in sorted(taken.items()):
-                print(
-                    f"{grantee}: took away {', '.join(sorted(privileges))}; it now has desk "
-                    "rights (read events, append through the server-side step)."
-                )
-            if role:
-                grant = (
-                    f'GRANT "{role}" TO <login>;'
-                    if conn.dialect.name == "postgresql"
-                    else f"GRANT `{role}` TO <login>; SET DEFAULT ROLE `{role}` FOR <login>;"
-                )
-                print(
-                    f"Role {role}: may read events and append them through the server-side "
-                    f"step, nothing else. Grant it to each desk's login: {grant}"
-                )
-    except DBAPIError as exc:
-        raise SharedUnavailable(
-            f"Could not use {tgt.display}: {' '.join(str(exc.orig or exc).split())[:300]}",
-            "Check the URL, the network, the password in the keyring ('mimdesk db password') "
-            "and that this login owns the database.",
-        ) from None
-    finally:
-        engine.dispose()
+    manage_shared(_target(_settings(), args), create=create, role=role, say=print, warn=warn)
     return 0
-
-
-def _refuse_unknown(display: str, meta: dict[str, str], revision: str | None) -> None:
-    from mimdesk.store import shared
-
-    version = shared.schema_version(meta)
-    if version is not None and version > shared.SCHEMA_VERSION:
-        raise InvalidInput(
-            f"{display} has shared schema version {version}, newer than this MIM Desk knows "
-            f"({shared.SCHEMA_VERSION}).",
-            "Use the newer MIM Desk to manage it.",
-        )
-    if revision is not None and revision not in shared.KNOWN_REVISIONS:
-        raise InvalidInput(
-            f"{display} is at shared schema revision {revision}, unknown here.",
-            "Use the newer MIM Desk to manage it.",
-        )
-
-
-def _session_defaults(conn: Any, display: str) -> None:
-    """Server-side defaults for the session timeouts desks set themselves (older desks and
-    other clients get them too). Needs the database's owner; says so when refused."""
-    from sqlalchemy.exc import DBAPIError
-
-    from mimdesk.store import shared
-
-    statements = shared.session_defaults_sql(conn)
-    try:
-        for statement in statements:
-            conn.exec_driver_sql(statement)
-        conn.commit()
-    except DBAPIError:
-        conn.rollback()
-        print(
-            f"{display}: could not set the session defaults (only the database's owner may); "
-            "ask the DBA to run: " + "; ".join(statements),
-            file=sys.stderr,
-        )
-        return
-    if statements:
-        settings = ", ".join(f"{k}={v}" for k, v in shared.SESSION_DEFAULTS.items())
-        print(f"{display}: session defaults for every login of this database: {settings}.")
 
 
 def cmd_db_password(_app: Any, args: argparse.Namespace) -> int:
@@ -401,33 +279,13 @@ def cmd_state_digest(app: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.store import migrate, shared
-    from mimdesk.sync import ledger, target
-    from mimdesk.sync.protocol import SKEW_WARNING_MS, probe
+    from mimdesk.sync import doctor
 
     report: dict[str, Any] = {"version": __version__}
     settings = app.settings
     report["settings"] = dict(sorted(settings.sources.items()))
     report["warnings"] = list(settings.warnings)
-    with app.log.engine.connect() as conn:
-        report["local"] = {
-            "path": str(app.database),
-            "schema": migrate.current_revision(conn),
-            "newest_known": migrate.HEAD,
-        }
-    state = app.log.sync_state()
-    report["local"]["pending"] = app.log.pending_count()
-    report["local"]["events"] = app.log.count_events()
-    report["local"]["last_good_sync"] = state.get("last_ok_at")
-    report["local"]["last_error"] = state.get("last_error")
-    report["local"]["pull_cursor"] = int(state.get("pull_cursor", "0") or 0)
-    report["local"]["holes"] = ledger.holes(state)
-    report["local"]["skipped"] = [
-        {"seq": r.seq, "event_id": r.event_id, "bytes": r.size, "why": r.why}
-        for r in sorted(ledger.skipped(state).values(), key=lambda r: r.seq)
-    ]
-    report["local"]["refused"] = ledger.refused(state)
-    report["local"]["alarm"] = ledger.alarm(state)
+    report["local"] = doctor.local_report(app.log, app.database)
     failed = False
     try:
         tgt = _target(settings, args, required=False)
@@ -436,48 +294,10 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
         report["shared"] = {"error": str(exc)}
         failed = True
     if tgt is not None:
-        engine = target.make_engine(tgt, application_name="mimdesk-doctor", timeouts=_timeouts())
-        try:
-            found = probe(engine)
-        finally:
-            engine.dispose()
-        info: dict[str, Any] = {"url": tgt.display, "from": tgt.source, "reachable": found.ok}
-        if found.ok:
-            info.update(
-                server=found.server,
-                connect_ms=round(found.connect_ms, 1),
-                revision=found.revision,
-                schema_version=found.schema_version,
-                min_client_schema=found.min_client_schema,
-                known_schema_version=shared.SCHEMA_VERSION,
-                head=found.head,
-                clock_offset_ms=found.clock_offset_ms,
-            )
-            if found.head is not None:
-                info["to_fetch"] = max(0, found.head - report["local"]["pull_cursor"])
-            if found.schema_version is None:
-                info["problem"] = "no MIM Desk schema: run 'mimdesk db init --shared URL'"
-                failed = True
-            elif found.schema_version < shared.SCHEMA_VERSION:
-                info["problem"] = (
-                    f"schema version {found.schema_version}, older than this desk needs "
-                    f"({shared.SCHEMA_VERSION}): IT runs 'mimdesk db upgrade --shared URL'"
-                )
-                failed = True
-            elif (found.min_client_schema or 0) > shared.SCHEMA_VERSION:
-                info["problem"] = (
-                    f"schema version {found.schema_version} needs MIM Desk schema version "
-                    f"{found.min_client_schema} or newer; this desk knows "
-                    f"{shared.SCHEMA_VERSION}: install the newer MIM Desk"
-                )
-                failed = True
-            if found.clock_offset_ms is not None and abs(found.clock_offset_ms) > SKEW_WARNING_MS:
-                info["problem"] = "this computer's clock is more than 5 minutes off"
-                failed = True
-        else:
-            info["error"] = found.error
-            failed = True
-        report["shared"] = info
+        report["shared"], problem = doctor.shared_report(
+            tgt, timeouts=_timeouts(), pull_cursor=report["local"]["pull_cursor"]
+        )
+        failed = failed or problem
     elif "shared" not in report:
         report["shared"] = None
     if getattr(args, "json", False):

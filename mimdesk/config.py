@@ -8,6 +8,7 @@ settings dialog show. Secrets are in none of these files: they live in the OS ke
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from mimdesk.comms.settings import CommsSettings, anchor_paths
 from mimdesk.domain.cadence import Audience, TimerPolicy
 from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
 from mimdesk.domain.roles import RoleDef
+from mimdesk.domain.vocabulary import Term, Vocabularies, Vocabulary
 from mimdesk.paths import Paths, site_config_candidates
 from mimdesk.resources import resource_path
 
@@ -92,6 +94,15 @@ class Settings:
                 return f"{s.id} {s.label}"
         return severity_id
 
+    def vocabularies(self) -> Vocabularies:
+        """The closed lists in force: this site's roles, severities and audiences, and the
+        lists every site shares (:mod:`mimdesk.domain.vocabulary`)."""
+        return Vocabularies(
+            roles=Vocabulary("role", (Term(r.id, r.label) for r in self.roles)),
+            severities=Vocabulary("severity", (Term(s.id, s.label) for s in self.severities)),
+            audiences=Vocabulary("audience", (Term(a.id, a.label) for a in self.timers.audiences)),
+        )
+
 
 def _read(path: Path) -> dict[str, Any]:
     with path.open("rb") as f:
@@ -121,12 +132,24 @@ def _merge(
 BUILTIN_FILES = ("settings.toml", "declaration.toml", "timers.toml", "report.toml", "comms.toml")
 
 
-def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
-    sources: dict[str, str] = {}
-    warnings: list[str] = []
+def _builtin(sources: dict[str, str]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for name in BUILTIN_FILES:
         _merge(merged, _read(resource_path("defaults", name)), BUILTIN, sources)
+    return merged
+
+
+@functools.cache
+def builtin_vocabularies() -> Vocabularies:
+    """The vocabularies of the built-in settings, with no site file: what a use-case context
+    checks against when nobody gave it the site's."""
+    return _settings(_builtin({}), {}, [], set()).vocabularies()
+
+
+def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+    merged = _builtin(sources)
     for layer, candidates in ((SITE, site_config_candidates(env)), (USER, [paths.user_settings])):
         for path in candidates:
             if not path.is_file():
@@ -159,6 +182,19 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
             continue
         _merge(merged, data, f"{MANAGED} ({where})", sources)
     locked = {key for key, layer in sources.items() if layer.startswith(MANAGED)}
+    settings = _settings(merged, sources, warnings, locked)
+    for vocabulary in settings.vocabularies().site_terms():
+        for clash in vocabulary.clashes():
+            warnings.append(
+                f"Two entries of the {vocabulary.noun} list share a spelling: {clash}; "
+                "typing it names neither (type the id instead)."
+            )
+    return settings
+
+
+def _settings(
+    merged: Mapping[str, Any], sources: dict[str, str], warnings: list[str], locked: set[str]
+) -> Settings:
     user = merged.get("user", {})
     app = merged.get("app", {})
     return Settings(

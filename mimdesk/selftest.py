@@ -213,13 +213,13 @@ SHARED_DRIVERS = (("postgresql+psycopg", "psycopg"), ("mysql+pymysql", "pymysql"
 def check_drivers(run: Run) -> str:
     """SQLAlchemy loads each dialect and its driver (no connection is made). A frozen build
     must carry the shared-database drivers; a plain install may lack the "shared" extra."""
-    import sqlalchemy
+    from mimdesk.store.drivers import load_dialect
 
     loaded, missing = ["sqlite"], []
-    sqlalchemy.create_engine("sqlite://").dispose()
+    load_dialect("sqlite")
     for scheme, module in SHARED_DRIVERS:
         try:
-            sqlalchemy.create_engine(f"{scheme}://selftest@localhost/selftest").dispose()
+            load_dialect(scheme)
             loaded.append(scheme)
         except ImportError as exc:
             missing.append(f"{scheme} ({exc.name or module} not installed)")

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from tests.benchmarks.bench_cli_start import bench_cli_start
 from tests.benchmarks.common import Figure, render, workspace
 from tests.benchmarks.startup import FLOOR_SCRIPT, Unavailable, run_once
 from tests.benchmarks.store import bench_append, bench_fold, bench_list
@@ -19,10 +20,28 @@ def test_store_benchmarks_run_at_small_sizes(tmp_path):
             + bench_fold(ws, events=300, runs=1)
             + bench_list(ws, count=12, runs=1)
         )
-    assert len(figures) == 6
+    assert len(figures) == 7
     for figure in figures:
         assert figure.value is not None and figure.floor is not None, figure
         assert figure.ratio is not None
+    table = render(figures)
+    for figure in figures:
+        assert figure.name in table
+
+
+@pytest.mark.slow
+def test_the_cli_start_benchmark_runs_at_small_sizes(tmp_path):
+    with workspace(tmp_path) as ws:
+        figures = bench_cli_start(ws, count=3, runs=1)
+    assert [f.name for f in figures] == [
+        "CLI start: list 3 incidents",
+        "CLI start: show",
+        "CLI start: --version",
+    ]
+    for figure in figures:
+        assert figure.value is not None, figure.note
+        assert figure.floor is not None and figure.ratio is not None
+        assert figure.target == round(figure.floor * 1.3, 3)
     table = render(figures)
     for figure in figures:
         assert figure.name in table

@@ -12,8 +12,8 @@ import pytest
 
 from mimdesk import demo
 from mimdesk.domain import keytimes
-from mimdesk.domain.events import NOTE_KINDS
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.vocabulary import NOTE_KINDS
 from mimdesk.usecases import incidents
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,21 @@ import tomli_w
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mimdesk"
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+# Every module of the command line: mimdesk/cli.py and each mimdesk/cli_*.py beside it.
+CLI_MODULES = sorted(f"mimdesk.{p.stem}" for p in PACKAGE.glob("cli*.py"))
+
+
+def contracts() -> list[dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["importlinter"]["contracts"]
+
+
+def layers() -> list[set[str]]:
+    """The layers contract's layers, top first, each as the set of its modules."""
+    (contract,) = [c for c in contracts() if c["type"] == "layers"]
+    return [
+        {m.strip().strip("()") for m in re.split(r"[|:]", layer)} for layer in contract["layers"]
+    ]
 
 
 def lint_imports(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -47,17 +63,24 @@ def test_import_contracts_catch_a_broken_arrow(tmp_path):
         "usecases/validate.py": "from mimdesk import app as _app  # noqa\n",
         "paths.py": "import mimdesk.gui  # noqa\n",
         "exchange/validation.py": "from mimdesk.usecases import context  # noqa\n",
+        "comms/addresses.py": "from mimdesk.usecases import context  # noqa\n",
+        "reports/fonts.py": "from mimdesk.store import models  # noqa\n",
+        "sync/ledger.py": "from mimdesk.usecases import validate  # noqa\n",
+        "gui/theme.py": "from mimdesk.exchange import validation  # noqa\n",
+        "config.py": "import sqlalchemy  # noqa\n",
+        # Every module of the command line is above everything else.
+        "usecases/maintenance.py": "".join(f"import {m}  # noqa\n" for m in CLI_MODULES),
     }
     for name, line in injected.items():
         with (tmp_path / "mimdesk" / name).open("a", encoding="utf-8") as f:
             f.write("\n" + line)
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contracts = tmp_path / "contracts.toml"
-    contracts.write_text(
+    written = tmp_path / "contracts.toml"
+    written.write_text(
         tomli_w.dumps({"tool": {"importlinter": config["tool"]["importlinter"]}}),
         encoding="utf-8",
     )
-    result = lint_imports(tmp_path, str(contracts))
+    result = lint_imports(tmp_path, str(written))
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "BROKEN" in output
@@ -68,6 +91,12 @@ def test_import_contracts_catch_a_broken_arrow(tmp_path):
         "mimdesk.usecases.validate -> mimdesk.app",
         "mimdesk.paths -> mimdesk.gui",
         "mimdesk.exchange.validation -> mimdesk.usecases.context",
+        "mimdesk.comms.addresses -> mimdesk.usecases.context",
+        "mimdesk.reports.fonts -> mimdesk.store.models",
+        "mimdesk.sync.ledger -> mimdesk.usecases.validate",
+        "mimdesk.gui.theme -> mimdesk.exchange.validation",
+        "mimdesk.config -> sqlalchemy",
+        *(f"mimdesk.usecases.maintenance -> {m}" for m in CLI_MODULES),
     ):
         assert expected in output, expected
     assert "0 kept" in output
@@ -144,10 +173,19 @@ def test_no_module_outside_the_gui_imports_qt():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_every_cli_module_is_the_top_layer_and_every_package_has_its_layer():
+    assert "mimdesk.cli" in CLI_MODULES and len(CLI_MODULES) >= 5  # the glob saw them
+    top, *below = layers()
+    assert top == set(CLI_MODULES)
+    placed = set().union(*below)
+    packages = {f"mimdesk.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")}
+    assert packages <= placed, f"packages in no layer: {sorted(packages - placed)}"
+
+
 def test_gui_and_cli_never_touch_the_database_layer():
     offenders = {}
     for name, path in sources():
-        if within(name, "mimdesk.gui") or name == "mimdesk.cli":
+        if within(name, "mimdesk.gui") or name in CLI_MODULES:
             bad = [
                 m
                 for m in imports_of(name, path)

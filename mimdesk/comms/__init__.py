@@ -1,31 +1,20 @@
-"""Communications: message templates, drafting aids, delivery channels and the outbox.
+"""Communications: message templates, drafting aids, delivery channels and one try of a
+channel (:mod:`.delivery`).
 
-Qt-free and store-free: the use cases in :mod:`mimdesk.usecases.comms` gather the incident and
-append the events; this package turns them into text and delivers it.
+Qt-free and store-free: the use cases in :mod:`mimdesk.usecases.comms` and
+:mod:`mimdesk.usecases.outbox` gather the incident, decide what to send and append the events;
+this package turns them into text and delivers it.
 """
 
 from __future__ import annotations
 
-# The kinds of update, in the order an incident usually needs them (DOMAIN.md).
-KINDS: dict[str, str] = {
-    "initial": "Initial notification",
-    "scoping": "Scope and impact",
-    "update": "Update",
-    "long_running": "Long-running incident update",
-    "mitigated": "Workaround in place",
-    "resolved": "Resolved",
-    "downgraded": "Downgraded or cancelled",
-    "post_incident": "Post-incident summary",
-}
+from mimdesk.domain.vocabulary import MESSAGE_KINDS, SEND_CHANNELS
+
+# The kinds of update and the channels, id -> label: the lists live in the domain
+# (mimdesk.domain.vocabulary), where every dialog and command checks against them.
+KINDS: dict[str, str] = MESSAGE_KINDS.labels()
 
 # Kinds after which no further update is promised.
 FINAL_KINDS = frozenset({"resolved", "downgraded", "post_incident"})
 
-CHANNELS: dict[str, str] = {
-    "eml": "E-mail draft for your mail client (.eml)",
-    "smtp": "E-mail sent by MIM Desk (SMTP)",
-    "teams": "Microsoft Teams (Workflows webhook)",
-    "slack": "Slack (incoming webhook)",
-    "webhook": "Generic JSON webhook",
-    "statuspage": "Status page (static files)",
-}
+CHANNELS: dict[str, str] = SEND_CHANNELS.labels()

@@ -55,9 +55,6 @@ class EventType(StrEnum):
 DIRECTORY_STREAM = "directory"
 
 
-NOTE_KINDS = ("observation", "decision", "action", "workaround", "update")
-
-
 @dataclass(frozen=True, slots=True)
 class Author:
     name: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -288,6 +288,19 @@ class IncidentState:
     def holder(self, role: str) -> str:
         held = self.roles.get(role)
         return held.person if held else ""
+
+
+def copy_state(state: IncidentState) -> IncidentState:
+    """A copy that applying more events to leaves ``state`` as it was (its containers are
+    copied; what they hold is immutable)."""
+    copied = replace(state)
+    for f in fields(IncidentState):
+        value = getattr(state, f.name)
+        if f.name == "duties_done":
+            setattr(copied, f.name, {role: set(done) for role, done in value.items()})
+        elif isinstance(value, list | dict | set):
+            setattr(copied, f.name, type(value)(value))
+    return copied
 
 
 def fold(events: Iterable[Event]) -> IncidentState:

@@ -30,6 +30,11 @@ JsonValue = Any
 # field(metadata=...) keys the codec reads.
 TIME = "time"  # the text must be an ISO-8601 time with a zone (or None where allowed)
 KEY = "key"  # the JSON key, where it is not the attribute's name ("from" is a keyword)
+SPARSE = "sparse"  # written only when set: absent has always meant the default
+
+
+def _sparse(default: Any) -> Any:
+    return field(default=default, metadata={SPARSE: True})
 
 
 def _time(default: str | None = None) -> Any:
@@ -101,7 +106,7 @@ class FieldChanged(Payload):
     TYPE = EventType.FIELD_CHANGED
     field: str
     value: JsonValue
-    reason: str = ""
+    reason: str = _sparse("")
     prev: str | None = None
 
 
@@ -111,7 +116,7 @@ class StatusChanged(Payload):
 
     TYPE = EventType.STATUS_CHANGED
     to: str
-    reason: str = ""
+    reason: str = _sparse("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +128,7 @@ class Corrected(Payload):
     target: str
     text: str | None = None
     kind: str | None = None
-    retract: bool = False
+    retract: bool = _sparse(False)
     occurred_at: str | None = _time()
 
     @property
@@ -167,7 +172,7 @@ class Decided(Payload):
 
     TYPE = EventType.DECIDED
     decision: str
-    severity: str = ""
+    severity: str = _sparse("")
     rationale: str = ""
     recommendation: str | None = None
     assessment: str | None = None
@@ -183,8 +188,8 @@ class RoleAssigned(Payload):
     TYPE = EventType.ROLE_ASSIGNED
     role: str
     person: str
-    note: str = ""
-    handed_over_from: str = field(default="", metadata={KEY: "from"})
+    note: str = _sparse("")
+    handed_over_from: str = field(default="", metadata={KEY: "from", SPARSE: True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,7 @@ class RoleReleased(Payload):
     TYPE = EventType.ROLE_RELEASED
     role: str
     person: str = ""
-    note: str = ""
+    note: str = _sparse("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +266,7 @@ class MessageSent(Payload):
     subject: str = ""
     body: str = ""
     draft_id: str | None = None
-    kind: str = ""
+    kind: str = _sparse("")
 
 
 @dataclass(frozen=True, slots=True)

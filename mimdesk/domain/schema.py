@@ -28,6 +28,7 @@ from mimdesk.domain.events import parse_time
 from mimdesk.domain.payloads import (
     KEY,
     PAYLOAD_CLASSES,
+    SPARSE,
     TIME,
     MalformedPayload,
     Payload,
@@ -138,6 +139,9 @@ class _Field:
     default: Any
     nullable: bool  # null is a value of its type (an optional or a free JSON value)
     read: Reader
+    # The one Python type taken as it is, without calling ``read`` (most fields, most reads).
+    plain: type | None = None
+    sparse: bool = False  # written only when set
 
 
 _FIELDS: dict[type, tuple[_Field, ...]] = {}
@@ -168,17 +172,33 @@ def _read_fields(cls: type) -> tuple[_Field, ...]:
         required = default is dataclasses.MISSING
         nullable = hint is Any or type(None) in typing.get_args(hint)
         key = f.metadata.get(KEY, f.name)
-        out.append(_Field(f.name, key, required, default, nullable, reader))
+        is_time = bool(f.metadata.get(TIME))
+        plain = hint if hint in (str, bool, int) and not is_time else None
+        sparse = bool(f.metadata.get(SPARSE))
+        out.append(_Field(f.name, key, required, default, nullable, reader, plain, sparse))
     return tuple(out)
+
+
+_KNOWN_KEYS: dict[type, frozenset[str]] = {}
+
+
+def _known_keys(cls: type) -> frozenset[str]:
+    known = _KNOWN_KEYS.get(cls)
+    if known is None:
+        known = _KNOWN_KEYS[cls] = frozenset(f.key for f in _fields(cls))
+    return known
 
 
 def _build(cls: type, data: Mapping[str, Any], *, keep_extras: bool) -> Any:
     values: dict[str, Any] = {}
     for f in _fields(cls):
-        raw = data.get(f.key)
+        raw = data.get(f.key, _ABSENT)
+        if f.plain is not None and type(raw) is f.plain:
+            values[f.name] = raw  # the common case, checked by its exact type
+            continue
         # An absent key, or null where the type has no "none", means the default: what every
         # earlier release read it as.
-        if f.key not in data or (raw is None and not f.nullable):
+        if raw is _ABSENT or (raw is None and not f.nullable):
             if f.required:
                 raise _Shape(f"{f.key} is missing (required)")
             values[f.name] = f.default
@@ -188,12 +208,14 @@ def _build(cls: type, data: Mapping[str, Any], *, keep_extras: bool) -> Any:
         except _Shape as exc:
             raise _Shape(f"{f.key} {exc}") from None
     if keep_extras:
-        known = {f.key for f in _fields(cls)}
-        extras = {k: v for k, v in data.items() if k not in known}
-        if extras:
-            values["extras"] = extras
+        known = _known_keys(cls)
+        if not known.issuperset(data):
+            values["extras"] = {k: v for k, v in data.items() if k not in known}
         values["recorded_keys"] = tuple(data)
     return cls(**values)
+
+
+_ABSENT: Any = object()
 
 
 def _nested_reader(cls: type) -> Reader:
@@ -211,7 +233,7 @@ def decode(event_type: str, version: int, data: object) -> Payload:
         # A newer desk's type, or a newer shape of a known one, whose meaning this release
         # cannot know: kept and relayed as it came, never read as something it is not.
         return UnknownPayload(type_name=event_type, version=version, data=data)
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         problem = f"is {_describe(data)}, not an object"
         return MalformedPayload(type_name=event_type, version=version, data=data, problem=problem)
     current = dict(data)
@@ -250,7 +272,8 @@ def encode(payload: Payload) -> tuple[int, Any]:
     A payload that was read is written with the keys it was recorded with, in their order
     (and any field since set to other than its default): what was recorded is what is
     written again. A new payload is written whole, except the keys whose absence means
-    something (a default of None), which are left out while they are None.
+    something (a default of None) and those written only when set, as every release did
+    (a reason, a note), which are left out while they hold their default.
     """
     if isinstance(payload, UnknownPayload | MalformedPayload):
         return payload.version, payload.data  # kept as it came
@@ -269,7 +292,7 @@ def encode(payload: Payload) -> tuple[int, Any]:
             continue
         if payload.recorded_keys and not f.required and value == f.default:
             continue
-        if f.default is None and value is None:
+        if (f.default is None or f.sparse) and value == f.default:
             continue
         out[f.key] = _plain(value)
     for key, value in payload.extras.items():

@@ -31,6 +31,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.countdowns import CountdownRow
+from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
 from mimdesk.gui.widgets import plain_label
@@ -109,10 +110,14 @@ class UpdateAlerts(QObject):
         settings: Settings,
         banner: AlertBanner,
         parent: QObject | None = None,
+        *,
+        current: CurrentIncident | None = None,
     ) -> None:
         super().__init__(parent or window)
         self._window = window
         self._ctx = ctx
+        self._current = current
+        self._ahead: dict[str, IncidentView] = {}  # read ahead, waiting for their broadcast
         self._settings = settings
         self.banner = banner
         self._views: dict[str, IncidentView] = {}
@@ -127,7 +132,10 @@ class UpdateAlerts(QObject):
             self.tray.setToolTip("MIM Desk")
             self.tray.show()
         self.reload()
+        hub.read_ahead(self._read_ahead)
         hub.changed.connect(self._on_changed)
+        if current is not None:
+            current.loaded.connect(self._take)
         clock.tick.connect(self.check)
 
     @property
@@ -141,8 +149,11 @@ class UpdateAlerts(QObject):
         except MimDeskError:
             return  # a locked database: keep the incidents known; the next change retries
         views = {}
+        shown = self._current.view if self._current is not None else None
         for summary in active:
             held = self._views.get(summary.stream_id)
+            if held is None and shown is not None and shown.state.stream_id == summary.stream_id:
+                held = shown  # the open incident, read already
             if held is None:
                 held = self._read(summary.stream_id, summary.reference)
             if held is not None:
@@ -155,14 +166,43 @@ class UpdateAlerts(QObject):
         except MimDeskError:
             return None
 
+    def _others(self, changes: Changes) -> list[tuple[str, str]]:
+        """The watched incidents ``changes`` touch, with their references, but the open one:
+        that one is read anyway, and comes from :class:`CurrentIncident` (see _take)."""
+        views = dict(self._views)  # the UI thread may replace it meanwhile
+        skip = self._current.stream_id if self._current is not None else None
+        return [(s, views[s].reference) for s in changes.streams & views.keys() if s != skip]
+
+    def _read_ahead(self, changes: Changes) -> Callable[[], None] | None:
+        """Off the UI thread: read the watched incidents ``changes`` touch."""
+        fresh = {s: v for s, ref in self._others(changes) if (v := self._read(s, ref))}
+        if not fresh:
+            return None
+
+        def hand_over() -> None:
+            self._ahead.update(fresh)
+
+        return hand_over
+
     @Slot(object)
     def _on_changed(self, changes: Changes) -> None:
-        for stream_id in changes.streams & self._views.keys():
-            fresh = self._read(stream_id, self._views[stream_id].reference)
+        ahead, self._ahead = self._ahead, {}
+        for stream_id, reference in self._others(changes):
+            fresh = ahead.get(stream_id) or self._read(stream_id, reference)
             if fresh is not None:
-                self._views[stream_id] = fresh
+                self._take(fresh)
         if changes.incidents_list:
             self.reload()
+
+    @Slot(object)
+    def _take(self, view: IncidentView | None) -> None:
+        """A fresh view of a watched incident: the open one, or one read ahead."""
+        if view is None or view.state.stream_id not in self._views:
+            return
+        held = self._views[view.state.stream_id]
+        # The log only grows: never trade a view for one of fewer events (an older read).
+        if len(view.events) >= len(held.events):
+            self._views[view.state.stream_id] = view
 
     @Slot(object)
     def check(self, now: datetime) -> list[Alert]:
@@ -219,5 +259,13 @@ def install(window: MainWindow) -> tuple[CountdownRow, UpdateAlerts]:
     window.header.add_row(row)
     banner = AlertBanner(window.open_incident)
     window.header.add_row(banner)
-    alerts = UpdateAlerts(window, window.app.ctx, window.hub, window.clock, settings, banner)
+    alerts = UpdateAlerts(
+        window,
+        window.app.ctx,
+        window.hub,
+        window.clock,
+        settings,
+        banner,
+        current=window.current,
+    )
     return row, alerts

@@ -1,9 +1,12 @@
-"""The Communications tab's outbox: messages queued or failed, waiting to go out."""
+"""The Communications tab's outbox: the open incident's messages not sent, queued or failed.
+
+What is listed is :func:`mimdesk.usecases.outbox.not_sent_in`'s, the rule ``mimdesk outbox``
+goes by too, so the window and the command line always show the same messages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -18,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from mimdesk.domain.clock import format_local
 from mimdesk.domain.incident import Draft
-from mimdesk.domain.payloads import Queued, SendFailed
 from mimdesk.gui.comms_log import table_defaults
 from mimdesk.gui.signals import emit
 from mimdesk.gui.widgets import muted, plain_tip
+from mimdesk.usecases import outbox
+from mimdesk.usecases.context import Context
 from mimdesk.usecases.incidents import IncidentView
 
 STATE_LABELS = {
@@ -44,8 +48,9 @@ class OutboxPanel(QWidget):
     edit_requested = Signal(object)
     mark_requested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ctx = ctx  # for this desk's id and the time; the panel reads nothing itself
         self._view: IncidentView | None = None
         self.outbox_table = QTableWidget(0, 5)
         self.outbox_table.setObjectName("outboxTable")
@@ -59,7 +64,8 @@ class OutboxPanel(QWidget):
         self.outbox_mark_button.setToolTip("It went out by other means: record it as sent")
         self.outbox_note = QLabel(
             "Messages whose channel could not be reached wait here and go out on their own "
-            "when it answers again."
+            "when it answers again. Try again now also sends the ones refused, once you have "
+            "put the cause right. Another desk's message is tried again by that desk."
         )
         self.outbox_note.setWordWrap(True)
         muted(self.outbox_note)
@@ -76,28 +82,24 @@ class OutboxPanel(QWidget):
         self.outbox_mark_button.clicked.connect(self._mark_outbox_item)
 
     def fill(self, view: IncidentView | None, label: Callable[[str], str]) -> int:
-        """Show the messages of `view` still waiting; returns how many."""
+        """Show the messages of `view` not sent; returns how many."""
         self._view = view
         table = self.outbox_table
-        waiting = _waiting(view)
-        reasons: dict[str, tuple[datetime, str]] = {}
-        for e in view.events if view else []:
-            if isinstance(e.payload, Queued | SendFailed):
-                reasons[e.payload.draft_id] = (e.occurred_at, e.payload.reason)
+        waiting = outbox.not_sent_in(self._ctx, view) if view is not None else []
         table.setRowCount(len(waiting))
-        for n, d in enumerate(waiting):
-            since, reason = reasons.get(d.draft_id, (d.drafted_at, d.last_error))
+        for n, m in enumerate(waiting):
+            state = STATE_LABELS[m.state] + ("" if m.retried_here else " (another desk's)")
             cells = [
-                format_local(since, date=False),
-                label(d.audience),
-                d.channel,
-                STATE_LABELS[d.state],
-                f"{d.subject} — {reason}" if reason else d.subject,
+                format_local(m.since, date=False),
+                label(m.audience),
+                m.channel,
+                state,
+                f"{m.subject} — {m.reason}" if m.reason else m.subject,
             ]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setToolTip(plain_tip(value))
-                item.setData(Qt.ItemDataRole.UserRole, d.draft_id)
+                item.setData(Qt.ItemDataRole.UserRole, m.draft_id)
                 table.setItem(n, column, item)
         count = len(waiting)
         for button in (self.outbox_edit_button, self.outbox_mark_button):
@@ -125,10 +127,3 @@ class OutboxPanel(QWidget):
         draft = self._selected_outbox_draft()
         if draft is not None:
             emit(self.mark_requested, draft.draft_id)
-
-
-def _waiting(view: IncidentView | None) -> list[Draft]:
-    if view is None:
-        return []
-    found = [d for d in view.state.drafts.values() if d.state in ("queued", "failed")]
-    return sorted(found, key=lambda d: d.drafted_at)

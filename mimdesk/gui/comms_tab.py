@@ -31,12 +31,14 @@ from mimdesk.comms import CHANNELS
 from mimdesk.comms.channels.base import DeliveryError
 from mimdesk.comms.checklist import Missing
 from mimdesk.domain.events import DIRECTORY_STREAM
+from mimdesk.domain.vocabulary import HAND_CHANNELS
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import clipboard
 from mimdesk.gui.comms_composer import ComposerPanel
 from mimdesk.gui.comms_log import CommsLogPanel
 from mimdesk.gui.comms_outbox import OutboxPanel
 from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.dialogs import fill_choices
 from mimdesk.gui.forms.ui_mark_sent_dialog import Ui_MarkSentDialog
 from mimdesk.gui.operations import Operations, changes_in
 from mimdesk.gui.outbox_worker import OutboxReport, OutboxWorker
@@ -52,7 +54,6 @@ from mimdesk.usecases import comms
 from mimdesk.usecases.comms import SendResult
 from mimdesk.usecases.context import Changes
 from mimdesk.usecases.incidents import IncidentView
-from mimdesk.usecases.timers import CHANNELS_BY_HAND
 
 
 class MarkSentDialog(QDialog):
@@ -73,8 +74,7 @@ class MarkSentDialog(QDialog):
             f"Record that “{subject}” went out without MIM Desk. It goes into the log with its "
             "exact text, and resets the audience's update timer."
         )
-        for channel in CHANNELS_BY_HAND:
-            self.ui.channelCombo.addItem(channel.capitalize(), channel)
+        fill_choices(self.ui.channelCombo, HAND_CHANNELS)
         self.ui.recipientsEdit.setText(join_addresses(recipients))
         self.ui.errorLabel.hide()
         self.ui.buttonBox.accepted.connect(self._accept)
@@ -125,7 +125,7 @@ class CommsTab(QWidget):
 
         self.composer = ComposerPanel(app, clock, self)
         self.log_panel = CommsLogPanel()
-        self.outbox_panel = OutboxPanel()
+        self.outbox_panel = OutboxPanel(app.ctx)
         self._expose_widgets()
         self._connect_composer()
         self.side = QTabWidget()

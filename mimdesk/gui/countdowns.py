@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from mimdesk.config import Settings
 from mimdesk.domain.cadence import IncidentClock, Level, UpdateTimer
 from mimdesk.domain.clock import format_duration, format_local
+from mimdesk.domain.vocabulary import HAND_CHANNELS
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.operations import Operations
@@ -348,7 +349,8 @@ def record_update_dialog(
     dialog.setWindowTitle(f"Update sent: {label}")
     dialog.setLabelText(f"How did the update to {label} on {reference} go out?")
     plain_labels(dialog)
-    dialog.setComboBoxItems(list(timers_uc.CHANNELS_BY_HAND))
+    # Labels: the use case reads a label as its term's id, as it reads what is typed.
+    dialog.setComboBoxItems([term.label for term in HAND_CHANNELS.terms])
     dialog.setOkButtonText("Record")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.textValueSelected.connect(

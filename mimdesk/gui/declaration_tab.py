@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QIntValidator, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -271,6 +271,7 @@ class DeclarationTab(QWidget):
         self._view: IncidentView | None = None
         self._loaded_for: str | None = None
         self._dirty = False  # the user changed answers since they were loaded
+        self._answers_stale = False  # the incident changed while the tab was hidden
         self.recommendation: Recommendation | None = None
         self.dialog: DecisionDialog | None = None
         self.catalogue: CatalogueOpener | None = None
@@ -407,9 +408,20 @@ class DeclarationTab(QWidget):
         )
         # A change from another desk must not throw away answers being given.
         if stream_id != self._loaded_for or not self._dirty:
-            self.load_answers()
+            if stream_id == self._loaded_for and not self.isVisible():
+                # Suggesting answers reads the whole incident again: not for every note added
+                # while another tab is in front, but once this one is shown.
+                self._answers_stale = True
+            else:
+                self.load_answers()
         self._show_record()
         self._evaluate()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._answers_stale:
+            self._answers_stale = False
+            self.show_incident(self._view)
 
     def load_answers(self) -> None:
         view = self._view
@@ -447,6 +459,7 @@ class DeclarationTab(QWidget):
             self.start_label.setText("Answer what you know; the recommendation follows.")
         self._loaded_for = view.state.stream_id
         self._dirty = False
+        self._answers_stale = False
 
     def answers(self) -> dict[str, Any]:
         return {cid: q.value() for cid, q in self.questions.items() if q.value() is not None}

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, 
 from mimdesk import __version__
 from mimdesk.config import Settings
 from mimdesk.domain.summary import IncidentSummary
+from mimdesk.domain.vocabulary import Vocabulary
 from mimdesk.errors import InvalidInput, MimDeskError
 from mimdesk.gui.forms.ui_about_dialog import Ui_AboutDialog
 from mimdesk.gui.forms.ui_assign_role_dialog import Ui_AssignRoleDialog
@@ -52,6 +53,26 @@ def parse_services(text: str) -> list[str]:
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
+# How a recorded value this site's list lacks is marked where it is shown.
+UNLISTED = "not in this site's list"
+
+
+def unlisted(value: str) -> str:
+    return f"{value} ({UNLISTED})"
+
+
+def fill_choices(combo: QComboBox, vocabulary: Vocabulary, current: str = "") -> None:
+    """A closed list's terms, shown by label, each carrying its id. A current value the list
+    lacks (from an import or another desk) is shown as recorded, flagged, and selected, so
+    that saving the form keeps it rather than silently picking the first term."""
+    combo.clear()
+    for term in vocabulary.terms:
+        combo.addItem(term.label, term.id)
+    if current and combo.findData(current) < 0:
+        combo.addItem(unlisted(current), current)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
 def fill_severities(combo: QComboBox, settings: Settings, current: str = "") -> None:
     """Severity choices from the settings, with 'not set' first."""
     combo.clear()
@@ -61,7 +82,7 @@ def fill_severities(combo: QComboBox, settings: Settings, current: str = "") -> 
         combo.setItemData(combo.count() - 1, plain_tip(s.description), Qt.ItemDataRole.ToolTipRole)
     if current and combo.findData(current) < 0:
         # A severity the settings no longer list must still show as what it is.
-        combo.addItem(current, current)
+        combo.addItem(unlisted(current), current)
     combo.setCurrentIndex(max(0, combo.findData(current)))
 
 

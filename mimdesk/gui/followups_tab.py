@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -35,9 +34,16 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.domain.incident import FollowUp
+from mimdesk.domain.vocabulary import (
+    FOLLOWUP_CLOSED,
+    FOLLOWUP_KINDS,
+    FOLLOWUP_PRIORITIES,
+    FOLLOWUP_STATUSES,
+)
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.dialogs import fill_choices
 from mimdesk.gui.forms.ui_followup_dialog import Ui_FollowupDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
@@ -86,7 +92,7 @@ class FollowupsModel(RowsModel[FollowUp]):
         return sum(1 for f in self._rows if followups.is_overdue(f, today))
 
     def open_count(self) -> int:
-        return sum(1 for f in self._rows if f.status not in followups.CLOSED_STATUSES)
+        return sum(1 for f in self._rows if f.status not in FOLLOWUP_CLOSED)
 
     def recheck_overdue(self) -> None:
         """Repaint when the date has moved on since the rows were shown (past midnight)."""
@@ -111,7 +117,7 @@ class FollowupsModel(RowsModel[FollowUp]):
         if role == Qt.ItemDataRole.ForegroundRole:
             if overdue and column in (NUMBER, TITLE, DUE):
                 return theme.error_colour(QGuiApplication.palette())
-            if item.status in followups.CLOSED_STATUSES:
+            if item.status in FOLLOWUP_CLOSED:
                 return theme.muted_colour(QGuiApplication.palette())
             return None
         if role == Qt.ItemDataRole.FontRole:
@@ -147,21 +153,14 @@ class FollowupsModel(RowsModel[FollowUp]):
                     return "—"
                 return f"{item.due}  overdue" if overdue else item.due
             case 4:
-                return item.priority.capitalize()
+                return FOLLOWUP_PRIORITIES.label(item.priority)
             case 5:
-                return item.kind.capitalize()
+                return FOLLOWUP_KINDS.label(item.kind)
             case 6:
-                return item.status.capitalize()
+                return FOLLOWUP_STATUSES.label(item.status)
             case 7:
                 return item.ticket
         return ""
-
-
-def _fill(combo: QComboBox, options: tuple[str, ...], current: str) -> None:
-    combo.clear()
-    for option in options:
-        combo.addItem(option.capitalize(), option)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
 
 
 class FollowupDialog(QDialog):
@@ -196,9 +195,9 @@ class FollowupDialog(QDialog):
         self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
         self.ui.errorLabel.hide()
         current = existing or FollowUp(id="", title="")
-        _fill(self.ui.priorityCombo, followups.PRIORITIES, current.priority)
-        _fill(self.ui.kindCombo, followups.KINDS, current.kind)
-        _fill(self.ui.statusCombo, followups.STATUSES, current.status)
+        fill_choices(self.ui.priorityCombo, FOLLOWUP_PRIORITIES, current.priority)
+        fill_choices(self.ui.kindCombo, FOLLOWUP_KINDS, current.kind)
+        fill_choices(self.ui.statusCombo, FOLLOWUP_STATUSES, current.status)
         self.ui.kindCombo.setToolTip(
             "Prevent: stop it happening again. Mitigate: make it hurt less next time. "
             "Detect: notice it sooner. Process: how we work."

@@ -3,11 +3,13 @@ holds the actions with their shortcuts. It owns no incident logic of its own."""
 
 from __future__ import annotations
 
+import gc
 import html
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,26 +25,23 @@ from mimdesk.app import App
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.alerts import install as install_timers
+from mimdesk.gui.catalogue_dialog import CatalogueOpener
 from mimdesk.gui.changes import ChangeHub
-from mimdesk.gui.comms_tab import CommsTab
 from mimdesk.gui.current import CurrentIncident
-from mimdesk.gui.declaration_tab import DeclarationTab
 from mimdesk.gui.dialogs import AboutDialog, NewIncidentDialog
 from mimdesk.gui.directory_dialog import install_menu as install_directory_menu
 from mimdesk.gui.export import install_export_actions
-from mimdesk.gui.followups_tab import FollowupsTab
 from mimdesk.gui.header import IncidentHeader
 from mimdesk.gui.incident_list import IncidentListView
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.overview import OverviewTab
-from mimdesk.gui.postmortem_tab import PostmortemTab
 from mimdesk.gui.roles_tab import RolesTab
-from mimdesk.gui.settings_dialog import install_settings_action
 from mimdesk.gui.signals import emit, emitter
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.timeline import TimelineTab
 from mimdesk.gui.uiclock import UiClock
 from mimdesk.gui.widgets import muted, plain_labels, show_error
+from mimdesk.gui.workspace_tabs import WorkspaceTabs
 from mimdesk.usecases import maintenance
 from mimdesk.usecases.incidents import IncidentView
 
@@ -87,12 +85,13 @@ class MainWindow(QMainWindow):
             self.current, self.ops, app.settings, app.ctx.now, lambda: app.ctx.author.name
         )
         self.timeline = TimelineTab(self.current, self.ops, app.ctx.now)
-        self.tabs = QTabWidget()
+        self.tabs = WorkspaceTabs()
         self.tabs.setObjectName("workspaceTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.addTab(self.timeline, "Timeline")
         self._tab_actions: list[QAction] = []
+        self.settings_dialog: QWidget | None = None
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.incident_list)
@@ -202,27 +201,98 @@ class MainWindow(QMainWindow):
         self.file_menu, self.edit_menu, self.view_menu = file_menu, edit_menu, view_menu
 
     def _build_feature_tabs(self) -> None:
-        """The feature tabs after Overview and Timeline, in the order the work flows."""
-        self.add_tab(DeclarationTab.for_window(self), "&Declaration")
+        """The feature tabs after Overview and Timeline, in the order the work flows.
+
+        A tab is built when it is first shown (see :mod:`mimdesk.gui.workspace_tabs`): the
+        window paints sooner, and a hidden tab costs nothing when the incident changes. Roles is
+        built at once, for a few milliseconds; Communications soon after the first paint, as its
+        outbox worker delivers waiting messages whether or not the tab is ever shown.
+        """
+        # The Tools entry belongs to the window: it is there before the tab is built.
+        self.catalogue = CatalogueOpener(self, self.tools_menu, self.ops)
+        self.add_tab(self._declaration_tab, "&Declaration")
         self.add_tab(RolesTab(self.current, self.ops, self.runner, self.app.settings), "Ro&les")
         self.countdowns, self.alerts = install_timers(self)
         self.directory_action = install_directory_menu(self)
-        self.add_tab(
-            CommsTab(self.app, self.current, self.ops, self.runner, self.clock), "&Communications"
-        )
-        self.settings_action = install_settings_action(self, self.app, self.tools_menu)
-        self.add_tab(FollowupsTab(self.current, self.ops, self.app.ctx.now), "&Follow-ups")
-        self.add_tab(
-            PostmortemTab(self.current, self.ops, self.runner, self.app.settings), "&Postmortem"
-        )
+        self.add_tab(self._comms_tab, "&Communications")
+        self._comms_index = self.tabs.count() - 1
+        self.settings_action = self._install_settings_action()
+        self.add_tab(self._followups_tab, "&Follow-ups")
+        self.add_tab(self._postmortem_tab, "&Postmortem")
+        self.installEventFilter(self)  # until the first paint (see _after_first_paint)
 
-    def add_tab(self, widget: QWidget, title: str) -> QAction:
+    def _declaration_tab(self) -> QWidget:
+        from mimdesk.gui.declaration_tab import DeclarationTab
+
+        return DeclarationTab.for_window(self)
+
+    def _comms_tab(self) -> QWidget:
+        from mimdesk.gui.comms_tab import CommsTab
+
+        return CommsTab(self.app, self.current, self.ops, self.runner, self.clock)
+
+    def _followups_tab(self) -> QWidget:
+        from mimdesk.gui.followups_tab import FollowupsTab
+
+        return FollowupsTab(self.current, self.ops, self.app.ctx.now)
+
+    def _postmortem_tab(self) -> QWidget:
+        from mimdesk.gui.postmortem_tab import PostmortemTab
+
+        return PostmortemTab(self.current, self.ops, self.runner, self.app.settings)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint:
+            self.removeEventFilter(self)
+            # After this paint is on the screen, not before it.
+            QTimer.singleShot(0, self, self._after_first_paint)
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _after_first_paint(self) -> None:
+        self.tabs.build(self._comms_index)
+        QTimer.singleShot(0, self, self._settle_collector)  # a turn apart: input in between
+
+    @Slot()
+    def _settle_collector(self) -> None:
+        # What lives by now (the modules, this window, the incident shown) lives as long as the
+        # window: out of the collector's full passes, which walked all of it and stalled the
+        # window for 0.1-0.2 s every few notes on a long incident. Garbage first: none is kept.
+        gc.collect()
+        gc.freeze()
+
+    def _install_settings_action(self) -> QAction:
+        """Tools > Settings… (Ctrl+,); the dialog's module (the channels, the templates) is
+        imported when it is first opened, not at start."""
+        action = self._action("&Settings…", "Ctrl+,", self.open_settings)
+        action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.tools_menu.addAction(action)
+        return action
+
+    @Slot()
+    def open_settings(self) -> QWidget:
+        """Open the settings without blocking; each opening shows the settings as they are."""
+        from mimdesk.gui.settings_dialog import SettingsDialog
+
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+        dialog = SettingsDialog(self.app, self)
+        dialog.setObjectName("settingsDialog")
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def add_tab(self, page: QWidget | Callable[[], QWidget], title: str) -> QAction:
         """Add a workspace tab with a View menu entry; Ctrl+3, Ctrl+4… in the order added.
-        An & in ``title`` marks the menu entry's access key; the tab shows the plain title."""
-        self.tabs.addTab(widget, title.replace("&", ""))
-        index = self.tabs.count() - 1
+        ``page`` is the tab, or what builds it when it is first shown. An & in ``title`` marks
+        the menu entry's access key; the tab shows the plain title."""
+        plain = title.replace("&", "")
+        if isinstance(page, QWidget):
+            index = self.tabs.addTab(page, plain)
+        else:
+            index = self.tabs.add_later(page, plain)
         shortcut = f"Ctrl+{index + 1}" if index < 9 else None
-        action = self._action(title, shortcut, lambda: self.tabs.setCurrentWidget(widget))
+        action = self._action(title, shortcut, lambda: self.tabs.setCurrentIndex(index))
         before = self.view_menu.actions()[len(self._tab_actions) + 2]
         self.view_menu.insertAction(before, action)
         self._tab_actions.append(action)
@@ -352,7 +422,9 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([470, 900])
+            # The list as wide as the tabs leave it once Communications (the widest) is built:
+            # it is built after the first paint, and the list must not jump narrower then.
+            self.splitter.setSizes([410, 900])
 
     def _save_state(self) -> None:
         try:
@@ -369,8 +441,8 @@ class MainWindow(QMainWindow):
         note = self.timeline.quick_note
         if note.edit.toPlainText().strip() and not note.pending:
             found.append("a quick note that is not in the timeline yet")
-        for index in range(self.tabs.count()):
-            ask = getattr(self.tabs.widget(index), "unsaved_work", None)
+        for page in self.tabs.built_pages():
+            ask = getattr(page, "unsaved_work", None)
             what = ask() if callable(ask) else None
             if what:
                 found.append(what)
@@ -395,4 +467,5 @@ class MainWindow(QMainWindow):
         self.runner.wait()
         self._save_state()
         super().closeEvent(event)
+        gc.unfreeze()  # what the window held may be collected once it is gone
         emit(self.closed)

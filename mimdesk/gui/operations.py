@@ -1,9 +1,10 @@
 """Running use-case mutations: off the UI thread, in order, then one broadcast.
 
-A view asks for a mutation as a function of the use-case context. It runs on the write lane;
-back on the main thread its :class:`Changes` goes to the hub and the view's callbacks run. A
-:class:`MimDeskError` (invalid input, a locked database) goes to the view's ``failed`` callback,
-or to a message box; anything else is a bug and goes to the crash dialog.
+A view asks for a mutation as a function of the use-case context. It runs on the write lane,
+and so do the views' reads of what it changed; back on the main thread its :class:`Changes`
+goes to the hub with those reads, and the view's callbacks run. A :class:`MimDeskError`
+(invalid input, a locked database) goes to the view's ``failed`` callback, or to a message box;
+anything else is a bug and goes to the crash dialog.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from mimdesk.errors import MimDeskError
-from mimdesk.gui.changes import ChangeHub
+from mimdesk.gui.changes import ChangeHub, Prepared
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.widgets import show_error
 from mimdesk.usecases.context import Changes, Context
@@ -55,10 +56,17 @@ class Operations(QObject):
         done: Callable[[R], None] | None = None,
         failed: Callable[[MimDeskError], None] | None = None,
     ) -> None:
-        ctx = self.ctx
+        ctx, hub = self.ctx, self.hub
 
-        def on_done(result: R) -> None:
-            self.hub.publish(changes_in(result))
+        def work() -> tuple[R, Prepared]:
+            result = action(ctx)
+            # Still on the write lane: the views read what they will show here, not on the UI
+            # thread (see ChangeHub.read_ahead).
+            return result, hub.prepare(changes_in(result))
+
+        def on_done(outcome: tuple[R, Prepared]) -> None:
+            result, prepared = outcome
+            hub.publish(changes_in(result), prepared)
             if done is not None:
                 done(result)
 
@@ -74,4 +82,4 @@ class Operations(QObject):
             else:
                 show_error(parent, title, error)
 
-        self.runner.run(lambda: action(ctx), done=on_done, failed=on_failed, lane="write")
+        self.runner.run(work, done=on_done, failed=on_failed, lane="write")

@@ -1,16 +1,17 @@
 """The outbox worker: queued messages go out on their own once their channel answers again.
 
 Every 30 s of the one UI clock (no timer of its own) it hands
-:func:`mimdesk.usecases.comms.deliver_pending` to the pool lane, one run at a time, with a
+:func:`mimdesk.usecases.outbox.deliver` to the pool lane, one run at a time, with a
 :class:`RetrySchedule` kept for the session so that a channel that stays down is tried less
-and less often. The use case records the real send time; this object only starts runs and
-announces what changed.
+and less often. :meth:`OutboxWorker.run_now` is a person's request ("Try again now"): every
+message this desk may retry, refused ones too, at once. The use case chooses the messages and
+records the real send time; this object only starts runs and announces what changed.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -18,22 +19,27 @@ from shiboken6 import isValid
 
 from mimdesk.config import Settings
 from mimdesk.errors import MimDeskError
-from mimdesk.gui.changes import ChangeHub
+from mimdesk.gui.changes import ChangeHub, Prepared
 from mimdesk.gui.signals import emit
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.usecases import comms
-from mimdesk.usecases.context import Changes, Context
+from mimdesk.usecases import outbox
+from mimdesk.usecases.context import Context
 
 RETRY_INTERVAL = timedelta(seconds=30)
 
 
-@dataclass
+@dataclass(frozen=True)
 class OutboxReport:
     """What one run did, with the incidents it touched."""
 
-    run: comms.OutboxRun
-    streams: frozenset[str] = field(default_factory=frozenset)
+    run: outbox.OutboxRun
+    # What the open views read ahead of the broadcast, off the UI thread.
+    prepared: Prepared | None = None
+
+    @property
+    def streams(self) -> frozenset[str]:
+        return self.run.changes.streams
 
     @property
     def changed(self) -> bool:
@@ -65,7 +71,7 @@ class OutboxWorker(QObject):
         self._settings = settings
         self._runner = runner
         self._hub = hub
-        self._schedule = comms.RetrySchedule()
+        self._schedule = outbox.RetrySchedule()
         self._running = False
         self._clock = clock
         self._interval = interval
@@ -92,25 +98,24 @@ class OutboxWorker(QObject):
             self._last = now  # the PC's clock went back: count from here
         if self._last is None or now - self._last >= self._interval:
             self._last = now
-            self.run_now()
+            self._start(requested=False)
 
     @Slot()
     def run_now(self) -> bool:
-        """Start a run unless one is under way; False when one was."""
+        """A person's request: try every message this desk may retry now, refused ones too.
+        False when a run was under way already."""
+        return self._start(requested=True)
+
+    def _start(self, *, requested: bool) -> bool:
         if self._running:
             return False
         self._running = True
-        ctx, settings, schedule = self._ctx, self._settings, self._schedule
+        ctx, settings, schedule, hub = self._ctx, self._settings, self._schedule, self._hub
 
         def work() -> OutboxReport:
-            waiting = comms.pending(ctx)
-            mine = [p for p in waiting if p.queued_by_desk == ctx.log.desk_id]
-            if not mine:
-                return OutboxReport(comms.OutboxRun())
-            streams = {p.draft_id: p.stream_id for p in mine}
-            run = comms.deliver_pending(ctx, settings, ctx.now(), schedule=schedule)
-            touched = {streams[r.draft_id] for r in run.sent + run.failed if r.draft_id in streams}
-            return OutboxReport(run, frozenset(touched))
+            run = outbox.deliver(ctx, settings, requested=requested, schedule=schedule)
+            report = OutboxReport(run)
+            return OutboxReport(run, hub.prepare(run.changes)) if report.changed else report
 
         self._runner.run(work, done=self._done, failed=self._failed, lane="pool")
         return True
@@ -120,7 +125,7 @@ class OutboxWorker(QObject):
             return  # the window closed while the run was under way; nobody is listening
         self._running = False
         if report.changed:
-            self._hub.publish(Changes(report.streams))
+            self._hub.publish(report.run.changes, report.prepared)
         emit(self.delivered, report)
 
     def _failed(self, error: BaseException) -> None:

@@ -29,11 +29,17 @@ from mimdesk.config import Settings
 from mimdesk.domain import keytimes, lifecycle
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import Status
-from mimdesk.domain.roles import role_label
+from mimdesk.domain.vocabulary import describe_unlisted, out_of_vocabulary
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
-from mimdesk.gui.dialogs import MAX_USERS, AssignRoleDialog, fill_severities, parse_services
+from mimdesk.gui.dialogs import (
+    MAX_USERS,
+    AssignRoleDialog,
+    fill_severities,
+    parse_services,
+    unlisted,
+)
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.widgets import (
     Chip,
@@ -265,6 +271,11 @@ class StatusBox(QGroupBox):
         self.buttons_row = QHBoxLayout()
         self.buttons: dict[Status, QPushButton] = {}
         self.error = ErrorLabel()
+        # Values from an import or another desk that this site's lists lack: kept, flagged.
+        self.unlisted = plain_label("")
+        self.unlisted.setObjectName("unlistedLabel")
+        self.unlisted.setWordWrap(True)
+        self.unlisted.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel("Now:"))
         top.addWidget(self.chip)
@@ -277,6 +288,7 @@ class StatusBox(QGroupBox):
         layout.addLayout(top)
         layout.addWidget(self.reason)
         layout.addWidget(self.error)
+        layout.addWidget(self.unlisted)
 
 
 class KeyTimesBox(QGroupBox):
@@ -351,7 +363,8 @@ class RolesBox(QGroupBox):
         self.release_buttons[role_id] = release
 
     def label_of(self, role_id: str) -> str:
-        return role_label(role_id, self._settings.roles)
+        role = self._settings.role(role_id)
+        return role.label if role is not None else unlisted(role_id)
 
 
 class OverviewTab(QScrollArea):
@@ -372,6 +385,7 @@ class OverviewTab(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
+        self._vocab = settings.vocabularies()
         self.details = DetailsBox(settings)
         self.status = StatusBox()
         self.times = KeyTimesBox(now)
@@ -461,6 +475,7 @@ class OverviewTab(QScrollArea):
             return
         state = view.state
         self._show_status(state)
+        self._show_unlisted(state)
         self._show_times(state, previous)
         self._show_roles(state)
         if not same:
@@ -490,6 +505,13 @@ class OverviewTab(QScrollArea):
             box.buttons_row.addWidget(button)
             box.buttons[target] = button
         box.move_label.setVisible(bool(allowed))
+
+    def _show_unlisted(self, state: IncidentState) -> None:
+        found = out_of_vocabulary(state, self._vocab)
+        self.status.unlisted.setText(
+            f"Kept as recorded, {describe_unlisted(found)}." if found else ""
+        )
+        self.status.unlisted.setVisible(bool(found))
 
     def _show_times(self, state: IncidentState, previous: IncidentState | None) -> None:
         for name, edit in self.times.edits.items():

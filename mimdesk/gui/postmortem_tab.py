@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 from mimdesk.config import Settings
 from mimdesk.domain.clock import format_duration
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
+from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.dialogs import fill_choices
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.widgets import (
@@ -184,8 +186,7 @@ class PostmortemTab(QScrollArea):
 
         self.status = QComboBox()
         self.status.setObjectName("pmStatus")
-        self.status.addItem("Draft", "draft")
-        self.status.addItem("Final", "final")
+        fill_choices(self.status, POSTMORTEM_STATUSES)
         self.status.setToolTip("Final needs a summary, and a root cause or a problem record")
         self.state_label = QLabel()
         self.state_label.setObjectName("pmSaveState")
@@ -205,8 +206,7 @@ class PostmortemTab(QScrollArea):
         }
         self.root_cause_status = QComboBox()
         self.root_cause_status.setObjectName("pmRootCauseStatus")
-        self.root_cause_status.addItem("Known", "known")
-        self.root_cause_status.addItem("Under investigation", "under investigation")
+        fill_choices(self.root_cause_status, ROOT_CAUSE_STATES)
         self.problem_ref = QLineEdit()
         self.problem_ref.setObjectName("pmProblemRef")
         self.problem_ref.setPlaceholderText(
@@ -321,9 +321,10 @@ class PostmortemTab(QScrollArea):
     def set_form_value(self, name: str, value: str) -> None:
         value = value or DEFAULTS.get(name, "")
         match name:
-            case "status" | "root_cause_status":
-                combo: QComboBox = getattr(self, name)
-                combo.setCurrentIndex(max(0, combo.findData(value)))
+            case "status":
+                fill_choices(self.status, POSTMORTEM_STATUSES, value)
+            case "root_cause_status":
+                fill_choices(self.root_cause_status, ROOT_CAUSE_STATES, value)
             case "authors":
                 self.authors.setText("; ".join(postmortem.authors_of({"authors": value})))
                 self.authors.setCursorPosition(0)
@@ -336,6 +337,8 @@ class PostmortemTab(QScrollArea):
 
     def _differs(self, name: str, stored: dict[str, str]) -> bool:
         kept = stored.get(name, "") or DEFAULTS.get(name, "")
+        if self.form_value(name) == kept:
+            return False  # as recorded, even a status this site's list lacks
         try:
             typed = postmortem.clean_field(name, self.form_value(name))
         except MimDeskError:

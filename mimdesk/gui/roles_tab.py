@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from mimdesk.config import Settings
 from mimdesk.domain.clock import format_local
-from mimdesk.domain.roles import MIM, role_label
+from mimdesk.domain.roles import MIM
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.current import CurrentIncident
-from mimdesk.gui.dialogs import AssignRoleDialog
+from mimdesk.gui.dialogs import AssignRoleDialog, unlisted
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip, show_error
@@ -156,7 +156,8 @@ class RolesTab(QWidget):
         return ids + sorted(r for r in view.state.roles if r not in ids)
 
     def label_of(self, role_id: str) -> str:
-        return role_label(role_id, self._settings.roles)
+        role = self._settings.role(role_id)
+        return role.label if role is not None else unlisted(role_id)
 
     @Slot(object)
     def show_incident(self, view: IncidentView | None) -> None:

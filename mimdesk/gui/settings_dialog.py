@@ -14,13 +14,11 @@ from dataclasses import fields
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
     QLineEdit,
-    QMainWindow,
     QSpinBox,
     QWidget,
 )
@@ -238,25 +236,3 @@ class SettingsDialog(QDialog):
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
         dialog.fileSelected.connect(self.ui.statusPageDirEdit.setText)
         dialog.open()
-
-
-def install_settings_action(window: QMainWindow, app: App, menu: Any) -> QAction:
-    """File or Tools menu "Settings…" (Ctrl+,), opening the dialog without blocking."""
-    action = QAction("&Settings…", window)
-    action.setShortcut(QKeySequence("Ctrl+,"))
-    action.setMenuRole(QAction.MenuRole.PreferencesRole)
-
-    def open_dialog() -> SettingsDialog:
-        previous = getattr(window, "settings_dialog", None)
-        if previous is not None:
-            previous.deleteLater()  # each opening shows the settings as they are now
-        dialog = SettingsDialog(app, window)
-        dialog.setObjectName("settingsDialog")
-        dialog.open()
-        window.settings_dialog = dialog  # type: ignore[attr-defined]
-        return dialog
-
-    action.triggered.connect(open_dialog)
-    window.addAction(action)
-    menu.addAction(action)
-    return action

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -30,22 +21,32 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from mimdesk.domain.clock import format_local
-from mimdesk.domain.events import NOTE_KINDS
 from mimdesk.domain.timeline import TimelineEntry
+from mimdesk.domain.vocabulary import NOTE_KINDS
 from mimdesk.errors import MimDeskError
-from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.forms.ui_correct_entry_dialog import Ui_CorrectEntryDialog
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.signals import emit
-from mimdesk.gui.tablemodel import RowsModel
+from mimdesk.gui.tablefit import RowsInSight, fit_columns
+from mimdesk.gui.timeline_model import (
+    AUTHOR,
+    KIND,
+    TEXT,
+    TIME,
+    EntryRole,
+    TimelineModel,
+    concurrent_text,
+    entry_text,
+    kind_label,
+    shown_value,
+)
 from mimdesk.gui.widgets import (
     ErrorLabel,
     edit_time,
@@ -60,156 +61,19 @@ from mimdesk.gui.widgets import (
 from mimdesk.usecases import incidents, timeline
 from mimdesk.usecases.incidents import IncidentView
 
-Index = QModelIndex | QPersistentModelIndex
-
-TIME, AUTHOR, KIND, TEXT = range(4)
-HEADERS = ("Time", "Author", "Kind", "Entry")
-EntryRole = Qt.ItemDataRole.UserRole + 1
-
-KIND_LABELS = {
-    "report": "Reported",
-    "field": "Change",
-    "status": "Status",
-    "role": "Role",
-    "correction": "Correction",
-    "assessment": "Assessment",
-    "decision": "Decision",
-    "other": "Other",
-}
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.capitalize())
-
-
-def shown_value(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "none"
-    return "none" if value is None or value == "" else str(value)
-
-
-def concurrent_text(entry: TimelineEntry) -> str:
-    """Both values of a concurrent change, and which won and why."""
-    c = entry.concurrent
-    if c is None:
-        return ""
-    who = c.other_author.name if c.other_author else "another desk"
-    name = c.field.replace("_", " ")
-    return (
-        f"Concurrent change: {who} set {name} to “{shown_value(c.other_value)}” at the same "
-        f"time; “{shown_value(c.value)}” won (the later change wins)"
-    )
-
-
-def entry_text(entry: TimelineEntry) -> str:
-    """The entry as the table shows it, with its correction spelled out."""
-    text = entry.text
-    if entry.concurrent is not None:
-        text = f"{text}. ⚠ {concurrent_text(entry)}"
-    if entry.not_applied:
-        text = f"Not applied ({entry.not_applied}): {text}"
-    if entry.retracted:
-        return f"{text}  (withdrawn)"
-    if entry.original_text is not None and entry.original_text != entry.text:
-        return f"{text}  (corrected; was: {entry.original_text})"
-    if entry.corrected_by:
-        return f"{text}  (corrected)"
-    return text
-
-
-class TimelineModel(RowsModel[TimelineEntry]):
-    """Timeline entries as rows, in the order things happened."""
-
-    headers = HEADERS
-
-    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._now = now
-        self._spans_days = False
-
-    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(entries)
-        days = {e.occurred_at.astimezone().date() for e in self._rows}
-        self._spans_days = len(days) > 1
-        self.endResetModel()
-
-    def entry(self, row: int) -> TimelineEntry:
-        return self._rows[row]
-
-    def row_of(self, event_id: str) -> int:
-        for row, entry in enumerate(self._rows):
-            if entry.event_id == event_id:
-                return row
-        return -1
-
-    def show_date(self, entry: TimelineEntry) -> bool:
-        today = self._now().astimezone().date()
-        return self._spans_days or entry.occurred_at.astimezone().date() != today
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self.in_range(index):
-            return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == TIME:
-                return format_local(entry.occurred_at, date=self.show_date(entry))
-            if column == AUTHOR:
-                return entry.author.name
-            if column == KIND:
-                return kind_label(entry.kind)
-            if column == TEXT:
-                return entry_text(entry)
-            return None
-        if role == EntryRole:
-            return entry
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry)
-        if role == Qt.ItemDataRole.FontRole:
-            return self._font(entry, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if entry.not_applied:
-                return theme.error_colour(QGuiApplication.palette())
-            if entry.retracted or entry.corrects is not None:
-                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.not_applied:
-            style = QApplication.style()
-            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.concurrent:
-            style = QApplication.style()
-            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            # Top, so that a short cell lines up with the first line of a long entry.
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        return None
-
-    def _font(self, entry: TimelineEntry, column: int) -> QFont | None:
-        if not (entry.retracted or entry.corrects or (column == TIME and entry.backdated)):
-            return None
-        font = QFont(QGuiApplication.font())
-        if entry.retracted and column == TEXT:
-            font.setStrikeOut(True)
-        if entry.corrects is not None or (column == TIME and entry.backdated):
-            font.setItalic(True)
-        return font
-
-    def _tooltip(self, entry: TimelineEntry) -> str:
-        lines = [entry.text]
-        if entry.original_text is not None and entry.original_text != entry.text:
-            lines.append(f"Originally: {entry.original_text}")
-        if entry.retracted:
-            lines.append("Withdrawn by a correction; kept in the record.")
-        if entry.not_applied:
-            lines.append(f"Not applied: {entry.not_applied}")
-        if entry.concurrent:
-            lines.append(concurrent_text(entry) + ". “Use other value” sets the other one.")
-        lines.append(f"{kind_label(entry.kind)} by {entry.author.name}")
-        lines.append(f"Happened {format_local(entry.occurred_at)}")
-        if entry.backdated:
-            lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")
-        return plain_tip("\n".join(lines))
+# The model's names, where the tab's users have always found them.
+__all__ = [
+    "AUTHOR",
+    "KIND",
+    "TEXT",
+    "TIME",
+    "CorrectEntryDialog",
+    "EntryRole",
+    "QuickNote",
+    "TimelineModel",
+    "TimelineTab",
+    "entry_text",
+]
 
 
 class CorrectEntryDialog(QDialog):
@@ -241,7 +105,9 @@ class CorrectEntryDialog(QDialog):
         for kind in NOTE_KINDS:
             self.ui.kindCombo.addItem(kind.capitalize(), kind)
         if entry.is_note:
-            self.ui.kindCombo.setCurrentIndex(max(0, list(NOTE_KINDS).index(entry.kind)))
+            if self.ui.kindCombo.findData(entry.kind) < 0:  # from another desk: kept as is
+                self.ui.kindCombo.addItem(entry.kind, entry.kind)
+            self.ui.kindCombo.setCurrentIndex(self.ui.kindCombo.findData(entry.kind))
         else:
             # Only notes can be reworded or withdrawn; other entries can only move in time.
             for widget in (
@@ -483,11 +349,17 @@ class TimelineTab(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Not ResizeToContents: that measures every row of a long incident at every change.
+        self.rows = RowsInSight(self.table, key=self.model.entry)
         header = self.table.horizontalHeader()
         for column in (TIME, AUTHOR, KIND):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        self.model.modelReset.connect(lambda: self._fit_columns(0, self.model.rowCount() - 1))
+        self.model.rowsInserted.connect(
+            lambda _parent, first, last: self._fit_columns(first, last, grow=True)
+        )
+        self.model.dataChanged.connect(self._on_data_changed)
         header.setHighlightSections(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.doubleClicked.connect(lambda _index: self.correct_selected())
@@ -549,16 +421,19 @@ class TimelineTab(QWidget):
         follow = not same or bar.value() >= bar.maximum() - 2
         selected = self.selected_entry() if same else None
         self._stream_id = view.state.stream_id if view else None
+        # New rows are inserted and the selection moves with its row; a reset loses it.
         self.model.set_entries(view.timeline if view else [])
         count = self.model.rowCount()
         self.count_label.setText(f"{count} {'entry' if count == 1 else 'entries'}" if view else "")
-        target = self._scroll_to or (selected.event_id if selected else None)
-        row = self.model.row_of(target) if target else -1
+        if selected is not None and not self.table.selectionModel().hasSelection():
+            row = self.model.row_of(selected.event_id)
+            if row >= 0:
+                self.table.selectRow(row)
+        row = self.model.row_of(self._scroll_to) if self._scroll_to else -1
         if row >= 0:
-            self.table.selectRow(row)
-        if self._scroll_to is not None and row >= 0:
             self.table.scrollTo(self.model.index(row, 0))
         elif follow:
+            self.rows.fit_end()
             self.table.scrollToBottom()
         self._scroll_to = None
         self._update_actions()
@@ -571,6 +446,33 @@ class TimelineTab(QWidget):
         else:
             # The broadcast that shows the note may come after this; scroll when it does.
             self._scroll_to = event_id
+
+    def _fit_columns(self, first: int, last: int, *, grow: bool = False) -> None:
+        """Time, Author and Kind as wide as their widest text in rows ``first`` to ``last``.
+
+        Every name and kind is measured once, and the times at both ends (they differ only by
+        the date, shown once the incident spans days, and the zone's name) and one back-dated
+        (set in italics)."""
+        if last < first:
+            return
+        authors: dict[str, int] = {}
+        kinds: dict[str, int] = {}
+        times = {first, last}
+        backdated = False
+        for row in range(first, last + 1):
+            entry = self.model.entry(row)
+            authors.setdefault(entry.author.name, row)
+            kinds.setdefault(entry.kind, row)
+            if not backdated and entry.backdated:
+                times.add(row)
+                backdated = True
+        rows = {TIME: times, AUTHOR: authors.values(), KIND: kinds.values()}
+        fit_columns(self.table, rows, grow=grow)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        if top_left.column() <= KIND:
+            self._fit_columns(top_left.row(), bottom_right.row(), grow=True)
 
     def selected_entry(self) -> TimelineEntry | None:
         rows = self.table.selectionModel().selectedRows()

@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from mimdesk import secrets
-from mimdesk.comms import CHANNELS, KINDS, addresses, checklist, outbox
+from mimdesk.comms import addresses, checklist, delivery
 from mimdesk.comms import context as message_context
 from mimdesk.comms.channels import clipboard
+from mimdesk.comms.channels.base import OutgoingMessage
 from mimdesk.comms.channels.mail import MailtoLink, mailto_url, write_eml
 from mimdesk.comms.checklist import Missing
-from mimdesk.comms.outbox import OutboxRun, PendingMessage, RetrySchedule, SendResult
 from mimdesk.comms.templates import Rendered, Templates, paragraphs
 from mimdesk.config import Settings
 from mimdesk.domain.ids import new_id
@@ -30,44 +30,35 @@ from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, get
-from mimdesk.usecases.timers import CHANNELS_BY_HAND
-from mimdesk.usecases.validate import MAX_NOTE, check_time, clean_text
+from mimdesk.usecases.outbox import SendResult, deliver_draft, distribution_list
+from mimdesk.usecases.validate import MAX_NOTE, check_time, choose, clean_text
 
 MAX_SUBJECT = 300
 EMAIL_CHANNELS = ("eml", "smtp")
 
 __all__ = [
-    "OutboxRun",
-    "PendingMessage",
-    "RetrySchedule",
     "SendResult",
     "approve",
     "check",
     "clipboard_texts",
-    "deliver_pending",
+    "distribution_list",
     "draft",
     "drafts",
     "export_eml",
     "mailto",
     "mark_sent_by_other_means",
-    "pending",
     "preview_html",
     "save_draft",
     "send",
 ]
 
 
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise InvalidInput(f"There is no kind of update {kind!r}.", f"Kinds: {', '.join(KINDS)}.")
-    return kind
+def _kind(ctx: Context, kind: str) -> str:
+    return choose(ctx.vocab.message_kinds, kind)
 
 
-def _audience(settings: Settings, audience: str) -> str:
-    known = [a.id for a in settings.timers.audiences]
-    if audience not in known:
-        raise InvalidInput(f"There is no audience {audience!r}.", f"Audiences: {', '.join(known)}.")
-    return audience
+def _audience(ctx: Context, audience: str) -> str:
+    return choose(ctx.vocab.audiences, audience)
 
 
 def _downgrade_reason(view: IncidentView) -> str:
@@ -94,8 +85,8 @@ def draft(
 ) -> Rendered:
     """The message the templates make for this incident, kind and audience; not stored."""
     view = get(ctx, reference)
-    kind = _kind(kind)
-    audience = _audience(settings, audience)
+    kind = _kind(ctx, kind)
+    audience = _audience(ctx, audience)
     state = view.state
     mim = directory_uc.directory(ctx).person(state.holder(MIM)) if state.holder(MIM) else None
     facts = message_context.MessageFacts(
@@ -120,13 +111,6 @@ def drafts(ctx: Context, reference: str) -> list[Draft]:
     """The incident's drafts, newest first."""
     state = get(ctx, reference).state
     return sorted(state.drafts.values(), key=lambda d: d.drafted_at, reverse=True)
-
-
-def distribution_list(ctx: Context, settings: Settings, audience: str) -> list[str]:
-    """Where updates to ``audience`` go unless the draft names others: the directory's list
-    (kept by the desk in People and rota), else the site file's ``[comms.recipients]``."""
-    kept = directory_uc.directory(ctx).distribution.get(audience)
-    return list(kept) if kept else list(settings.comms.recipients.get(audience, ()))
 
 
 def _recipients(values: list[str] | tuple[str, ...] | None, *, emails: bool) -> list[str]:
@@ -159,18 +143,25 @@ def save_draft(
 ) -> tuple[str, Changes]:
     """Save a new draft, or a new version of ``draft_id`` (which then needs approving again)."""
     view = get(ctx, reference)
+    existing = None
     if draft_id is not None:
         existing = view.state.drafts.get(draft_id)
         if existing is None:
             raise NotFound(f"No draft {draft_id} on {view.reference}.", "Save it as a new draft.")
         if existing.state == "sent":
             raise Refused("That message was sent already; it cannot be edited.", "Draft a new one.")
-    if channel and channel not in CHANNELS:
-        raise InvalidInput(f"There is no channel {channel!r}.", f"Channels: {', '.join(CHANNELS)}.")
+    # A new version keeps what the draft recorded, even a value this site's lists lack (from
+    # an import or another desk); what changes is checked.
+    if existing is None or kind != existing.kind:
+        kind = _kind(ctx, kind)
+    if existing is None or audience != existing.audience:
+        audience = _audience(ctx, audience)
+    if channel and (existing is None or channel != existing.channel):
+        channel = choose(ctx.vocab.send_channels, channel)
     drafted = Drafted(
         draft_id=draft_id or new_id(),
-        kind=_kind(kind),
-        audience=_audience(settings, audience),
+        kind=kind,
+        audience=audience,
         subject=clean_text(
             subject, what="subject", limit=MAX_SUBJECT, required=True, single_line=True
         ),
@@ -237,12 +228,11 @@ def send(
     channel: str,
     recipients: list[str] | None = None,
     out: Path | None = None,
-    secret: outbox.SecretLookup = secrets.get_secret,
+    secret: delivery.SecretLookup = secrets.get_secret,
 ) -> tuple[SendResult, Changes]:
     """Deliver a saved draft through ``channel``; the result says sent, queued or failed."""
     view = get(ctx, reference)
-    if channel not in CHANNELS:
-        raise InvalidInput(f"There is no channel {channel!r}.", f"Channels: {', '.join(CHANNELS)}.")
+    channel = choose(ctx.vocab.send_channels, channel)
     found = _ready(view, settings, draft_id)
     chosen = (
         recipients or list(found.recipients) or distribution_list(ctx, settings, found.audience)
@@ -254,7 +244,7 @@ def send(
             f"Give addresses, or set the distribution list for {found.audience} in Tools > "
             "People and rota (or [comms.recipients] in the site settings).",
         )
-    result = outbox.deliver_draft(
+    result = deliver_draft(
         ctx,
         settings,
         stream_id=view.state.stream_id,
@@ -285,12 +275,7 @@ def mark_sent_by_other_means(
     found = _draft(view, draft_id)
     if found.state == "sent":
         raise Refused("That message is recorded as sent already.", "")
-    channel = clean_text(channel, what="channel", limit=50, required=True, single_line=True)
-    if channel not in CHANNELS_BY_HAND:
-        raise InvalidInput(
-            f"{channel!r} is not a way of sending by hand.",
-            f"Use one of: {', '.join(CHANNELS_BY_HAND)}.",
-        )
+    channel = choose(ctx.vocab.hand_channels, channel)
     if sent_at is not None:
         check_time(sent_at, what="time the message was sent", now=ctx.now())
     sent = MessageSent(
@@ -320,8 +305,8 @@ def check(
     view = get(ctx, reference)
     return checklist.check(
         view.state,
-        kind=_kind(kind),
-        style=settings.comms.style(_audience(settings, audience)),
+        kind=_kind(ctx, kind),
+        style=settings.comms.style(_audience(ctx, audience)),
         subject=subject,
         body=body,
     )
@@ -329,8 +314,8 @@ def check(
 
 def _message(
     ctx: Context, view: IncidentView, settings: Settings, found: Draft, to: list[str]
-) -> outbox.OutgoingMessage:
-    return outbox.outgoing(
+) -> OutgoingMessage:
+    return delivery.outgoing(
         view.state,
         reference=view.reference,
         draft=found,
@@ -390,19 +375,3 @@ def mailto(
     to = _recipients(recipients or list(found.recipients), emails=True)
     message = _message(ctx, view, settings, found, to)
     return mailto_url(message, settings.comms.mailto_max_length)
-
-
-def pending(ctx: Context) -> list[PendingMessage]:
-    """Messages waiting in the outbox, on every desk, oldest first."""
-    return outbox.pending(ctx, ctx.now())
-
-
-def deliver_pending(
-    ctx: Context,
-    settings: Settings,
-    now: datetime,
-    *,
-    schedule: RetrySchedule | None = None,
-    secret: outbox.SecretLookup = secrets.get_secret,
-) -> OutboxRun:
-    return outbox.deliver_pending(ctx, settings, now, schedule=schedule, secret=secret)

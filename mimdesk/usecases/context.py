@@ -1,16 +1,19 @@
-"""What every use case needs: the log, the clock, who is acting, and how to make an event."""
+"""What every use case needs: the log, the clock, who is acting, the site's vocabularies, and
+how to make an event."""
 
 from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from mimdesk.config import builtin_vocabularies
 from mimdesk.domain.events import Author, Event
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.payloads import Payload
 from mimdesk.domain.schema import payload_type
+from mimdesk.domain.vocabulary import Vocabularies
 from mimdesk.store.eventlog import EventLog
 
 
@@ -41,6 +44,9 @@ class Context:
     log: EventLog
     author: Author
     now: Callable[[], datetime] = system_now
+    # The closed lists what a person types is checked against: the site's (the composition
+    # root passes them), else the built-in settings'.
+    vocab: Vocabularies = field(default_factory=builtin_vocabularies)
 
     def event(
         self,

@@ -26,7 +26,7 @@ from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, resolve, view
-from mimdesk.usecases.validate import MAX_FIELD, clean_text
+from mimdesk.usecases.validate import MAX_FIELD, choose, clean_text
 
 
 def check_answers(checklist: Checklist, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -157,6 +157,7 @@ def declare(
             f"{summary.reference} is already {incident.state.status.label}.",
             "Change its severity instead.",
         )
+    severity = choose(ctx.vocab.severities, severity)
     if not settings.is_major_severity(severity):
         majors = ", ".join(s.id for s in settings.severities if s.major)
         raise InvalidInput(
@@ -212,9 +213,7 @@ def change_severity(
     """Change the severity; downgrading a major incident needs a rationale."""
     summary = resolve(ctx, reference)
     state = view(ctx, summary.stream_id).state
-    if severity not in {s.id for s in settings.severities}:
-        known = ", ".join(s.id for s in settings.severities)
-        raise InvalidInput(f"There is no severity {severity!r}.", f"Choose one of: {known}.")
+    severity = choose(ctx.vocab.severities, severity)
     if severity == state.severity:
         return Changes()
     rationale = clean_text(rationale, what="rationale", limit=MAX_FIELD)

@@ -18,7 +18,7 @@ from mimdesk.domain.payloads import (
 )
 from mimdesk.errors import InvalidInput, NotFound
 from mimdesk.usecases.context import Changes, Context
-from mimdesk.usecases.validate import clean_text
+from mimdesk.usecases.validate import choose, clean_text
 
 DIRECTORY_CHANGED = Changes(frozenset({DIRECTORY_STREAM}))
 
@@ -101,6 +101,10 @@ def save_person(
         raise InvalidInput(f"{name!r} is in the directory already.", "Edit that entry instead.")
     if person_id is not None and person_id not in current.people:
         raise NotFound(f"No person with id {person_id}.", "Pick one from the directory.")
+    # Roles the entry had are kept as recorded, even one this site's list lacks; a role
+    # added is one of the site's.
+    had = current.people[person_id].roles if person_id in current.people else ()
+    can_take = [r if r in had else choose(ctx.vocab.roles, r) for r in roles or ()]
     email = clean_text(email, what="e-mail address", limit=320, single_line=True)
     if email and ("@" not in email or " " in email):
         raise InvalidInput(f"{email!r} is not an e-mail address.", "Use name@example.org.")
@@ -110,7 +114,7 @@ def save_person(
         team=clean_text(team, what="team", limit=200, single_line=True),
         email=email,
         phone=clean_text(phone, what="phone number", limit=50, single_line=True),
-        roles=tuple(roles or ()),
+        roles=tuple(dict.fromkeys(can_take)),
     )
     upserted = PersonUpserted(
         id=person.id,
@@ -135,6 +139,7 @@ def set_rota(ctx: Context, *, week: str, role: str, person: str) -> Changes:
     """Who is on duty for ``role`` in ISO week ``week`` (``2026-W48``); empty clears it."""
     if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise InvalidInput(f"{week!r} is not a week.", "Write it as 2026-W48 (ISO week).")
+    role = choose(ctx.vocab.roles, role)
     person = clean_text(person, what="name", limit=200, single_line=True)
     ctx.log.append([ctx.event(DIRECTORY_STREAM, RotaSet(week=week, role=role, person=person))])
     return DIRECTORY_CHANGED
@@ -149,7 +154,10 @@ def clean_addresses(addresses: list[str]) -> list[str]:
 def set_distribution(ctx: Context, *, audience: str, addresses: list[str]) -> Changes:
     """The e-mail addresses updates to ``audience`` go to by default; an empty list goes back
     to the site file's list (``[comms.recipients]``)."""
-    audience = clean_text(audience, what="audience", limit=50, required=True, single_line=True)
+    typed = clean_text(audience, what="audience", limit=50, single_line=True)
+    # A list kept for an audience this site's list lacks can still be changed or cleared.
+    kept = typed in directory(ctx).distribution
+    audience = typed if kept else choose(ctx.vocab.audiences, typed)
     distribution = DistributionSet(audience=audience, addresses=tuple(clean_addresses(addresses)))
     ctx.log.append([ctx.event(DIRECTORY_STREAM, distribution)])
     return DIRECTORY_CHANGED

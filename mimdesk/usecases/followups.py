@@ -15,28 +15,21 @@ from typing import Any
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import FOLLOWUP_FIELDS, FollowUp
 from mimdesk.domain.payloads import FollowUpAdded, FollowUpUpdated
+from mimdesk.domain.vocabulary import (
+    FOLLOWUP_CLOSED,
+    FOLLOWUP_KINDS,
+    FOLLOWUP_PRIORITIES,
+    FOLLOWUP_STATUSES,
+)
 from mimdesk.errors import InvalidInput, NotFound
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
-from mimdesk.usecases.validate import MAX_TITLE, clean_text
+from mimdesk.usecases.validate import MAX_TITLE, choose, clean_text
 
-PRIORITIES = ("low", "medium", "high")
-KINDS = ("prevent", "mitigate", "detect", "process")
-STATUSES = ("open", "in progress", "done", "cancelled")
-# Statuses that need no more work: a follow-up in one of them is never overdue.
-CLOSED_STATUSES = ("done", "cancelled")
 MAX_OWNER = 200
 MAX_TICKET = 100
-
-
-def _choice(value: Any, options: tuple[str, ...], what: str) -> str:
-    text = " ".join(str(value).split()).casefold().replace("_", " ").replace("-", " ")
-    if text not in options:
-        raise InvalidInput(
-            f"The {what} {value!r} is not one of: {', '.join(options)}.",
-            f"Give one of: {', '.join(options)}.",
-        )
-    return text
+# The fields whose values come from a closed list.
+VOCABULARY_FIELDS = ("priority", "kind", "status")
 
 
 def _due(value: Any) -> str:
@@ -87,11 +80,11 @@ def clean_fields(fields: Mapping[str, Any]) -> dict[str, str]:
         elif name == "due":
             out[name] = _due(value)
         elif name == "priority":
-            out[name] = _choice(value, PRIORITIES, "priority")
+            out[name] = choose(FOLLOWUP_PRIORITIES, value)
         elif name == "kind":
-            out[name] = _choice(value, KINDS, "kind")
+            out[name] = choose(FOLLOWUP_KINDS, value)
         elif name == "status":
-            out[name] = _choice(value, STATUSES, "status")
+            out[name] = choose(FOLLOWUP_STATUSES, value)
     return out
 
 
@@ -167,7 +160,10 @@ def update(ctx: Context, *, reference: str, followup: str, **fields: Any) -> Cha
     current = find(state.followups, followup)
     if not fields:
         raise InvalidInput("No change given for the follow-up.", "Name a field to change.")
-    clean = clean_fields(fields)
+    # A value kept as recorded is not checked, even one this site's lists lack (from an
+    # import or another desk): only what changes is.
+    kept = {n for n in VOCABULARY_FIELDS if n in fields and fields[n] == getattr(current, n)}
+    clean = clean_fields({n: v for n, v in fields.items() if n not in kept})
     changed = {k: v for k, v in clean.items() if getattr(current, k) != v}
     if not changed:
         return Changes()
@@ -192,7 +188,7 @@ def list_followups(ctx: Context, *, reference: str) -> list[FollowUp]:
 
 
 def is_overdue(followup: FollowUp, today: date) -> bool:
-    if not followup.due or followup.status in CLOSED_STATUSES:
+    if not followup.due or followup.status in FOLLOWUP_CLOSED:
         return False
     try:
         return date.fromisoformat(followup.due) < today

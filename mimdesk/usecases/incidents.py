@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from mimdesk.domain import incident, keytimes, lifecycle
-from mimdesk.domain import timeline as timeline_mod
 from mimdesk.domain.events import Event, format_time
 from mimdesk.domain.ids import new_id, normalise_crockford
 from mimdesk.domain.incident import IncidentState
@@ -16,20 +16,42 @@ from mimdesk.domain.payloads import FieldChanged, IncidentReported, StatusChange
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.errors import InvalidInput, NotFound, Refused
+from mimdesk.store import read_model
+from mimdesk.store.read_model import IncidentSnapshot
 from mimdesk.usecases.context import Changes, Context
-from mimdesk.usecases.validate import MAX_FIELD, MAX_TITLE, check_time, clean_text
+from mimdesk.usecases.validate import MAX_FIELD, MAX_TITLE, check_time, choose, clean_text
 
 RECENT = timedelta(days=14)
 
 
 @dataclass(frozen=True)
 class IncidentView:
-    """One incident as plain data: its state, the reference in force, and its timeline."""
+    """One incident as plain data: its state, the reference in force, its events and (built
+    when first asked for) its timeline. Shared with every other reader of the same snapshot:
+    read-only."""
 
-    state: IncidentState
+    snapshot: IncidentSnapshot
     reference: str
-    timeline: list[TimelineEntry]
-    events: list[Event]
+    # A timeline the caller already holds for these events (the window reuses the entry
+    # objects of rows that did not change); None: the snapshot's own.
+    timeline_entries: list[TimelineEntry] | None = None
+
+    @property
+    def state(self) -> IncidentState:
+        return self.snapshot.state
+
+    @property
+    def events(self) -> Sequence[Event]:
+        return self.snapshot.events
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        if self.timeline_entries is not None:
+            return self.timeline_entries
+        return self.snapshot.timeline
+
+    def with_timeline(self, entries: list[TimelineEntry]) -> IncidentView:
+        return replace(self, timeline_entries=entries)
 
 
 def resolve(ctx: Context, reference: str) -> IncidentSummary:
@@ -59,14 +81,14 @@ def get(ctx: Context, reference: str) -> IncidentView:
 
 
 def view(ctx: Context, stream_id: str, reference: str | None = None) -> IncidentView:
-    events = ctx.log.stream(stream_id)
-    if not events:
+    """The incident from the read model: read and folded once, then kept up to date."""
+    snapshot = read_model.of(ctx.log).incident(stream_id)
+    if snapshot is None:
         raise NotFound(f"No incident with id {stream_id}.", "It may have been removed.")
-    state = incident.fold(events)
     if reference is None:
         summary = ctx.log.summary(stream_id)
-        reference = summary.reference if summary else state.reference
-    return IncidentView(state, reference, timeline_mod.build(events, state), events)
+        reference = summary.reference if summary else snapshot.state.reference
+    return IncidentView(snapshot, reference)
 
 
 def list_incidents(ctx: Context, filter: str = "all", search: str = "") -> list[IncidentSummary]:
@@ -92,7 +114,7 @@ def report(
     now = ctx.now()
     title = clean_text(title, what="title", limit=MAX_TITLE, required=True, single_line=True)
     impact = clean_text(impact, what="impact", limit=MAX_FIELD)
-    severity = clean_text(severity, what="severity", limit=20, single_line=True)
+    severity = choose(ctx.vocab.severities, severity) if severity.strip() else ""
     users_affected = _users(users_affected)
     names = tuple(
         clean_text(s, what="service name", limit=200, single_line=True)
@@ -170,6 +192,9 @@ def change_field(ctx: Context, *, reference: str, field: str, value: Any) -> Cha
             single_line=field == "severity",
         )
     state = view(ctx, summary.stream_id).state
+    if field == "severity" and value and value != state.severity:
+        # Empty clears it; the value in force stays as recorded, even one the list lacks.
+        value = choose(ctx.vocab.severities, value)
     if getattr(state, field) == value:
         return Changes()
     # The change this desk saw in force: another desk's change made meanwhile shows up in the
@@ -206,11 +231,7 @@ def change_status(
     occurred_at: datetime | None = None,
 ) -> Changes:
     summary = resolve(ctx, reference)
-    try:
-        target = Status(to)
-    except ValueError:
-        names = ", ".join(s.value for s in Status)
-        raise InvalidInput(f"There is no status {to!r}.", f"Statuses are: {names}.") from None
+    target = Status(choose(ctx.vocab.statuses, to))
     state = view(ctx, summary.stream_id).state
     if not lifecycle.can_move(state.status, target):
         raise Refused(

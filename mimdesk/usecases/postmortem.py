@@ -17,10 +17,11 @@ from mimdesk import outputs
 from mimdesk.config import Settings
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
 from mimdesk.domain.payloads import PostmortemChanged
+from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
 from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
-from mimdesk.usecases.validate import MAX_FIELD, clean_text
+from mimdesk.usecases.validate import MAX_FIELD, choose, clean_text
 
 # The review's long texts, in the order the PDF prints them, with their headings.
 TEXT_FIELDS: dict[str, str] = {
@@ -33,8 +34,8 @@ TEXT_FIELDS: dict[str, str] = {
     "got_lucky": "Where we got lucky",
     "lessons": "Lessons learned",
 }
-ROOT_CAUSE_STATES = ("known", "under investigation")
-STATUSES = ("draft", "final")
+# The fields whose values come from a closed list.
+VOCABULARY_FIELDS = ("status", "root_cause_status")
 MAX_NAME = 200
 MAX_PROBLEM_REF = 100
 MAX_AUTHORS = 30
@@ -67,16 +68,6 @@ def _authors(value: Any) -> str:
     return "\n".join(cleaned)
 
 
-def _one_of(value: Any, options: tuple[str, ...], what: str) -> str:
-    text = " ".join(str(value).split()).casefold().replace("_", " ")
-    if text not in options:
-        raise InvalidInput(
-            f"The {what} {value!r} is not one of: {', '.join(options)}.",
-            f"Give one of: {', '.join(options)}.",
-        )
-    return text
-
-
 def clean_field(name: str, value: Any) -> str:
     """Check and normalise one postmortem field; raises InvalidInput naming it."""
     if name not in POSTMORTEM_FIELDS:
@@ -89,9 +80,9 @@ def clean_field(name: str, value: Any) -> str:
     if name in TEXT_FIELDS:
         return clean_text(str(value), what=TEXT_FIELDS[name].lower(), limit=MAX_FIELD)
     if name == "root_cause_status":
-        return _one_of(value, ROOT_CAUSE_STATES, "root cause status") if value else ""
+        return choose(ROOT_CAUSE_STATES, value) if value else ""
     if name == "status":
-        return _one_of(value, STATUSES, "postmortem status")
+        return choose(POSTMORTEM_STATUSES, value)
     if name == "owner":
         return clean_text(str(value), what="owner's name", limit=MAX_NAME, single_line=True)
     if name == "problem_ref":
@@ -146,8 +137,15 @@ def set_fields(ctx: Context, *, reference: str, **fields: Any) -> Changes:
     if not fields:
         raise InvalidInput("No postmortem field given.", "Name a field to change.")
     summary = resolve(ctx, reference)
-    clean = {name: clean_field(name, value) for name, value in fields.items()}
     state = view(ctx, summary.stream_id).state
+    # A status kept as recorded is not checked, even one this site's lists lack (from an
+    # import or another desk): only what changes is.
+    clean = {
+        name: value
+        if name in VOCABULARY_FIELDS and value == state.postmortem.get(name)
+        else clean_field(name, value)
+        for name, value in fields.items()
+    }
     # A root cause written without saying otherwise is the known root cause.
     if (
         clean.get("root_cause")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mimdesk.config import Settings
+from mimdesk.config import Settings, builtin_vocabularies
 from mimdesk.domain import cadence, keytimes
 from mimdesk.domain.clock import elapsed, format_duration, format_local
 from mimdesk.domain.payloads import RecommendationRecord
-from mimdesk.domain.roles import role_label
+from mimdesk.domain.vocabulary import Vocabularies, describe_unlisted, out_of_vocabulary
 from mimdesk.usecases.incidents import IncidentView
 
 
@@ -76,6 +76,10 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
         lines.append(f"Ticket:        {s.external_ref}")
     if s.workaround:
         lines.append(f"Workaround:    {s.workaround}")
+    vocab = settings.vocabularies()
+    unlisted = out_of_vocabulary(s, vocab)
+    if unlisted:
+        lines.append(f"Flagged:       kept as recorded, {describe_unlisted(unlisted)}")
     lines.append("")
     lines.append("Roles:")
     if not s.roles:
@@ -90,12 +94,13 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
     handovers = [c for c in s.role_history if c.handed_over_from]
     for c in handovers:
         lines.append(
-            f"  Handover {role_label(c.role, settings.roles)}: {c.handed_over_from} -> {c.person}"
+            f"  Handover {vocab.roles.label(c.role)}: {c.handed_over_from} -> {c.person}"
             f" at {format_local(c.at)}" + (f" ({c.note})" if c.note else "")
         )
     for role_id, held in s.roles.items():
         if role_id not in {r.id for r in settings.roles}:
-            lines.append(f"  {role_label(role_id):<24} {held.person}")
+            # Named as recorded: the site's list has no label for it (flagged above).
+            lines.append(f"  {role_id:<24} {held.person}")
     lines.append("")
     lines.extend(declaration_lines(view))
     lines.append("")
@@ -164,8 +169,11 @@ def declaration_lines(view: IncidentView) -> list[str]:
     return lines
 
 
-def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
+def as_dict(view: IncidentView, now: datetime, vocab: Vocabularies | None = None) -> dict[str, Any]:
+    """The incident as ``show --json`` prints it. The values the site's lists (``vocab``,
+    else the built-in settings') lack are listed under ``not_in_vocabulary``."""
     s = view.state
+    unlisted = out_of_vocabulary(s, vocab or builtin_vocabularies())
     return {
         "reference": view.reference,
         "id": s.stream_id,
@@ -199,6 +207,7 @@ def as_dict(view: IncidentView, now: datetime) -> dict[str, Any]:
         ),
         "timeline_entries": len(view.timeline),
         "not_applied": [c.reason for c in s.conflicts],
+        "not_in_vocabulary": [{"what": u.noun, "value": u.value} for u in unlisted],
     }
 
 

@@ -7,12 +7,21 @@ from pathlib import Path
 
 from mimdesk import outputs
 from mimdesk.config import Settings
+from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.payloads import DutyTicked, RoleAssigned, RoleReleased
 from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
-from mimdesk.usecases.validate import MAX_FIELD, check_time, clean_text
+from mimdesk.usecases.validate import MAX_FIELD, check_time, choose, clean_text
+
+
+def _role(ctx: Context, state: IncidentState, typed: str) -> str:
+    """The role a person means: one the incident holds, named exactly as recorded (it may
+    be one this site's list lacks, from an import or another desk), else one of the site's
+    roles however it is spelled."""
+    text = clean_text(typed, what="role", limit=64, single_line=True)
+    return text if text in state.roles else choose(ctx.vocab.roles, text)
 
 
 def assign(
@@ -31,10 +40,10 @@ def assign(
     ``remember`` saves a person typed in by hand to the directory.
     """
     summary = resolve(ctx, reference)
-    role = clean_text(role, what="role", limit=64, required=True, single_line=True)
+    state = view(ctx, summary.stream_id).state
+    role = _role(ctx, state, role)
     person = clean_text(person, what="person's name", limit=200, required=True, single_line=True)
     note = clean_text(note, what="handover note", limit=MAX_FIELD)
-    state = view(ctx, summary.stream_id).state
     current = state.holder(role)
     if current == person:
         return Changes()
@@ -45,7 +54,9 @@ def assign(
     ctx.log.append([ctx.event(summary.stream_id, assigned, occurred_at)])
     changes = Changes(frozenset({summary.stream_id}), incidents_list=True)
     if remember and directory_uc.directory(ctx).person(person) is None:
-        _, more = directory_uc.save_person(ctx, name=person, roles=[role])
+        # The directory lists the roles a person can take from the site's list only.
+        can_take = [role] if role in ctx.vocab.roles else []
+        _, more = directory_uc.save_person(ctx, name=person, roles=can_take)
         changes = changes | more
     return changes
 
@@ -61,7 +72,9 @@ def handover(
 ) -> Changes:
     """Hand a held role to someone else, with a note of what they need to know."""
     summary = resolve(ctx, reference)
-    if not view(ctx, summary.stream_id).state.holder(role):
+    state = view(ctx, summary.stream_id).state
+    role = _role(ctx, state, role)
+    if not state.holder(role):
         raise Refused(
             f"Nobody holds {role!r} on {summary.reference}, so there is nothing to hand over.",
             "Assign someone instead.",
@@ -79,10 +92,9 @@ def release(
     note: str = "",
     occurred_at: datetime | None = None,
 ) -> Changes:
-    if not role:
-        raise InvalidInput("No role given.", "Name the role to release.")
     summary = resolve(ctx, reference)
     state = view(ctx, summary.stream_id).state
+    role = _role(ctx, state, role)
     holder = state.holder(role)
     if not holder:
         raise Refused(
@@ -100,8 +112,14 @@ def tick_duty(
     ctx: Context, *, reference: str, settings: Settings, role: str, duty: str, done: bool = True
 ) -> Changes:
     summary = resolve(ctx, reference)
+    role = choose(ctx.vocab.roles, role)
     definition = settings.role(role)
-    if definition is None or duty not in definition.duties:
+    duties = definition.duties if definition is not None else ()
+    text = duty.strip()
+    # A duty by its number in the role's list (1, 2, …), as the role card prints them.
+    if text.isdigit() and 1 <= int(text) <= len(duties):
+        duty = duties[int(text) - 1]
+    if duty not in duties:
         raise InvalidInput(
             f"{duty!r} is not a duty of {role!r}.", "Pick a duty from the role's checklist."
         )
@@ -133,11 +151,9 @@ def role_cards(
     state = view(ctx, summary.stream_id).state
     chosen = settings.roles
     if role is not None:
-        definition = settings.role(role)
-        if definition is None:
-            raise InvalidInput(
-                f"There is no role {role!r}.", f"Roles: {', '.join(r.id for r in settings.roles)}."
-            )
+        definition = settings.role(choose(ctx.vocab.roles, role))
+        if definition is None:  # the context's roles are the settings' (mimdesk.app)
+            raise InvalidInput(f"There is no role {role!r} in these settings.", "")
         chosen = (definition,)
     data = CardData(
         reference=summary.reference,

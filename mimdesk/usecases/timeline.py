@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mimdesk.domain.events import NOTE_KINDS, format_time
+from mimdesk.domain.events import format_time
 from mimdesk.domain.payloads import Corrected, NoteAdded
 from mimdesk.errors import InvalidInput, NotFound
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
-from mimdesk.usecases.validate import MAX_NOTE, check_time, clean_text
+from mimdesk.usecases.validate import MAX_NOTE, check_time, choose, clean_text
 
 
 def add_note(
@@ -22,8 +22,7 @@ def add_note(
 ) -> tuple[str, Changes]:
     """Add a note; returns its event id."""
     summary = resolve(ctx, reference)
-    if kind not in NOTE_KINDS:
-        raise InvalidInput(f"There is no note kind {kind!r}.", f"Kinds: {', '.join(NOTE_KINDS)}.")
+    kind = choose(ctx.vocab.note_kinds, kind)
     text = clean_text(text, what="note", limit=MAX_NOTE, required=True)
     if occurred_at is not None:
         check_time(occurred_at, what="time of the note", now=ctx.now())
@@ -56,8 +55,8 @@ def correct(
         if not entry.is_note:
             raise InvalidInput("Only notes can be reworded.", "Add a note that explains instead.")
         text = clean_text(text, what="note", limit=MAX_NOTE, required=not retract)
-    if kind is not None and kind not in NOTE_KINDS:
-        raise InvalidInput(f"There is no note kind {kind!r}.", f"Kinds: {', '.join(NOTE_KINDS)}.")
+    if kind is not None:
+        kind = choose(ctx.vocab.note_kinds, kind)
     if occurred_at is not None:
         check_time(occurred_at, what="corrected time", now=ctx.now())
     if retract and not entry.is_note:

@@ -12,18 +12,21 @@ from mimdesk.domain.payloads import CadenceSet, MessageSent, Snoozed
 from mimdesk.errors import InvalidInput
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, resolve
-from mimdesk.usecases.validate import MAX_NOTE, check_time, clean_text
+from mimdesk.usecases.incidents import view as incident_view
+from mimdesk.usecases.validate import MAX_NOTE, check_time, choose, clean_text
 
-CHANNELS_BY_HAND = ("phone", "sms", "bridge", "email", "chat", "in person", "other")
 
-
-def _audience(settings: Settings, audience: str) -> str:
-    known = {a.id for a in settings.timers.audiences}
-    if audience not in known:
-        raise InvalidInput(
-            f"There is no audience {audience!r}.", f"Audiences: {', '.join(sorted(known))}."
-        )
-    return audience
+def _audience(ctx: Context, settings: Settings, stream_id: str, typed: str) -> str:
+    """One of the site's audiences however spelled, or one this incident's timers name
+    exactly as recorded (from an import or another desk), whose timer must stay usable."""
+    try:
+        return choose(ctx.vocab.audiences, typed)
+    except InvalidInput:
+        state = incident_view(ctx, stream_id).state
+        timed = settings.timers.cadence.get(state.severity, {})
+        if typed in {*timed, *state.cadence, *state.last_sent, *state.snoozed}:
+            return typed
+        raise
 
 
 def set_cadence(
@@ -31,7 +34,7 @@ def set_cadence(
 ) -> Changes:
     """This incident's interval for an audience; 0 switches its timer off."""
     summary = resolve(ctx, reference)
-    audience = _audience(settings, audience)
+    audience = _audience(ctx, settings, summary.stream_id, audience)
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60:
         raise InvalidInput(
             f"{minutes!r} minutes is not an interval.",
@@ -55,12 +58,12 @@ def record_update(
 ) -> Changes:
     """Record an update that went out (by any means); it resets that audience's timer."""
     summary = resolve(ctx, reference)
-    audience = _audience(settings, audience)
+    audience = _audience(ctx, settings, summary.stream_id, audience)
     if sent_at is not None:
         check_time(sent_at, what="time the update was sent", now=ctx.now())
     sent = MessageSent(
         audience=audience,
-        channel=clean_text(channel, what="channel", limit=50, required=True, single_line=True),
+        channel=choose(ctx.vocab.hand_channels, channel),
         subject=clean_text(subject, what="subject", limit=300, single_line=True),
         body=clean_text(text, what="message", limit=MAX_NOTE),
         recipients=tuple(
@@ -78,7 +81,7 @@ def snooze(
 ) -> Changes:
     """Put off the reminder for an audience; recorded, so every desk sees the same."""
     summary = resolve(ctx, reference)
-    audience = _audience(settings, audience)
+    audience = _audience(ctx, settings, summary.stream_id, audience)
     if not 1 <= minutes <= 120:
         raise InvalidInput(
             f"Snoozing for {minutes} minutes is not allowed.",

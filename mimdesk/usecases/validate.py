@@ -6,11 +6,14 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
+from mimdesk.domain.vocabulary import UnknownTerm, Vocabulary
 from mimdesk.errors import InvalidInput
 
 MAX_TITLE = 200
 MAX_FIELD = 10_000
 MAX_NOTE = 100_000
+# Longer than any term of a closed list could be; anything longer is refused as too long.
+MAX_CHOICE = 200
 # A back-dated time may be in the past without limit, but not in the future beyond clock drift.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -46,3 +49,14 @@ def check_time(value: datetime, *, what: str, now: datetime) -> datetime:
             "Give a time that has already happened.",
         )
     return value
+
+
+def choose(vocabulary: Vocabulary, typed: str) -> str:
+    """The id of the term a person typed, however they spelled it
+    (:meth:`~mimdesk.domain.vocabulary.Vocabulary.resolve`); the one check every dialog and
+    command makes. Anything else is refused, naming the choices."""
+    text = clean_text(str(typed), what=vocabulary.noun, limit=MAX_CHOICE, single_line=True)
+    try:
+        return vocabulary.resolve(text)
+    except UnknownTerm as exc:
+        raise InvalidInput(exc.message, exc.hint) from None

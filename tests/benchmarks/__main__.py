@@ -1,7 +1,7 @@
 """Run the benchmarks and print each figure beside its floor and its target.
 
     uv run python -m tests.benchmarks              # everything, about two minutes
-    uv run python -m tests.benchmarks --only fold  # startup, append, fold, list, pdf or idle
+    uv run python -m tests.benchmarks --only fold  # or startup, append, list, cli, pdf, idle, note
     uv run python -m tests.benchmarks --quick      # smaller sizes, to check the harness
 
 Databases go to a temporary folder; ``--dir`` puts it on the disk you want measured (durable
@@ -20,6 +20,8 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+from .bench_cli_start import bench_cli_start
+from .bench_gui_note import bench_note
 from .bench_idle import bench_idle
 from .common import Figure, Workspace, render, workspace
 from .startup import bench_startup
@@ -42,16 +44,20 @@ FULL: dict[str, Callable[[Workspace], list[Figure]]] = {
     "append": lambda ws: bench_append(ws, notes=10_000),
     "fold": lambda ws: bench_fold(ws, events=5_000),
     "list": lambda ws: bench_list(ws, count=1_000),
+    "cli": lambda ws: bench_cli_start(ws, count=1_000),
     "pdf": lambda ws: _pdf(ws, quick=False),
     "idle": lambda ws: bench_idle(ws),
+    "note": lambda ws: bench_note(ws, events=5_000, notes=5),
 }
 QUICK: dict[str, Callable[[Workspace], list[Figure]]] = {
     "startup": lambda ws: bench_startup(ws, runs=1),
     "append": lambda ws: bench_append(ws, notes=300, warmup=10),
     "fold": lambda ws: bench_fold(ws, events=500, runs=3),
     "list": lambda ws: bench_list(ws, count=100, runs=3),
+    "cli": lambda ws: bench_cli_start(ws, count=100, runs=1),
     "pdf": lambda ws: _pdf(ws, quick=True),
     "idle": lambda ws: bench_idle(ws, settle_s=2, measure_s=5),
+    "note": lambda ws: bench_note(ws, events=300, notes=2),
 }
 
 

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from mimdesk import demo
 from mimdesk.domain import schema
-from mimdesk.domain.events import NOTE_KINDS, EventType
+from mimdesk.domain.events import EventType
+from mimdesk.domain.vocabulary import NOTE_KINDS
 from mimdesk.usecases import declaration, incidents, postmortem
 from mimdesk.usecases.context import Context
 

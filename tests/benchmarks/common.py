@@ -28,6 +28,8 @@ class Figure:
     floor: float | None = None
     target: float | None = None
     note: str = ""
+    # A goal set as a ratio to the floor measured in the same run (issue 13's figures).
+    ratio_target: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -39,9 +41,14 @@ class Figure:
     def verdict(self) -> str:
         if self.value is None:
             return "not available"
-        if self.target is None:
+        met = []
+        if self.target is not None:
+            met.append(self.value < self.target)
+        if self.ratio_target is not None and self.ratio is not None:
+            met.append(self.ratio <= self.ratio_target)
+        if not met:
             return ""
-        return "ok" if self.value < self.target else "MISSED"
+        return "ok" if all(met) else "MISSED"
 
 
 def _fmt(value: float | None, unit: str) -> str:
@@ -56,7 +63,10 @@ def render(figures: Sequence[Figure]) -> str:
     rows = [header]
     for f in figures:
         ratio = f"{f.ratio:.1f}x" if f.ratio is not None else "—"
-        target = f"< {f.target:g} {f.unit}" if f.target is not None else ""
+        goals = [f"< {f.target:g} {f.unit}"] if f.target is not None else []
+        if f.ratio_target is not None:
+            goals.append(f"<= {f.ratio_target:g}x")
+        target = ", ".join(goals)
         rows.append(
             (f.name, _fmt(f.value, f.unit), _fmt(f.floor, f.unit), ratio, target, f.verdict)
         )

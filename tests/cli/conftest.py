@@ -76,7 +76,7 @@ def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "filled.sqlite3"
     app = open_app(db=path, env=env)
     try:
-        summary, _ = incidents.report(app.ctx, title="Mail down", severity="P2")
+        summary, _ = incidents.report(app.ctx, title="Mail down", severity="SEV2")
         incidents.report(app.ctx, title="VPN slow")
         for n in range(300):
             timeline.add_note(app.ctx, reference=summary.reference, text=f"{n} " + "x" * 1000)

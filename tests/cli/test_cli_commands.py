@@ -40,7 +40,7 @@ def mim(run_main, db):
 
 @pytest.fixture
 def ref(mim):
-    return mim("new", "Mail is down", "--impact", "No mail", "--severity", "P2").out.strip()
+    return mim("new", "Mail is down", "--impact", "No mail", "--severity", "SEV2").out.strip()
 
 
 # ---- as a process -------------------------------------------------------------------------

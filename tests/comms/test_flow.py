@@ -183,7 +183,7 @@ def test_sent_by_other_means_records_the_exact_text(app, ctx, incident, clock):
     assert (message.channel, message.recipients, message.at) == ("phone", ("CEO",), earlier)
     assert message.body == state.drafts[draft_id].body
     assert state.last_sent["executives"] == earlier
-    with pytest.raises(InvalidInput, match="not a way of sending by hand"):
+    with pytest.raises(InvalidInput, match="There is no way of sending by hand 'pigeon'"):
         other = save(app, incident.reference)
         comms.mark_sent_by_other_means(
             ctx, reference=incident.reference, settings=app.settings, draft_id=other,

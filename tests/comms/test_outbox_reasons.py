@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from mimdesk.comms import outbox
 from mimdesk.domain.events import EventType
-from mimdesk.usecases import incidents
+from mimdesk.usecases import incidents, outbox
 from tests.comms.test_flow import save
 from tests.support.recorded import as_json
 

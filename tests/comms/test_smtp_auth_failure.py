@@ -21,7 +21,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from mimdesk import config, secrets
 from mimdesk.domain.events import EventType
-from mimdesk.usecases import comms, incidents
+from mimdesk.usecases import comms, incidents, outbox
 from tests.comms.conftest import SMTP_PASSWORD, SMTP_USER, Certs, free_port
 from tests.support.recorded import as_json
 
@@ -155,7 +155,7 @@ def test_a_wrong_password_fails_once_and_is_not_retried(
     assert incidents.get(ctx, incident.reference).state.drafts[draft_id].state == "failed"
 
     clock.advance(minutes=15)
-    run = comms.deliver_pending(ctx, app.settings, clock.now)
+    run = outbox.deliver(ctx, app.settings)
     assert run.sent == run.failed == run.waiting == []
     assert server.attempts == ["PLAIN"]  # the outbox did not try again
     # The server's reply quoted the password: it is not in the record.
@@ -174,7 +174,7 @@ def test_a_message_queued_while_the_server_was_down_fails_on_a_wrong_password(
 
     server = smtp_auth("hang_up", port)
     clock.advance(minutes=2)
-    run = comms.deliver_pending(ctx, app.settings, clock.now)
+    run = outbox.deliver(ctx, app.settings)
     assert run.waiting == [] and run.sent == []
     (failure,) = run.failed
     assert (failure.draft_id, failure.reason) == (draft_id, refused(port))
@@ -182,7 +182,7 @@ def test_a_message_queued_while_the_server_was_down_fails_on_a_wrong_password(
     assert as_json(failed.payload)["reason"] == refused(port)
 
     clock.advance(minutes=5)
-    assert comms.deliver_pending(ctx, app.settings, clock.now).failed == []
+    assert outbox.deliver(ctx, app.settings).failed == []
     assert server.attempts == ["PLAIN"] and server.delivered == 0
 
 
@@ -204,12 +204,12 @@ def test_a_server_that_cannot_check_passwords_now_is_retried(
     tried = len(server.attempts)
 
     clock.advance(minutes=2)
-    run = comms.deliver_pending(ctx, app.settings, clock.now)
+    run = outbox.deliver(ctx, app.settings)
     assert [p.draft_id for p in run.waiting] == [draft_id] and run.failed == []
     assert len(server.attempts) > tried  # tried again
 
     server.mode = "refuse"  # the password server is back: the right password goes through
     clock.advance(minutes=2)
-    run = comms.deliver_pending(ctx, app.settings, clock.now)
+    run = outbox.deliver(ctx, app.settings)
     assert [r.draft_id for r in run.sent] == [draft_id], run
     assert server.delivered == 1

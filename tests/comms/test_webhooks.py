@@ -11,7 +11,7 @@ import pytest
 
 from mimdesk import secrets
 from mimdesk.domain.events import EventType
-from mimdesk.usecases import comms, incidents, timers
+from mimdesk.usecases import comms, incidents, outbox, timers
 
 TOKEN = "sig=S3cr3tT0ken-abcdef0123456789"
 
@@ -178,29 +178,29 @@ def test_outbox_queues_while_down_and_delivers_when_back(
     state = incidents.get(ctx, incident.reference).state
     assert state.drafts[draft_id].state == "queued"
     assert state.messages == []
-    (pending,) = comms.pending(ctx)
+    (pending,) = outbox.not_sent(ctx)
     assert (pending.draft_id, pending.channel, pending.audience) == (
         draft_id,
         "webhook",
         "executives",
     )
-    assert pending.queued_at == queued_at and pending.queued_by_desk == app.log.desk_id
+    assert (pending.state, pending.since, pending.desk_id) == ("queued", queued_at, app.log.desk_id)
 
     # Still down: a retry changes nothing in the log and backs off.
-    schedule = comms.RetrySchedule()
+    schedule = outbox.RetrySchedule()
     clock.advance(minutes=1)
     events_before = len(incidents.get(ctx, incident.reference).events)
-    run = comms.deliver_pending(ctx, app.settings, clock.now, schedule=schedule)
+    run = outbox.deliver(ctx, app.settings, schedule=schedule)
     assert run.sent == [] and [p.draft_id for p in run.waiting] == [draft_id]
     assert len(incidents.get(ctx, incident.reference).events) == events_before
     webhooks_down.start()
     clock.advance(seconds=10)  # inside the 30 s backoff: not tried yet
-    run = comms.deliver_pending(ctx, app.settings, clock.now, schedule=schedule)
+    run = outbox.deliver(ctx, app.settings, schedule=schedule)
     assert run.sent == [] and webhooks_down.requests == []
 
     clock.advance(seconds=30)
     sent_at = clock.now
-    run = comms.deliver_pending(ctx, app.settings, clock.now, schedule=schedule)
+    run = outbox.deliver(ctx, app.settings, schedule=schedule)
     assert [r.draft_id for r in run.sent] == [draft_id]
     assert len(webhooks_down.requests) == 1
     assert webhooks_down.requests[0].json["sent_at"] == sent_at.isoformat()
@@ -212,7 +212,7 @@ def test_outbox_queues_while_down_and_delivers_when_back(
         t for t in timers.timers(view, app.settings, clock.now) if t.audience == "executives"
     ]
     assert execs.due_at == sent_at + timedelta(minutes=30)
-    assert comms.pending(ctx) == []
+    assert outbox.not_sent(ctx) == []
     assert TOKEN not in caplog.text
     assert TOKEN.encode() not in db_bytes(app)
     for event in view.events:
@@ -226,7 +226,7 @@ def test_outbox_gives_up_on_stale_messages_and_leaves_other_desks_alone(
     draft_id = save(app, incident.reference)
     assert send(app, incident.reference, draft_id, "teams").outcome == "queued"
     clock.advance(minutes=121)
-    run = comms.deliver_pending(ctx, app.settings, clock.now)
+    run = outbox.deliver(ctx, app.settings)
     (failed,) = run.failed
     assert failed.draft_id == draft_id and "not delivered within 120 minutes" in failed.reason
     state = incidents.get(ctx, incident.reference).state
@@ -235,14 +235,15 @@ def test_outbox_gives_up_on_stale_messages_and_leaves_other_desks_alone(
     # A message queued by another desk is listed but not retried from here.
     other = save(app, incident.reference)
     assert send(app, incident.reference, other, "teams").outcome == "queued"
-    app.log.desk_id, real = "another-desk", app.log.desk_id
+    app.log.file.desk_id, real = "another-desk", app.log.desk_id
     try:
         webhooks_down.start()
-        run = comms.deliver_pending(ctx, app.settings, clock.now)
+        run = outbox.deliver(ctx, app.settings)
         assert run.sent == [] and webhooks_down.requests == []
-        assert [p.draft_id for p in comms.pending(ctx)] == [other]
+        listed = {(p.draft_id, p.state, p.retried_here) for p in outbox.not_sent(ctx)}
+        assert listed == {(draft_id, "failed", False), (other, "queued", False)}
     finally:
-        app.log.desk_id = real
+        app.log.file.desk_id = real
 
 
 def test_queued_message_can_be_recorded_as_sent_by_phone(app, ctx, incident, webhooks_down):
@@ -257,9 +258,9 @@ def test_queued_message_can_be_recorded_as_sent_by_phone(app, ctx, incident, web
         channel="bridge",
     )
     webhooks_down.start()
-    run = comms.deliver_pending(ctx, app.settings, ctx.now())
+    run = outbox.deliver(ctx, app.settings)
     assert run.sent == [] and webhooks_down.requests == []
-    assert comms.pending(ctx) == []
+    assert outbox.not_sent(ctx) == []
     events = [e.type for e in incidents.get(ctx, incident.reference).events]
     assert events.count(EventType.MESSAGE_SENT) == 1
 

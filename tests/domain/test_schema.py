@@ -86,8 +86,16 @@ def test_a_new_payload_is_written_whole_but_for_keys_whose_absence_means_somethi
     assert schema.encode(FieldChanged(field="title", value="T"))[1] == {
         "field": "title",
         "value": "T",
-        "reason": "",
     }
+    # a handover names whom the role came from; a first assignment has no "from" at all
+    assert schema.encode(RoleAssigned(role="mim", person="Mia"))[1] == {
+        "role": "mim",
+        "person": "Mia",
+    }
+    assert (
+        schema.encode(RoleAssigned(role="mim", person="Mia", handed_over_from="Bo"))[1]["from"]
+        == "Bo"
+    )
     assert schema.encode(FieldChanged(field="title", value="T", prev=""))[1]["prev"] == ""
     assert schema.encode(FollowUpUpdated(id="f", status="done"))[1] == {
         "id": "f",

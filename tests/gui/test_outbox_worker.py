@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from mimdesk import secrets
 from mimdesk.gui.outbox_worker import OutboxWorker
-from mimdesk.usecases import comms, incidents, timers
+from mimdesk.usecases import incidents, outbox, timers
 
 from .comms_support import (  # noqa: F401  (fixtures)
     certs,
@@ -81,7 +81,7 @@ def test_a_send_while_the_server_is_down_queues_and_the_worker_delivers_later(
     (message,) = view.state.messages
     assert message.at == sent_at != queued_at  # the real send time
     assert view.state.drafts[draft_id].state == "sent"
-    assert comms.pending(app.ctx) == []
+    assert outbox.not_sent(app.ctx) == []
     (execs,) = [
         t for t in timers.timers(view, app.settings, clock.now) if t.audience == "executives"
     ]

@@ -113,7 +113,7 @@ def busy_desk(ctx, clock) -> list[str]:
     """A few incidents taken through statuses, roles, fields and notes."""
     refs = []
     for n in range(4):
-        summary, _ = incidents.report(ctx, title=f"Incident {n}", severity="P2")
+        summary, _ = incidents.report(ctx, title=f"Incident {n}", severity="SEV2")
         refs.append(summary.reference)
         clock.advance(minutes=1)
     incidents.change_status(ctx, reference=refs[0], to="declared")

@@ -29,7 +29,7 @@ def test_report_returns_the_summary_and_what_changed(app, ctx, clock):
         ctx,
         title="  Mail \n is   down ",
         impact="Nobody can send",
-        severity="P2",
+        severity="SEV2",
         users_affected=0,
         services=["Exchange", "  ", "SMTP\trelay"],
         impact_started_at=clock.now - 2 * H,
@@ -55,7 +55,8 @@ def test_report_returns_the_summary_and_what_changed(app, ctx, clock):
         ({"title": "x" * 201}, "The title is 201 characters long; the limit is 200."),
         ({"title": "t", "users_affected": -1}, "Users affected must be a whole number"),
         ({"title": "t", "users_affected": True}, "Users affected must be a whole number"),
-        ({"title": "t", "severity": "P" * 21}, "The severity is 21 characters long"),
+        ({"title": "t", "severity": "SEV7"}, "There is no severity 'SEV7'."),
+        ({"title": "t", "severity": "P" * 201}, "The severity is 201 characters long"),
         ({"title": "t", "impact": "i" * 10_001}, "The impact is 10,001 characters long"),
     ],
 )

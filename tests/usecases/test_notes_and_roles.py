@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from mimdesk.domain.events import NOTE_KINDS, EventType
+from mimdesk.domain.events import EventType
+from mimdesk.domain.vocabulary import NOTE_KINDS
 from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import incidents, maintenance, roles, timeline
 from mimdesk.usecases.context import Changes
@@ -144,7 +145,7 @@ def test_roles_refused(app, ctx, ref):
         roles.release(ctx, reference=ref, role="scribe")
     with pytest.raises(InvalidInput, match="person's name is empty"):
         roles.assign(ctx, reference=ref, role="mim", person="  ")
-    with pytest.raises(InvalidInput, match="role is empty"):
+    with pytest.raises(InvalidInput, match="No role given"):
         roles.assign(ctx, reference=ref, role="", person="Ann")
     assert [e.type for e in app.log.stream(incidents.resolve(ctx, ref).stream_id)] == [
         EventType.INCIDENT_REPORTED

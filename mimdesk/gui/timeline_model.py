@@ -1,0 +1,253 @@
+"""The timeline's table model: each entry of an incident as a row, and how a row reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
+
+from mimdesk.domain.clock import format_local
+from mimdesk.domain.timeline import TimelineEntry
+from mimdesk.gui import theme
+from mimdesk.gui.tablemodel import RowsModel
+from mimdesk.gui.widgets import plain_tip
+
+Index = QModelIndex | QPersistentModelIndex
+
+TIME, AUTHOR, KIND, TEXT = range(4)
+HEADERS = ("Time", "Author", "Kind", "Entry")
+EntryRole = Qt.ItemDataRole.UserRole + 1
+
+KIND_LABELS = {
+    "report": "Reported",
+    "field": "Change",
+    "status": "Status",
+    "role": "Role",
+    "correction": "Correction",
+    "assessment": "Assessment",
+    "decision": "Decision",
+    "other": "Other",
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.capitalize())
+
+
+def shown_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    return "none" if value is None or value == "" else str(value)
+
+
+def concurrent_text(entry: TimelineEntry) -> str:
+    """Both values of a concurrent change, and which won and why."""
+    c = entry.concurrent
+    if c is None:
+        return ""
+    who = c.other_author.name if c.other_author else "another desk"
+    name = c.field.replace("_", " ")
+    return (
+        f"Concurrent change: {who} set {name} to “{shown_value(c.other_value)}” at the same "
+        f"time; “{shown_value(c.value)}” won (the later change wins)"
+    )
+
+
+def entry_text(entry: TimelineEntry) -> str:
+    """The entry as the table shows it, with its correction spelled out."""
+    text = entry.text
+    if entry.concurrent is not None:
+        text = f"{text}. ⚠ {concurrent_text(entry)}"
+    if entry.not_applied:
+        text = f"Not applied ({entry.not_applied}): {text}"
+    if entry.retracted:
+        return f"{text}  (withdrawn)"
+    if entry.original_text is not None and entry.original_text != entry.text:
+        return f"{text}  (corrected; was: {entry.original_text})"
+    if entry.corrected_by:
+        return f"{text}  (corrected)"
+    return text
+
+
+def _day(entry: TimelineEntry) -> date:
+    return entry.occurred_at.astimezone().date()
+
+
+Run = tuple[int, list[TimelineEntry]]
+
+
+def reuse_unchanged(
+    shown: Sequence[TimelineEntry], fresh: Sequence[TimelineEntry]
+) -> list[TimelineEntry]:
+    """``fresh``, with each entry equal to one in ``shown`` replaced by that one: the model
+    then tells the unchanged rows by identity. Off the UI thread, so that comparing five
+    thousand entries costs the UI nothing."""
+    by_id = {e.event_id: e for e in shown}
+    kept = []
+    for entry in fresh:
+        old = by_id.get(entry.event_id)
+        kept.append(old if old is not None and old == entry else entry)
+    return kept
+
+
+def _patch_plan(
+    old: Sequence[TimelineEntry], new: Sequence[TimelineEntry]
+) -> tuple[list[Run], list[tuple[int, int]]] | None:
+    """How to turn the rows ``old`` into ``new`` by inserting rows and updating rows in place:
+    the runs to insert (each at its row in ``new``) and the ranges of rows whose entry changed.
+    None when that cannot be done: an entry gone, or two entries shown in another order."""
+    if not old or len(new) < len(old):
+        return None
+    inserts: list[Run] = []
+    changed: list[tuple[int, int]] = []
+    i = 0
+    for j, entry in enumerate(new):
+        if i < len(old) and old[i].event_id == entry.event_id:
+            if old[i] is not entry and old[i] != entry:
+                if changed and changed[-1][1] == j - 1:
+                    changed[-1] = (changed[-1][0], j)
+                else:
+                    changed.append((j, j))
+            i += 1
+        elif inserts and inserts[-1][0] + len(inserts[-1][1]) == j:
+            inserts[-1][1].append(entry)
+        else:
+            inserts.append((j, [entry]))
+    if i < len(old):
+        return None
+    return inserts, changed
+
+
+class TimelineModel(RowsModel[TimelineEntry]):
+    """Timeline entries as rows, in the order things happened.
+
+    :meth:`set_entries` inserts the rows that are new and updates the rows that changed, so
+    that a note added to a long incident costs the view one row, not all of them; only when the
+    rows already shown do not keep their order (another incident, an entry moved in time) is
+    the model reset.
+    """
+
+    headers = HEADERS
+
+    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._days: set[date] = set()
+        self._spans_days = False
+
+    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
+        new = list(entries)
+        plan = _patch_plan(self._rows, new)
+        if plan is None:
+            self.beginResetModel()
+            self._rows = new
+            self._days = {_day(e) for e in new}
+            self._spans_days = len(self._days) > 1
+            self.endResetModel()
+            return
+        inserts, changed = plan
+        for start, run in inserts:
+            self.beginInsertRows(QModelIndex(), start, start + len(run) - 1)
+            self._rows[start:start] = run
+            self.endInsertRows()
+        # The rows line up with ``new`` now; the changed ones still hold their old entry.
+        moved = any(
+            self._rows[row].occurred_at != new[row].occurred_at
+            for first, end in changed
+            for row in range(first, end + 1)
+        )
+        self._rows = new
+        last = self.columnCount() - 1
+        for first, end in changed:
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+        if moved:
+            days = {_day(e) for e in new}
+        else:
+            days = self._days.union(_day(e) for _start, run in inserts for e in run)
+        self._days = days
+        if (len(days) > 1) != self._spans_days:
+            # Every time shown changes, between "14:05" and "2026-11-28 14:05".
+            self._spans_days = len(days) > 1
+            self.dataChanged.emit(self.index(0, TIME), self.index(len(new) - 1, TIME))
+
+    def entry(self, row: int) -> TimelineEntry:
+        return self._rows[row]
+
+    def row_of(self, event_id: str) -> int:
+        # From the end: the entry looked for is most often one just added.
+        for row in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row].event_id == event_id:
+                return row
+        return -1
+
+    def show_date(self, entry: TimelineEntry) -> bool:
+        today = self._now().astimezone().date()
+        return self._spans_days or entry.occurred_at.astimezone().date() != today
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self.in_range(index):
+            return None
+        entry = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == TIME:
+                return format_local(entry.occurred_at, date=self.show_date(entry))
+            if column == AUTHOR:
+                return entry.author.name
+            if column == KIND:
+                return kind_label(entry.kind)
+            if column == TEXT:
+                return entry_text(entry)
+            return None
+        if role == EntryRole:
+            return entry
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(entry, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if entry.not_applied:
+                return theme.error_colour(QGuiApplication.palette())
+            if entry.retracted or entry.corrects is not None:
+                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.not_applied:
+            style = QApplication.style()
+            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.DecorationRole and column == TEXT and entry.concurrent:
+            style = QApplication.style()
+            return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # Top, so that a short cell lines up with the first line of a long entry.
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return None
+
+    def _font(self, entry: TimelineEntry, column: int) -> QFont | None:
+        if not (entry.retracted or entry.corrects or (column == TIME and entry.backdated)):
+            return None
+        font = QFont(QGuiApplication.font())
+        if entry.retracted and column == TEXT:
+            font.setStrikeOut(True)
+        if entry.corrects is not None or (column == TIME and entry.backdated):
+            font.setItalic(True)
+        return font
+
+    def _tooltip(self, entry: TimelineEntry) -> str:
+        lines = [entry.text]
+        if entry.original_text is not None and entry.original_text != entry.text:
+            lines.append(f"Originally: {entry.original_text}")
+        if entry.retracted:
+            lines.append("Withdrawn by a correction; kept in the record.")
+        if entry.not_applied:
+            lines.append(f"Not applied: {entry.not_applied}")
+        if entry.concurrent:
+            lines.append(concurrent_text(entry) + ". “Use other value” sets the other one.")
+        lines.append(f"{kind_label(entry.kind)} by {entry.author.name}")
+        lines.append(f"Happened {format_local(entry.occurred_at)}")
+        if entry.backdated:
+            lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")
+        return plain_tip("\n".join(lines))
