@@ -101,10 +101,8 @@ class ReadModel:
         except DBAPIError as exc:
             raise self._log.file.translate(exc) from None
         with self._lock:
-            if fresh is None:
-                self._snapshots.pop(stream_id, None)
-            else:
-                self._snapshots.pop(stream_id, None)
+            self._snapshots.pop(stream_id, None)
+            if fresh is not None:
                 self._snapshots[stream_id] = fresh  # most recently used last
                 while len(self._snapshots) > self._keep:
                     self._snapshots.pop(next(iter(self._snapshots)))

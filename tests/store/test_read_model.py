@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from mimdesk.domain import hlc, incident, schema
+from mimdesk.domain import hlc, incident
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import read_model
+from mimdesk.store.event_rows import to_row
 from mimdesk.store.eventlog import EventLog
 from tests.domain.evfactory import normalised
 from tests.store.conftest import T0
@@ -121,7 +122,7 @@ def test_a_late_event_from_another_desk_folds_again_in_memory(
     assert model.incident(sid) is not None
     early = hlc.pack(int((T0 + timedelta(seconds=30)).timestamp() * 1000), 0)
     late = make_event(sid, payload={"text": "late", "kind": "observation"}, hlc_value=early)
-    log.apply_pulled([schema_row(late)])
+    log.apply_pulled([{**to_row(late), "server_seq": 999}])  # as the sync hands it over
     traced(log, work)
     work.clear()
     after = model.incident(sid)
@@ -190,22 +191,3 @@ def test_the_timeline_is_built_only_when_asked_for_and_once(
 
 def test_an_unknown_stream_has_no_view(open_log: Callable[..., EventLog]) -> None:
     assert read_model.ReadModel(open_log()).incident(new_id()) is None
-
-
-def schema_row(e: Event) -> dict[str, object]:
-    """An event as a pulled row (the columns the sync hands the log)."""
-    version, payload = schema.dumps(e.payload)
-    return {
-        "event_id": e.event_id,
-        "stream_id": e.stream_id,
-        "type": e.type,
-        "payload_v": version,
-        "payload": payload,
-        "hlc": e.hlc,
-        "desk_id": e.desk_id,
-        "author_name": e.author.name,
-        "author_login": e.author.login,
-        "occurred_at": e.occurred_at,
-        "recorded_at": e.recorded_at,
-        "server_seq": 999,
-    }
