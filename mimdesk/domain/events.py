@@ -80,15 +80,14 @@ class Event:
     recorded_at: datetime
     payload_v: int = PAYLOAD_VERSION
     server_seq: int | None = field(default=None, compare=False)
+    # The one total order every desk agrees on. Kept, not computed on each use: sorting,
+    # folding and building the timeline of a long incident ask for it several times an event.
+    sort_key: tuple[int, str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.payload, dict):
             raise TypeError("an event's payload is a typed class (mimdesk.domain.payloads)")
-
-    @property
-    def sort_key(self) -> tuple[int, str, str]:
-        """The one total order every desk agrees on."""
-        return (self.hlc, self.desk_id, self.event_id)
+        object.__setattr__(self, "sort_key", (self.hlc, self.desk_id, self.event_id))
 
 
 def utc(dt: datetime) -> datetime:

@@ -8,7 +8,8 @@ fold did not apply say so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -185,9 +186,6 @@ def _decision_text(p: Decided) -> str:
 
 def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
     events = list(events)
-    conflicts = {c.event_id: c.reason for c in state.conflicts}
-    concurrent = {c.event_id: c for c in state.concurrent}
-    notes = {n.event_id: n for n in state.notes}
     # Corrections that change only the time move the corrected non-note entry too.
     corrected_by: dict[str, str] = {}
     moved: dict[str, datetime] = {}
@@ -198,42 +196,79 @@ def build(events: Iterable[Event], state: IncidentState) -> list[TimelineEntry]:
             when = p.occurred_time
             if when:
                 moved[p.target] = when
-    entries = []
-    for e in events:
-        note = notes.get(e.event_id)
-        if note is not None:
-            entries.append(
-                TimelineEntry(
-                    event_id=e.event_id,
-                    occurred_at=note.occurred_at,
-                    recorded_at=e.recorded_at,
-                    author=e.author,
-                    desk_id=e.desk_id,
-                    kind=note.kind,
-                    text=note.text,
-                    is_note=True,
-                    corrected_by=note.corrected_by,
-                    retracted=note.retracted,
-                    original_text=note.original_text,
-                )
-            )
-            continue
-        kind, text = _describe(e)
-        entries.append(
-            TimelineEntry(
-                event_id=e.event_id,
-                occurred_at=moved.get(e.event_id, e.occurred_at),
-                recorded_at=e.recorded_at,
-                author=e.author,
-                desk_id=e.desk_id,
-                kind=kind,
-                text=text,
-                corrected_by=corrected_by.get(e.event_id),
-                corrects=e.payload.target if isinstance(e.payload, Corrected) else None,
-                not_applied=conflicts.get(e.event_id),
-                concurrent=concurrent.get(e.event_id),
-            )
-        )
+    make = _EntryMaker(state, corrected_by, moved)
+    entries = [make(e) for e in events]
     order = {e.event_id: e.sort_key for e in events}
     entries.sort(key=lambda t: (t.occurred_at, order[t.event_id]))
     return entries
+
+
+def extended(
+    entries: Sequence[TimelineEntry], new: Sequence[Event], state: IncidentState
+) -> list[TimelineEntry] | None:
+    """``entries`` (a timeline built for the events before ``new``) with ``new`` in their
+    places, or None when ``new`` changes an entry already built (a correction): build it
+    again then. ``new`` must sort after every earlier event and ``state`` include them.
+
+    Only a correction changes another event's entry (a conflict or a concurrent change is
+    about the event being applied), so an incident of thousands of entries takes one more
+    without building the rest again.
+    """
+    if any(isinstance(e.payload, Corrected) for e in new):
+        return None
+    make = _EntryMaker(state, {}, {})
+    merged = list(entries)
+    for e in sorted(new, key=lambda e: e.sort_key):
+        entry = make(e)
+        # Ties on the time go after: the new event sorts after every earlier one.
+        if not merged or merged[-1].occurred_at <= entry.occurred_at:
+            merged.append(entry)
+        else:
+            at = bisect.bisect_right(merged, entry.occurred_at, key=lambda t: t.occurred_at)
+            merged.insert(at, entry)
+    return merged
+
+
+class _EntryMaker:
+    """Makes the entry of one event, given the fold's verdicts and the corrections known."""
+
+    def __init__(
+        self, state: IncidentState, corrected_by: dict[str, str], moved: dict[str, datetime]
+    ) -> None:
+        self._state = state
+        self._conflicts = {c.event_id: c.reason for c in state.conflicts}
+        self._concurrent = {c.event_id: c for c in state.concurrent}
+        self._corrected_by = corrected_by
+        self._moved = moved
+
+    def __call__(self, e: Event) -> TimelineEntry:
+        index = self._state.note_index.get(e.event_id)
+        if index is not None:
+            note = self._state.notes[index]
+            return TimelineEntry(
+                event_id=e.event_id,
+                occurred_at=note.occurred_at,
+                recorded_at=e.recorded_at,
+                author=e.author,
+                desk_id=e.desk_id,
+                kind=note.kind,
+                text=note.text,
+                is_note=True,
+                corrected_by=note.corrected_by,
+                retracted=note.retracted,
+                original_text=note.original_text,
+            )
+        kind, text = _describe(e)
+        return TimelineEntry(
+            event_id=e.event_id,
+            occurred_at=self._moved.get(e.event_id, e.occurred_at),
+            recorded_at=e.recorded_at,
+            author=e.author,
+            desk_id=e.desk_id,
+            kind=kind,
+            text=text,
+            corrected_by=self._corrected_by.get(e.event_id),
+            corrects=e.payload.target if isinstance(e.payload, Corrected) else None,
+            not_applied=self._conflicts.get(e.event_id),
+            concurrent=self._concurrent.get(e.event_id),
+        )

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from mimdesk.domain import folding, schema
 from mimdesk.domain import hlc as hlc_mod
 from mimdesk.domain import incident as incident_mod
-from mimdesk.domain import schema
 from mimdesk.domain import timeline as timeline_mod
 from mimdesk.domain.events import PAYLOAD_VERSION, Author, Event, EventType, format_time
 from mimdesk.domain.incident import FollowUp, IncidentState
@@ -76,7 +76,7 @@ def build_document(events: Sequence[Event], reference: str) -> dict[str, Any]:
     ordered = sorted(events, key=lambda e: e.sort_key)
     if not ordered:
         raise ValueError("an incident has at least one event")
-    state = incident_mod.fold(ordered)
+    state = folding.fold(ordered)
     entries = timeline_mod.build(ordered, state)
     return {
         "format": FORMAT,

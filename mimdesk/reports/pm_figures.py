@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mimdesk.domain import cadence, incident
+from mimdesk.domain import cadence, folding
 from mimdesk.domain.cadence import TimerPolicy
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.incident import IncidentState
@@ -146,7 +146,7 @@ class _Cadence:
             return
         state = IncidentState(stream_id=ordered[0].stream_id)
         for e in ordered:
-            incident.apply(state, e)
+            folding.apply(state, e)
             if e.type in changes:
                 now = cadence.intervals(state, policy)
                 if not self.maps or now != self.maps[-1]:

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from threading import RLock
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -22,9 +22,8 @@ from mimdesk import errors
 from mimdesk.domain.events import Event
 from mimdesk.domain.hlc import HybridClock
 from mimdesk.domain.ids import new_id
-from mimdesk.store.event_rows import EVENT_COLUMNS, to_event
+from mimdesk.store.event_rows import COLUMN_NAMES, driver_row_to_event
 from mimdesk.store.fileguard import write_guard
-from mimdesk.store.models import EventRow
 from mimdesk.store.sqlite import translate
 
 # Ids per statement where a list of them is bound: SQLite caps the parameters of one.
@@ -33,12 +32,10 @@ CHUNK = 500
 # Raised by statements sent through SQLAlchemy and by those sent to sqlite3 directly.
 DRIVER_ERRORS = (DBAPIError, sqlite3.Error)
 
-# Built once: SQLAlchemy then skips building the statement and most of its cache key.
-_STREAM = (
-    select(*EVENT_COLUMNS)
-    .where(EventRow.stream_id == bindparam("stream_id"))
-    .order_by(EventRow.hlc, EventRow.desk_id, EventRow.event_id)
-)
+# Sent to sqlite3 directly: opening a long incident is mostly reading its rows, and
+# SQLAlchemy's result rows cost more than SQLite takes to return them.
+_STREAM = f"SELECT {COLUMN_NAMES} FROM event WHERE stream_id = ? ORDER BY hlc, desk_id, event_id"
+_NEWER = f"SELECT {COLUMN_NAMES} FROM event WHERE stream_id = ? AND seq > ?"
 
 
 def driver(conn: Connection) -> sqlite3.Connection:
@@ -55,7 +52,12 @@ def driver(conn: Connection) -> sqlite3.Connection:
 
 def read_stream(conn: Connection, stream_id: str) -> list[Event]:
     """One stream's events in the order every desk agrees on."""
-    return [to_event(r) for r in conn.execute(_STREAM, {"stream_id": stream_id})]
+    return [driver_row_to_event(r) for r in driver(conn).execute(_STREAM, (stream_id,))]
+
+
+def read_newer(conn: Connection, stream_id: str, seq: int) -> list[Event]:
+    """The events of one stream this file took in after local insertion number ``seq``."""
+    return [driver_row_to_event(r) for r in driver(conn).execute(_NEWER, (stream_id, seq))]
 
 
 class LogFile:

@@ -2,7 +2,7 @@
 
 Each write to the log updates the summaries of the streams it touched, in the same
 transaction. The folded state of every incident this process has projected is cached, so an
-event that sorts after it is applied to it (``incident.apply``) instead of folding the whole
+event that sorts after it is applied to it (``folding.apply``) instead of folding the whole
 stream again. The row is updated only while it still holds what that state last wrote: when
 another process on the file (the CLI, a second window) wrote to the incident since, or an
 event sorts before the state's last one, the stream is folded again from the log.
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from mimdesk.domain import incident
+from mimdesk.domain import folding, incident
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import ACTIVE, Status
@@ -116,7 +116,7 @@ class SummaryProjection:
         if state is not None and new[0].sort_key > state.last_key:
             before = _bound(state)
             for e in new:
-                incident.apply(state, e)
+                folding.apply(state, e)
             if self._update(conn, before, _bound(state)):
                 return
         self.refold(conn, stream_id)
@@ -128,7 +128,7 @@ class SummaryProjection:
         reported = EventType.INCIDENT_REPORTED.value
         if driver(conn).execute(_HAS_REPORT, (stream_id, reported)).fetchone() is None:
             return  # not an incident, or its first event has not arrived yet
-        state = incident.fold(read_stream(conn, stream_id))
+        state = folding.fold(read_stream(conn, stream_id))
         self._states[stream_id] = state
         self._upsert(conn, state)
 
@@ -205,7 +205,7 @@ class SummaryProjection:
                     ).scalars()
                 )
                 for done, stream_id in enumerate(streams, 1):
-                    self._upsert(conn, incident.fold(read_stream(conn, stream_id)))
+                    self._upsert(conn, folding.fold(read_stream(conn, stream_id)))
                     if progress:
                         progress(done, len(streams))
             return len(streams)

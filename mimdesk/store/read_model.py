@@ -21,15 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from mimdesk.domain import incident, timeline
+from mimdesk.domain import folding, timeline
 from mimdesk.domain.events import Event
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.timeline import TimelineEntry
-from mimdesk.store.event_rows import COLUMN_NAMES, driver_row_to_event
 from mimdesk.store.eventlog import EventLog
+from mimdesk.store.logfile import read_newer, read_stream
 from mimdesk.store.models import EventRow
 
 # HLCs are near 2**57: their plain sum overflows SQLite's integers after a few dozen events.
@@ -58,6 +57,11 @@ class IncidentSnapshot:
     events: tuple[Event, ...]
     state: IncidentState
     key: _Key
+    # The snapshot this one extended and the events it added, while this one's timeline is
+    # not built: the new entries then go into the earlier timeline instead of a new build.
+    _extends: list[tuple[IncidentSnapshot, tuple[Event, ...]]] = field(
+        default_factory=list, repr=False
+    )
     _timeline: list[list[TimelineEntry]] = field(default_factory=list, repr=False)
     _timeline_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -66,8 +70,18 @@ class IncidentSnapshot:
         """The timeline, built on first use and kept with the snapshot."""
         with self._timeline_lock:
             if not self._timeline:
-                self._timeline.append(timeline.build(self.events, self.state))
+                entries = None
+                if self._extends:
+                    earlier, added = self._extends.pop()
+                    entries = timeline.extended(earlier.timeline, added, self.state)
+                if entries is None:
+                    entries = timeline.build(self.events, self.state)
+                self._timeline.append(entries)
             return self._timeline[0]
+
+    @property
+    def has_timeline(self) -> bool:
+        return bool(self._timeline)
 
 
 _MODELS: weakref.WeakKeyDictionary[EventLog, ReadModel] = weakref.WeakKeyDictionary()
@@ -130,29 +144,19 @@ class ReadModel:
             if cached is not None and cached.key == key:
                 return cached
             if cached is not None and key.max_seq > cached.key.max_seq:
-                new = _read(conn, _NEW_ROWS, (stream_id, cached.key.max_seq))
+                new = read_newer(conn, stream_id, cached.key.max_seq)
                 # Only new rows, and the old ones untouched: apply the new ones.
                 count = cached.key.count + len(new)
                 hlc_sum = cached.key.hlc_sum + sum(e.hlc % _CHECKSUM_MODULUS for e in new)
                 if new and (count, hlc_sum) == (key.count, key.hlc_sum):
                     return _extended(cached, new, key)
-            events = _read(conn, _STREAM, (stream_id,))
+            events = read_stream(conn, stream_id)
         return _folded(stream_id, events, key)
-
-
-_STREAM = f"SELECT {COLUMN_NAMES} FROM event WHERE stream_id = ? ORDER BY hlc, desk_id, event_id"
-_NEW_ROWS = f"SELECT {COLUMN_NAMES} FROM event WHERE stream_id = ? AND seq > ?"
-
-
-def _read(conn: Connection, sql: str, params: tuple[object, ...]) -> list[Event]:
-    """Events straight from the driver (the local log is SQLite): opening a long incident is
-    mostly this loop, so it skips the per-column processing of SQLAlchemy's results."""
-    return [driver_row_to_event(r) for r in conn.exec_driver_sql(sql, params)]
 
 
 def _folded(stream_id: str, events: Sequence[Event], key: _Key) -> IncidentSnapshot:
     ordered = tuple(sorted(events, key=lambda e: e.sort_key))
-    return IncidentSnapshot(stream_id, ordered, incident.fold(ordered), key)
+    return IncidentSnapshot(stream_id, ordered, folding.fold(ordered), key)
 
 
 def _extended(cached: IncidentSnapshot, new: list[Event], key: _Key) -> IncidentSnapshot:
@@ -161,7 +165,11 @@ def _extended(cached: IncidentSnapshot, new: list[Event], key: _Key) -> Incident
         # A late arrival from another desk sorts among what was folded: fold again, in
         # memory; the stream need not be read.
         return _folded(cached.stream_id, [*cached.events, *new], key)
-    state = incident.copy_state(cached.state)
+    state = folding.copy_state(cached.state)
     for event in new:
-        incident.apply(state, event)
-    return IncidentSnapshot(cached.stream_id, (*cached.events, *new), state, key)
+        folding.apply(state, event)
+    added = tuple(new)
+    # Linked only to a snapshot whose timeline is built: a chain of snapshots nobody asked
+    # the timeline of (the outbox worker's, the CLI's) is never kept alive.
+    extends = [(cached, added)] if cached.has_timeline else []
+    return IncidentSnapshot(cached.stream_id, (*cached.events, *added), state, key, extends)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mimdesk import demo
 from mimdesk.app import App
-from mimdesk.domain import incident, schema
+from mimdesk.domain import folding, schema
 from mimdesk.domain.events import EventType, format_time
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.vocabulary import NOTE_KINDS
@@ -184,8 +184,8 @@ def bench_fold(ws: Workspace, events: int = 5_000, runs: int = 9) -> list[Figure
         sid = build_long_incident(app.ctx, events)
         stream = app.log.stream(sid)
         assert len(stream) == events, len(stream)
-        read_fold = repeat(lambda: incident.fold(app.log.stream(sid)), runs)
-        fold_only = repeat(lambda: incident.fold(stream), runs)
+        read_fold = repeat(lambda: folding.fold(app.log.stream(sid)), runs)
+        fold_only = repeat(lambda: folding.fold(stream), runs)
         whole_view = repeat(lambda: _open_cold(app, sid), runs)
         reopen = _reopen_after_one_event(app, sid, runs)
     finally:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from mimdesk.domain import cadence, schema
 from mimdesk.domain.cadence import Audience, Level, TimerPolicy
 from mimdesk.domain.events import Author, Event, EventType
-from mimdesk.domain.incident import fold
+from mimdesk.domain.folding import fold
 from mimdesk.domain.timeline import build
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

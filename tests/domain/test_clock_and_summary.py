@@ -9,7 +9,7 @@ import pytest
 from evfactory import T0, Stream
 
 from mimdesk.domain.clock import elapsed, format_duration, format_local
-from mimdesk.domain.incident import fold
+from mimdesk.domain.folding import fold
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.summary import search_text, summarise
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mimdesk.domain import hlc, timeline
 from mimdesk.domain.events import EventType
-from mimdesk.domain.incident import fold
+from mimdesk.domain.folding import fold
 
 
 def change(s: Stream, name: str, value: Any, prev: str, **kw: Any):

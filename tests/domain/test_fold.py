@@ -10,7 +10,8 @@ from evfactory import T0, Stream, normalised
 
 from mimdesk.domain import hlc, incident
 from mimdesk.domain.events import Author
-from mimdesk.domain.incident import Conflict, IncidentState, apply, fold, reference_for
+from mimdesk.domain.folding import apply, fold
+from mimdesk.domain.incident import Conflict, IncidentState, reference_for
 from mimdesk.domain.lifecycle import Status
 from tests.support.recorded import as_json
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from mimdesk.domain import hlc, keytimes, lifecycle, schema, timeline
 from mimdesk.domain.events import Author, Event, EventType
-from mimdesk.domain.incident import IncidentState, apply, fold
+from mimdesk.domain.folding import apply, fold
+from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.payloads import FieldChanged, StatusChanged
 

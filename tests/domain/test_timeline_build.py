@@ -7,7 +7,7 @@ from datetime import timedelta
 from evfactory import T0, Stream
 
 from mimdesk.domain import timeline
-from mimdesk.domain.incident import fold
+from mimdesk.domain.folding import fold
 
 H = timedelta(hours=1)
 

@@ -12,7 +12,7 @@ import pytest
 from evfactory import Stream
 
 from mimdesk.domain import timeline
-from mimdesk.domain.incident import fold
+from mimdesk.domain.folding import fold
 
 T = "2026-11-28T09:30:00+00:00"
 RECOMMENDS = {

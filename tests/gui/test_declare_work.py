@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import event
 
-from mimdesk.domain import incident
+from mimdesk.domain import folding
 from mimdesk.domain.lifecycle import Status
 from mimdesk.usecases import directory, incidents
 from tests.gui.conftest import wait_written
@@ -60,14 +60,14 @@ def test_declare_from_the_dialog_reads_and_folds_once_off_the_ui_thread(
 
     app.log.engine.dispose()  # the pool's next connections are traced
 
-    real_fold = incident.fold
+    real_fold = folding.fold
 
     def counting_fold(events):
         events = list(events)
         folds.append((events[0].stream_id, threading.current_thread() is ui_thread))
         return real_fold(events)
 
-    monkeypatch.setattr(incident, "fold", counting_fold)
+    monkeypatch.setattr(folding, "fold", counting_fold)
 
     ok = dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from mimdesk.domain import incident
+from mimdesk.domain import folding, incident
 from mimdesk.gui.main import Workspace
 from mimdesk.gui.timeline import TEXT, TimelineModel
 from mimdesk.gui.timeline_model import reuse_unchanged
@@ -57,7 +57,7 @@ def ui_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     thread while the test runs."""
     main = threading.main_thread()
     seen: list[str] = []
-    view, fold = incidents.view, incident.fold
+    view, fold = incidents.view, folding.fold
 
     def counted_view(*args: object, **kwargs: object) -> incidents.IncidentView:
         if threading.current_thread() is main:
@@ -70,7 +70,7 @@ def ui_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return fold(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(incidents, "view", counted_view)
-    monkeypatch.setattr(incident, "fold", counted_fold)
+    monkeypatch.setattr(folding, "fold", counted_fold)
     yield seen
 
 

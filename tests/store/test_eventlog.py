@@ -10,8 +10,8 @@ import pytest
 from mimdesk.app import open_app
 from mimdesk.domain import hlc
 from mimdesk.domain.events import Author, EventType
+from mimdesk.domain.folding import fold
 from mimdesk.domain.ids import new_id
-from mimdesk.domain.incident import fold
 from mimdesk.domain.summary import summarise
 from mimdesk.errors import MimDeskError
 from mimdesk.store.eventlog import EventLog

@@ -13,8 +13,8 @@ from sqlalchemy import event
 
 from mimdesk.domain import hlc
 from mimdesk.domain.events import EventType
+from mimdesk.domain.folding import fold
 from mimdesk.domain.ids import new_id
-from mimdesk.domain.incident import fold
 from mimdesk.domain.summary import summarise
 from mimdesk.store.eventlog import EventLog
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from mimdesk.domain import hlc, incident
+from mimdesk.domain import folding, hlc
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.ids import new_id
 from mimdesk.store import read_model
@@ -49,13 +49,13 @@ class Work:
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> Work:
     counted = Work()
-    real_fold = incident.fold
+    real_fold = folding.fold
 
     def counting_fold(events):
         counted.folds += 1
         return real_fold(events)
 
-    monkeypatch.setattr(incident, "fold", counting_fold)
+    monkeypatch.setattr(folding, "fold", counting_fold)
     return counted
 
 
@@ -108,7 +108,7 @@ def test_appended_events_are_applied_without_reading_or_folding_the_stream(
     assert after is not None
     assert (work.full_reads(), work.new_row_reads(), work.folds) == (0, 1, 0)
     assert after.state.notes[-1].text == "new"
-    assert normalised(after.state) == normalised(incident.fold(log.stream(sid)))
+    assert normalised(after.state) == normalised(folding.fold(log.stream(sid)))
     # the earlier snapshot is untouched: a reader holding it sees what it saw
     assert normalised(before.state) == before_state
     assert len(after.events) == len(before.events) + 1
@@ -130,7 +130,7 @@ def test_a_late_event_from_another_desk_folds_again_in_memory(
     assert work.full_reads() == 0  # the new row alone was read
     assert work.folds == 1
     assert [e.event_id for e in after.events] == [e.event_id for e in log.stream(sid)]
-    assert normalised(after.state) == normalised(incident.fold(log.stream(sid)))
+    assert normalised(after.state) == normalised(folding.fold(log.stream(sid)))
 
 
 def test_another_process_writing_the_same_file_is_seen(
