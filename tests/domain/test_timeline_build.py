@@ -8,6 +8,7 @@ from evfactory import T0, Stream
 
 from mimdesk.domain import timeline
 from mimdesk.domain.folding import fold
+from mimdesk.domain.payloads import Corrected
 
 H = timedelta(hours=1)
 
@@ -132,3 +133,42 @@ def test_descriptions_read_as_sentences():
     assert text[r.event_id] == ("role", "Holder released as Technical Lead")
     assert text[u.event_id][0] == "other"
     assert "newer MIM Desk" in text[u.event_id][1]
+
+
+def _every_split(s: Stream) -> None:
+    """At every point of the stream, the timeline built so far plus the rest added with
+    timeline.extended is the timeline built whole (or None where the rest holds a correction)."""
+    whole = build(s)
+    state = fold(s.events)
+    for k in range(1, len(s.events)):
+        earlier, rest = s.events[:k], s.events[k:]
+        built = timeline.build(earlier, fold(earlier))
+        added = timeline.extended(built, rest, state)
+        if any(isinstance(e.payload, Corrected) for e in rest):
+            assert added is None, k
+        else:
+            assert added == whole, k
+
+
+def test_added_entries_land_where_a_whole_build_puts_them():
+    s = Stream()
+    s.reported()
+    s.note("first")
+    s.note("back-dated to before the report", occurred=T0 - 2 * H)
+    s.status("declared")
+    s.status("closed")  # not applied: a conflict on the new entry
+    s.field("severity", "SEV1")
+    s.note("same minute as the next", occurred=T0 + H)
+    s.note("same minute as the one before", occurred=T0 + H)
+    s.note("back-dated between the two", occurred=T0 + H / 2)
+    s.add("future.kind", {})
+    _every_split(s)
+
+
+def test_a_correction_among_the_added_events_asks_for_a_whole_build():
+    s = Stream()
+    s.reported()
+    note = s.note("typo")
+    s.correct(note.event_id, text="fixed")
+    s.note("after the fix")
+    _every_split(s)
