@@ -70,6 +70,32 @@ class DecisionDialog(QDialog):
         self._assessment = assessment
         self._current_severity = current_severity
         self._is_major = is_major
+        self._adapt_form()
+
+        ui = self.ui
+        recommendation = assessment.recommendation if assessment else None
+        if recommendation is None:
+            ui.recommendationLabel.hide()
+        else:
+            ui.recommendationLabel.setText(f"The checklist says: {recommendation.sentence()}")
+        if mode == DECLARE:
+            self._set_up_declare(recommendation, suggested_mim, people)
+        elif mode == REJECT:
+            self._set_up_reject()
+        else:
+            self._set_up_change_severity()
+        ui.severityCombo.currentIndexChanged.connect(self._on_severity)
+        ui.rationaleEdit.textChanged.connect(self._update_ok)
+        ui.buttonBox.accepted.connect(self.submit)
+        ui.buttonBox.rejected.connect(self.reject)
+        self._on_severity()
+        width = self.fontMetrics().averageCharWidth() * 80
+        self.resize(max(width, self.sizeHint().width()), self.sizeHint().height())
+        (ui.mimEdit if mode == DECLARE else ui.rationaleEdit).setFocus()
+
+    def _adapt_form(self) -> None:
+        """What the Designer form cannot say: the shared error label, muted hints, which
+        labels are rich text, and a rationale box four lines high."""
         self.error = ErrorLabel(self)
         self.error.setObjectName("decisionError")
         self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
@@ -82,56 +108,51 @@ class DecisionDialog(QDialog):
         self.ui.rationaleEdit.setFixedHeight(lines * 4 + 14)
         self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
 
-        ui = self.ui
-        recommendation = assessment.recommendation if assessment else None
-        if recommendation is None:
-            ui.recommendationLabel.hide()
-        else:
-            ui.recommendationLabel.setText(f"The checklist says: {recommendation.sentence()}")
-        if mode == DECLARE:
-            self.setWindowTitle(f"Declare {reference} a major incident")
-            ui.introLabel.setText(
-                f"Declaring <b>{escape(reference)}</b> starts the major-incident clocks now and "
-                "puts the Major Incident Manager in charge."
-            )
-            self._fill_severities(
-                major_only=True, preferred=recommendation.severity if recommendation else ""
-            )
-            ui.mimEdit.setText(suggested_mim)
-            ui.mimEdit.selectAll()
-            if people:
-                # The directory's managers first to hand; any other name can still be typed.
-                completer = QCompleter(list(people), self)
-                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-                completer.setFilterMode(Qt.MatchFlag.MatchContains)
-                ui.mimEdit.setCompleter(completer)
-            ui.mimEdit.textChanged.connect(self._update_ok)
-            self.ok_button.setText("&Declare")
-        elif mode == REJECT:
-            self.setWindowTitle(f"Handle {reference} as a normal incident")
-            ui.introLabel.setText(
-                f"<b>{escape(reference)}</b> will be handled as a normal high-priority incident, "
-                "not a major one. It can still be declared later if the picture changes."
-            )
-            self._hide_rows(severity=True, mim=True)
-            self.ok_button.setText("&Handle as normal")
-        else:
-            self.setWindowTitle(f"Change the severity of {reference}")
-            ui.introLabel.setText(
-                f"<b>{escape(reference)}</b> is "
-                f"{escape(current_severity or 'without a severity')} now."
-            )
-            self._fill_severities(major_only=False, preferred=current_severity)
-            self._hide_rows(severity=False, mim=True)
-            self.ok_button.setText("&Change severity")
-        ui.severityCombo.currentIndexChanged.connect(self._on_severity)
-        ui.rationaleEdit.textChanged.connect(self._update_ok)
-        ui.buttonBox.accepted.connect(self.submit)
-        ui.buttonBox.rejected.connect(self.reject)
-        self._on_severity()
-        width = self.fontMetrics().averageCharWidth() * 80
-        self.resize(max(width, self.sizeHint().width()), self.sizeHint().height())
-        (ui.mimEdit if mode == DECLARE else ui.rationaleEdit).setFocus()
+    def _set_up_declare(
+        self, recommendation: Recommendation | None, suggested_mim: str, people: Sequence[str]
+    ) -> None:
+        """A major severity (the suggested one first) and the Major Incident Manager."""
+        ui, reference = self.ui, self._reference
+        self.setWindowTitle(f"Declare {reference} a major incident")
+        ui.introLabel.setText(
+            f"Declaring <b>{escape(reference)}</b> starts the major-incident clocks now and "
+            "puts the Major Incident Manager in charge."
+        )
+        self._fill_severities(
+            major_only=True, preferred=recommendation.severity if recommendation else ""
+        )
+        ui.mimEdit.setText(suggested_mim)
+        ui.mimEdit.selectAll()
+        if people:
+            # The directory's managers first to hand; any other name can still be typed.
+            completer = QCompleter(list(people), self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            ui.mimEdit.setCompleter(completer)
+        ui.mimEdit.textChanged.connect(self._update_ok)
+        self.ok_button.setText("&Declare")
+
+    def _set_up_reject(self) -> None:
+        """No severity and no manager: only the rationale."""
+        reference = self._reference
+        self.setWindowTitle(f"Handle {reference} as a normal incident")
+        self.ui.introLabel.setText(
+            f"<b>{escape(reference)}</b> will be handled as a normal high-priority incident, "
+            "not a major one. It can still be declared later if the picture changes."
+        )
+        self._hide_rows(severity=True, mim=True)
+        self.ok_button.setText("&Handle as normal")
+
+    def _set_up_change_severity(self) -> None:
+        """Any severity, the current one first; no manager."""
+        reference, current_severity = self._reference, self._current_severity
+        self.setWindowTitle(f"Change the severity of {reference}")
+        self.ui.introLabel.setText(
+            f"<b>{escape(reference)}</b> is {escape(current_severity or 'without a severity')} now."
+        )
+        self._fill_severities(major_only=False, preferred=current_severity)
+        self._hide_rows(severity=False, mim=True)
+        self.ok_button.setText("&Change severity")
 
     def _fill_severities(self, *, major_only: bool, preferred: str) -> None:
         combo = self.ui.severityCombo

@@ -4,6 +4,8 @@ The questions are built from the configured criteria (so this tab is code, not a
 form). Answers start from the last assessment, else from what the service catalogue and the
 incident say; every change re-evaluates the recommendation at once, from the incident already
 in memory. The decision stays a person's, made in :mod:`mimdesk.gui.decision_dialog`.
+One question is a :class:`~mimdesk.gui.declaration_question.Question`; the recommendation
+and the severity levels beside them are in :mod:`mimdesk.gui.declaration_recommendation`.
 """
 
 from __future__ import annotations
@@ -12,18 +14,14 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QIntValidator, QShowEvent
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from mimdesk.config import Settings
 from mimdesk.domain.clock import format_local
-from mimdesk.domain.declaration import Criterion, Outcome, Recommendation
+from mimdesk.domain.declaration import Recommendation
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.roles import MIM
 from mimdesk.errors import MimDeskError
@@ -40,213 +38,18 @@ from mimdesk.gui.candidates import CandidatesPanel
 from mimdesk.gui.catalogue_dialog import CatalogueOpener
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.decision_dialog import DECLARE, REJECT, SEVERITY, Assessment, DecisionDialog
+from mimdesk.gui.declaration_question import Question
+from mimdesk.gui.declaration_recommendation import RecommendationBox, SeverityLevels
 from mimdesk.gui.operations import Operations
-from mimdesk.gui.signals import emit
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import Chip, ErrorLabel, muted, plain_labels, plain_tip, rich_label
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, rich_label
 from mimdesk.usecases import declaration, directory
 from mimdesk.usecases.incidents import IncidentView
 
 if TYPE_CHECKING:
     from mimdesk.gui.mainwindow import MainWindow
 
-DECLARE_COLOUR, NORMAL_COLOUR = "#b42318", "#5f6b7a"
 SOURCES = {"service": "the service catalogue", "incident": "the incident's details"}
-MAX_ANSWER = 2_000_000_000
-
-
-class Question(QFrame):
-    """One criterion: the question, its help text, and an answer that may be 'not known'.
-
-    Signals:
-        changed(): the answer changed (by the user or by a prefill).
-    """
-
-    changed = Signal()
-
-    def __init__(self, criterion: Criterion, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.criterion = criterion
-        self.setObjectName(f"question_{criterion.id}")
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        question = rich_label(QLabel(f"<b>{escape(criterion.question)}</b>"))
-        question.setWordWrap(True)
-        help_text = QLabel(criterion.help)
-        help_text.setWordWrap(True)
-        muted(help_text)
-        self.source_label = QLabel()
-        self.source_label.setObjectName(f"source_{criterion.id}")
-        muted(self.source_label)
-        italic = self.source_label.font()
-        italic.setItalic(True)
-        self.source_label.setFont(italic)
-
-        answer = QHBoxLayout()
-        answer.setContentsMargins(0, 0, 0, 0)
-        self.buttons: dict[str, QRadioButton] = {}
-        self.group: QButtonGroup | None = None
-        self.number: QLineEdit | None = None
-        self.choice: QComboBox | None = None
-        if criterion.kind == "yesno":
-            self.group = QButtonGroup(self)
-            for key, text in (("yes", "Yes"), ("no", "No"), ("unknown", "Not known")):
-                button = QRadioButton(text)
-                button.setObjectName(f"answer_{criterion.id}_{key}")
-                self.group.addButton(button)
-                self.buttons[key] = button
-                answer.addWidget(button)
-            self.buttons["unknown"].setChecked(True)
-            self.group.buttonToggled.connect(self._on_toggled)
-        elif criterion.kind == "number":
-            self.number = QLineEdit()
-            self.number.setObjectName(f"answer_{criterion.id}")
-            self.number.setValidator(QIntValidator(0, MAX_ANSWER, self))
-            self.number.setPlaceholderText("not known")
-            self.number.setMaximumWidth(self.fontMetrics().averageCharWidth() * 16)
-            self.number.textChanged.connect(lambda _text: emit(self.changed))
-            answer.addWidget(self.number)
-            if criterion.threshold is not None:
-                counts = QLabel(f"{criterion.threshold:,.0f} or more counts")
-                muted(counts)
-                answer.addWidget(counts)
-        else:
-            self.choice = QComboBox()
-            self.choice.setObjectName(f"answer_{criterion.id}")
-            self.choice.addItem("Not known", None)
-            for c in criterion.choices:
-                self.choice.addItem(c.label, c.value)
-            self.choice.currentIndexChanged.connect(lambda _i: emit(self.changed))
-            answer.addWidget(self.choice)
-        answer.addSpacing(12)
-        answer.addWidget(self.source_label)
-        answer.addStretch(1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 8)
-        layout.setSpacing(2)
-        layout.addWidget(question)
-        if criterion.help:
-            layout.addWidget(help_text)
-        layout.addLayout(answer)
-
-    @Slot(object, bool)
-    def _on_toggled(self, _button: object, checked: bool) -> None:
-        if checked:
-            emit(self.changed)
-
-    def value(self) -> Any:
-        if self.group is not None:
-            if self.buttons["yes"].isChecked():
-                return True
-            return False if self.buttons["no"].isChecked() else None
-        if self.number is not None:
-            text = self.number.text().strip()
-            return int(text) if text.isdigit() else None
-        assert self.choice is not None
-        return self.choice.currentData()
-
-    def set_value(self, value: Any, source: str = "") -> None:
-        """Show an answer without announcing it: the tab re-evaluates once, after all."""
-        self.blockSignals(True)
-        if self.group is not None:
-            key = {True: "yes", False: "no"}.get(value, "unknown")
-            self.buttons[key].setChecked(True)
-        elif self.number is not None:
-            self.number.setText("" if value is None else str(int(value)))
-        elif self.choice is not None:
-            self.choice.setCurrentIndex(max(0, self.choice.findData(value)))
-        self.blockSignals(False)
-        self.source_label.setText(source)
-
-    def answer_widget(self) -> QWidget:
-        if self.group is not None:
-            return self.buttons["yes"]
-        return self.number or self.choice  # type: ignore[return-value]
-
-
-class RecommendationBox(QGroupBox):
-    """What the checklist recommends for the answers on screen, with its reasons."""
-
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__("Recommendation", parent)
-        self.setObjectName("recommendationBox")
-        self._settings = settings
-        self.outcome_chip = Chip()
-        self.outcome_chip.setObjectName("outcomeChip")
-        self.reasons_label = rich_label(QLabel())  # a list; each reason escaped
-        self.reasons_label.setObjectName("reasonsLabel")
-        self.reasons_label.setWordWrap(True)
-        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail_label = QLabel()
-        self.detail_label.setObjectName("recommendationDetail")
-        self.detail_label.setWordWrap(True)
-        muted(self.detail_label)
-        chip_row = QHBoxLayout()
-        chip_row.addWidget(self.outcome_chip)
-        chip_row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(chip_row)
-        layout.addWidget(self.reasons_label)
-        layout.addWidget(self.detail_label)
-        self.sentence = ""
-
-    def show_recommendation(self, rec: Recommendation | None) -> None:
-        if rec is None:
-            self.outcome_chip.set_chip("", NORMAL_COLOUR)
-            self.reasons_label.setText("")
-            self.detail_label.setText("")
-            self.sentence = ""
-            return
-        self.sentence = rec.sentence()
-        self.setToolTip(plain_tip(self.sentence))
-        if rec.outcome is Outcome.DECLARE:
-            self.outcome_chip.set_chip("Declare a major incident", DECLARE_COLOUR)
-        else:
-            self.outcome_chip.set_chip("Handle as a normal incident", NORMAL_COLOUR)
-        if rec.reasons:
-            items = "".join(f"<li>{escape(r)}</li>" for r in rec.reasons)
-            self.reasons_label.setText(f"Because:<ul style='margin-left: -20px'>{items}</ul>")
-        else:
-            self.reasons_label.setText("No criterion is met by the answers so far.")
-        details = []
-        if any(f.decisive for f in rec.findings):
-            details.append("A decisive criterion is met.")
-        else:
-            details.append(f"Score {rec.score}; {rec.threshold} or more declares.")
-        if rec.severity:
-            details.append(f"Suggested severity: {self._settings.severity_label(rec.severity)}.")
-        if rec.unanswered:
-            count = len(rec.unanswered)
-            details.append(f"{count} question{'s' if count != 1 else ''} not answered yet.")
-        self.detail_label.setText(" ".join(details))
-
-
-class SeverityLevels(QGroupBox):
-    """The configured severity levels, the suggested one marked."""
-
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__("Severity levels", parent)
-        self.setObjectName("severityLevels")
-        self._settings = settings
-        self.labels: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
-        for s in settings.severities:
-            label = rich_label(QLabel())  # bold name; the site's words escaped
-            label.setWordWrap(True)
-            label.setObjectName(f"severity_{s.id}")
-            layout.addWidget(label)
-            self.labels[s.id] = label
-        self.mark("")
-
-    def mark(self, suggested: str) -> None:
-        for s in self._settings.severities:
-            kind = "major incident" if s.major else "normal incident"
-            arrow = " ◀ suggested" if s.id == suggested else ""
-            text = (
-                f"<b>{escape(s.id)} {escape(s.label)}</b> <i>({kind})</i>{arrow}<br>"
-                f"{escape(s.description)}"
-            )
-            self.labels[s.id].setText(text)
 
 
 class DeclarationTab(QWidget):
@@ -279,7 +82,17 @@ class DeclarationTab(QWidget):
         self.candidates = CandidatesPanel(ops.ctx, clock)
         self.candidates.incident_chosen.connect(open_incident)
         ops.hub.changed.connect(self.candidates.on_changed)
+        questions = self._build_questions()
+        side = self._build_side(settings)
+        self._arrange(questions, side)
+        plain_labels(self)
 
+        current.loaded.connect(self.show_incident)
+        self.show_incident(current.view)
+
+    def _build_questions(self) -> QScrollArea:
+        """The incident's heading, where the answers came from, and one question per
+        criterion, scrolling."""
         self.heading = rich_label(QLabel())  # bold reference; title and services escaped
         self.heading.setObjectName("declarationHeading")
         self.heading.setWordWrap(True)
@@ -304,8 +117,33 @@ class DeclarationTab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(questions_widget)
         self.questions_scroll = scroll
+        return scroll
 
+    def _build_side(self, settings: Settings) -> QScrollArea:
+        """The recommendation, the decision buttons, the record and the severity levels,
+        scrolling."""
         self.recommendation_box = RecommendationBox(settings)
+        buttons = self._build_decision_buttons()
+        self.error = ErrorLabel()
+        record_box = self._build_record_box()
+        self.severities = SeverityLevels(settings)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.recommendation_box)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(self.error)
+        side_layout.addWidget(record_box)
+        side_layout.addWidget(self.severities)
+        side_layout.addStretch(1)
+        side_scroll = QScrollArea()
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setWidget(side)
+        return side_scroll
+
+    def _build_decision_buttons(self) -> QVBoxLayout:
+        """Declare and reject above; reassess and change severity below."""
         self.declare_button = QPushButton("&Declare major incident…")
         self.declare_button.setObjectName("declareButton")
         self.declare_button.setToolTip("Choose the severity and the Major Incident Manager")
@@ -320,16 +158,6 @@ class DeclarationTab(QWidget):
         self.severity_button = QPushButton("Change se&verity…")
         self.severity_button.setObjectName("changeSeverityButton")
         self.severity_button.clicked.connect(self.open_change_severity)
-        self.error = ErrorLabel()
-        self.record_label = rich_label(QLabel())  # bold parts; names and rationale escaped
-        self.record_label.setObjectName("decisionRecord")
-        self.record_label.setWordWrap(True)
-        self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        record_box = QGroupBox("Assessment and decision")
-        record_layout = QVBoxLayout(record_box)
-        record_layout.addWidget(self.record_label)
-        self.severities = SeverityLevels(settings)
-
         buttons = QVBoxLayout()
         first = QHBoxLayout()
         first.addWidget(self.declare_button)
@@ -339,23 +167,24 @@ class DeclarationTab(QWidget):
         second.addWidget(self.severity_button)
         buttons.addLayout(first)
         buttons.addLayout(second)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.recommendation_box)
-        side_layout.addLayout(buttons)
-        side_layout.addWidget(self.error)
-        side_layout.addWidget(record_box)
-        side_layout.addWidget(self.severities)
-        side_layout.addStretch(1)
-        side_scroll = QScrollArea()
-        side_scroll.setWidgetResizable(True)
-        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        side_scroll.setWidget(side)
+        return buttons
 
+    def _build_record_box(self) -> QGroupBox:
+        """What was assessed and decided so far (see :meth:`_show_record`)."""
+        self.record_label = rich_label(QLabel())  # bold parts; names and rationale escaped
+        self.record_label.setObjectName("decisionRecord")
+        self.record_label.setWordWrap(True)
+        self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        record_box = QGroupBox("Assessment and decision")
+        record_layout = QVBoxLayout(record_box)
+        record_layout.addWidget(self.record_label)
+        return record_box
+
+    def _arrange(self, questions: QScrollArea, side: QScrollArea) -> None:
+        """Candidates above; the questions beside the side column below."""
         lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(scroll)
-        lower.addWidget(side_scroll)
+        lower.addWidget(questions)
+        lower.addWidget(side)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
         lower.setChildrenCollapsible(False)
@@ -368,10 +197,6 @@ class DeclarationTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        plain_labels(self)
-
-        current.loaded.connect(self.show_incident)
-        self.show_incident(current.view)
 
     @classmethod
     def for_window(cls, window: MainWindow) -> DeclarationTab:

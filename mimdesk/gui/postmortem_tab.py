@@ -184,6 +184,19 @@ class PostmortemTab(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
+        self._build_header_widgets()
+        self._build_review_fields()
+        top = self._build_top_row()
+        figures_row = self._build_figures_row()
+        review = self._build_what_happened()
+        learning = self._build_what_we_learned()
+        self._arrange(top, figures_row, review, learning)
+        self._connect_form()
+        current.loaded.connect(self.show_incident)
+        self.show_incident(current.view)
+
+    def _build_header_widgets(self) -> None:
+        """The review's status, whether it is saved, Save and Revert, and the error line."""
         self.status = QComboBox()
         self.status.setObjectName("pmStatus")
         fill_choices(self.status, POSTMORTEM_STATUSES)
@@ -200,6 +213,9 @@ class PostmortemTab(QScrollArea):
         self.error = ErrorLabel()
         self.error.setObjectName("pmError")
 
+    def _build_review_fields(self) -> None:
+        """One editor per postmortem field besides the status, the key figures, and what
+        shows while no incident is open."""
         self.texts = {
             name: _text_box(name, 4 if name in SMALL_BOXES else 5)
             for name in postmortem.TEXT_FIELDS
@@ -227,6 +243,7 @@ class PostmortemTab(QScrollArea):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         muted(self.placeholder)
 
+    def _build_top_row(self) -> QHBoxLayout:
         top = QHBoxLayout()
         status_label = QLabel("S&tatus:")
         status_label.setBuddy(self.status)
@@ -236,7 +253,10 @@ class PostmortemTab(QScrollArea):
         top.addWidget(self.state_label, 1)
         top.addWidget(self.revert_button)
         top.addWidget(self.save_button)
+        return top
 
+    def _build_figures_row(self) -> QHBoxLayout:
+        """The key figures beside who owns, writes and reviews the postmortem."""
         people = QFormLayout()
         people.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         people.addRow("&Owner:", self.owner)
@@ -247,7 +267,9 @@ class PostmortemTab(QScrollArea):
         people_box = QGroupBox("Review")
         people_box.setLayout(people)
         figures_row.addWidget(people_box, 2)
+        return figures_row
 
+    def _build_what_happened(self) -> QGroupBox:
         review = QGroupBox("What happened")
         form = QFormLayout(review)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -260,7 +282,10 @@ class PostmortemTab(QScrollArea):
         form.addRow("Root cause is:", cause_row)
         form.addRow(self._label("root_cause"), self.texts["root_cause"])
         form.addRow(self._label("contributing_factors"), self.texts["contributing_factors"])
+        return review
 
+    def _build_what_we_learned(self) -> QGroupBox:
+        """Went well, went badly and got lucky side by side; the lessons across below."""
         learning = QGroupBox("What we learned")
         grid = QGridLayout(learning)
         for i, name in enumerate(("went_well", "went_badly", "got_lucky")):
@@ -271,7 +296,12 @@ class PostmortemTab(QScrollArea):
         lessons = self._label("lessons")
         grid.addWidget(lessons, 2, 0, 1, 3)
         grid.addWidget(self.texts["lessons"], 3, 0, 1, 3)
+        return learning
 
+    def _arrange(
+        self, top: QHBoxLayout, figures_row: QHBoxLayout, review: QGroupBox, learning: QGroupBox
+    ) -> None:
+        """The placeholder, or the form, in the scrolled body."""
         body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.addWidget(self.placeholder)
@@ -288,6 +318,9 @@ class PostmortemTab(QScrollArea):
         self.setWidget(body)
         plain_labels(body)  # the figures' labels keep the RichText they were given
 
+    def _connect_form(self) -> None:
+        """Every edit updates the saved/unsaved state; the root-cause status governs whether
+        a problem record is asked for."""
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         for box in self.texts.values():
@@ -297,8 +330,6 @@ class PostmortemTab(QScrollArea):
         for combo in (self.status, self.root_cause_status):
             combo.currentIndexChanged.connect(self._update_state)
         self.root_cause_status.currentIndexChanged.connect(self._update_problem_ref)
-        current.loaded.connect(self.show_incident)
-        self.show_incident(current.view)
 
     def _label(self, name: str) -> QLabel:
         label = QLabel(f"{LABELS[name]}:")

@@ -68,6 +68,30 @@ class RolesTab(QWidget):
         self._filling = False
         self.last_cards: Path | None = None
 
+        buttons = self._build_buttons()
+        top = self._build_holders_and_duties()
+        history_box = self._build_history_box()
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("rolesError")
+        self.empty_label = QLabel("No incident open.")
+        muted(self.empty_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(history_box)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(splitter, 1)
+        self._body = splitter
+
+        current.loaded.connect(self.show_incident)
+        self.show_incident(current.view)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """Assign (or hand over) and release the selected role; print the role cards."""
         self.assign_button = QPushButton("&Assign or hand over…")
         self.assign_button.setObjectName("assignButton")
         self.assign_button.setToolTip(
@@ -89,7 +113,10 @@ class RolesTab(QWidget):
         buttons.addWidget(self.release_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
+        return buttons
 
+    def _build_holders_and_duties(self) -> QSplitter:
+        """Who holds each role, beside the selected role's duties checklist."""
         self.holders = QTreeWidget()
         self.holders.setObjectName("roleHolders")
         self.holders.setHeaderLabels(["Role", "Held by", "Since"])
@@ -118,7 +145,10 @@ class RolesTab(QWidget):
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         top.setChildrenCollapsible(False)
+        return top
 
+    def _build_history_box(self) -> QGroupBox:
+        """Every assignment, handover and release, newest first."""
         history_box = QGroupBox("History")
         self.history = QTreeWidget()
         self.history.setObjectName("roleHistory")
@@ -128,25 +158,7 @@ class RolesTab(QWidget):
         self.history.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.header().setStretchLastSection(True)
         QVBoxLayout(history_box).addWidget(self.history)
-
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("rolesError")
-        self.empty_label = QLabel("No incident open.")
-        muted(self.empty_label)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(history_box)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(splitter, 1)
-        self._body = splitter
-
-        current.loaded.connect(self.show_incident)
-        self.show_incident(current.view)
+        return history_box
 
     # ---- showing ----------------------------------------------------------------------------
 

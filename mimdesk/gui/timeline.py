@@ -338,7 +338,35 @@ class TimelineTab(QWidget):
         super().__init__(parent)
         self._current = current
         self._ops = ops
+        self._scroll_to: str | None = None
+        self._stream_id: str | None = None
         self.model = TimelineModel(now, self)
+        self._build_table()
+        self._build_actions()
+        bar = self._build_bar()
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(bar)
+        top_layout.addWidget(self.table, 1)
+
+        self.quick_note = QuickNote(current, ops, now)
+        self.quick_note.note_added.connect(self._on_note_added)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.quick_note)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        current.loaded.connect(self.show_incident)
+        self.show_incident(current.view)
+
+    def _build_table(self) -> None:
+        """The entries, one row each, with columns fitted to what they hold."""
         self.table = QTableView()
         self.table.setObjectName("timelineTable")
         self.table.setModel(self.model)
@@ -364,6 +392,8 @@ class TimelineTab(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.doubleClicked.connect(lambda _index: self.correct_selected())
 
+    def _build_actions(self) -> None:
+        """Correct and Use other value, in the table's context menu."""
         self.correct_action = QAction("&Correct entry…", self)
         self.correct_action.setShortcut(QKeySequence("Ctrl+E"))
         self.correct_action.setToolTip("Reword, re-time or withdraw the selected entry (Ctrl+E)")
@@ -377,6 +407,8 @@ class TimelineTab(QWidget):
         self.table.addAction(self.use_other_action)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
+    def _build_bar(self) -> QHBoxLayout:
+        """The count of entries, and the actions as buttons."""
         self.count_label = QLabel()
         self.correct_button = QPushButton("Correct…")
         self.correct_button.setObjectName("correctButton")
@@ -390,28 +422,7 @@ class TimelineTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.use_other_button)
         bar.addWidget(self.correct_button)
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addLayout(bar)
-        top_layout.addWidget(self.table, 1)
-
-        self.quick_note = QuickNote(current, ops, now)
-        self.quick_note.note_added.connect(self._on_note_added)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.quick_note)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        self._scroll_to: str | None = None
-        self._stream_id: str | None = None
-
-        current.loaded.connect(self.show_incident)
-        self.show_incident(current.view)
+        return bar
 
     @Slot(object)
     def show_incident(self, view: IncidentView | None) -> None:
