@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from mimdesk import __version__, cli_parsers
 from mimdesk.errors import InvalidInput, MimDeskError
 
 EXIT_USER_ERROR = 2
+
+Handler = Callable[[Any, argparse.Namespace], int]
 
 
 def _parse_when(text: str) -> datetime:
@@ -48,6 +50,14 @@ FEATURE_COMMANDS: dict[str, tuple[str, ...]] = {
     "mimdesk.cli_sync": ("sync", "sync-agent", "doctor", "state-digest"),
     "mimdesk.cli_postmortem": ("postmortem", "followup", "followups", "report", "export", "import"),
     "mimdesk.cli_comms": ("draft", "send", "outbox", "lists", "secret"),
+}
+
+# Core commands whose handlers live in a module of their own, each module with
+#   HANDLERS: dict[str, Callable[[App, argparse.Namespace], int]]
+# Their parsers stay in cli_parsers, in their place in --help; as with the feature modules, a
+# command line imports only the module of its own command.
+CORE_HANDLER_MODULES: dict[str, tuple[str, ...]] = {
+    "mimdesk.cli_declaration": ("assess", "declare", "reject", "severity", "candidates", "stats"),
 }
 
 # command_named's answer when only the whole parser can say what a command line means.
@@ -202,10 +212,20 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if app.backup:
             print(f"Upgraded the database; the copy from before is {app.backup}", file=sys.stderr)
-        handler = _COMMANDS[args.command]
-        return handler(app, args)
+        return _handler(args.command)(app, args)
     finally:
         app.close()
+
+
+def _handler(command: str) -> Handler:
+    """The function that runs ``command``, from its own module if it has one."""
+    import importlib
+
+    for module, names in CORE_HANDLER_MODULES.items():
+        if command in names:
+            handlers: dict[str, Handler] = importlib.import_module(module).HANDLERS
+            return handlers[command]
+    return _COMMANDS[command]
 
 
 def _cmd_demo(app: Any, args: argparse.Namespace) -> int:
@@ -356,110 +376,6 @@ def _cmd_config_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1
-
-
-def _parse_answer(checklist: Any, text: str) -> tuple[str, Any]:
-    key, sep, raw = text.partition("=")
-    criterion = checklist.criterion(key.strip())
-    if not sep or criterion is None:
-        ids = ", ".join(c.id for c in checklist.criteria)
-        raise InvalidInput(f"{text!r} is not an answer.", f"Use ID=VALUE with ID one of: {ids}.")
-    raw = raw.strip()
-    if raw.lower() in ("", "none", "?"):
-        return criterion.id, None
-    if criterion.kind == "yesno":
-        if raw.lower() not in ("yes", "no", "y", "n", "true", "false"):
-            raise InvalidInput(f"{criterion.id} takes yes or no, not {raw!r}.", "")
-        return criterion.id, raw.lower() in ("yes", "y", "true")
-    if criterion.kind == "number":
-        try:
-            return criterion.id, int(raw.replace(",", ""))
-        except ValueError:
-            raise InvalidInput(f"{criterion.id} takes a number, not {raw!r}.", "") from None
-    return criterion.id, raw
-
-
-def _cmd_assess(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.usecases import declaration
-
-    checklist = app.settings.checklist
-    if args.questions:
-        for c in checklist.criteria:
-            extra = ""
-            if c.kind == "number":
-                extra = f" (number; met at {c.threshold:,.0f} or more)"
-            elif c.kind == "choice":
-                extra = " (" + " | ".join(f"{ch.value}={ch.label}" for ch in c.choices) + ")"
-            else:
-                extra = " (yes/no)"
-            print(f"{c.id}: {c.question}{extra}")
-        return 0
-    answers = declaration.suggested_answers(app.ctx, reference=args.ref, checklist=checklist)
-    answers.update(_parse_answer(checklist, a) for a in args.answer)
-    recommendation, _ = declaration.assess(
-        app.ctx, reference=args.ref, checklist=checklist, answers=answers
-    )
-    print(recommendation.sentence())
-    if recommendation.severity:
-        print(f"Suggested severity: {app.settings.severity_label(recommendation.severity)}")
-    return 0
-
-
-def _cmd_declare(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.usecases import declaration
-
-    declaration.declare(
-        app.ctx,
-        reference=args.ref,
-        settings=app.settings,
-        severity=args.severity.upper(),
-        mim=args.mim or declaration.suggested_mim(app.ctx),
-        rationale=args.rationale,
-    )
-    return 0
-
-
-def _cmd_reject(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.usecases import declaration
-
-    declaration.reject(app.ctx, reference=args.ref, rationale=args.rationale)
-    return 0
-
-
-def _cmd_severity(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.usecases import declaration
-
-    declaration.change_severity(
-        app.ctx,
-        reference=args.ref,
-        settings=app.settings,
-        severity=args.severity.upper(),
-        rationale=args.rationale,
-    )
-    return 0
-
-
-def _cmd_candidates(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.domain.clock import format_duration
-    from mimdesk.usecases import declaration
-
-    queue = declaration.candidate_queue(app.ctx)
-    if not queue:
-        print("No candidates waiting for a decision.")
-    for q in queue:
-        print(f"{q.summary.reference}  waiting {format_duration(q.age)}  {q.summary.title}")
-    return 0
-
-
-def _cmd_stats(app: Any, args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
-    from mimdesk.usecases import declaration
-
-    now = app.ctx.now()
-    stats = declaration.escalation_stats(app.ctx, since=now - timedelta(days=args.days))
-    print(f"Last {args.days} days: {stats.sentence()}")
-    return 0
 
 
 def _cmd_services(app: Any, args: argparse.Namespace) -> int:
@@ -654,12 +570,6 @@ _COMMANDS = {
     "people": _cmd_people,
     "person": _cmd_person,
     "rota": _cmd_rota,
-    "assess": _cmd_assess,
-    "declare": _cmd_declare,
-    "reject": _cmd_reject,
-    "severity": _cmd_severity,
-    "candidates": _cmd_candidates,
-    "stats": _cmd_stats,
     "services": _cmd_services,
     "service": _cmd_service,
     "demo": _cmd_demo,

@@ -164,54 +164,13 @@ class _Player:
         ref = self.reference
         match action:
             case "report":
-                summary, _ = incidents.report(
-                    ctx,
-                    title=step["title"],
-                    impact=step.get("impact", ""),
-                    severity=self.severity(step.get("severity", ""), major=False),
-                    users_affected=step.get("users_affected"),
-                    services=list(step.get("services", [])),
-                    impact_started_at=self.optional_time(step.get("impact_started")),
-                    detected_at=self.optional_time(step.get("detected")),
-                )
-                self.reference, self.stream_id = summary.reference, summary.stream_id
+                self.report(ctx, step)
             case "note":
-                event_id, _ = timeline.add_note(
-                    ctx, reference=ref, text=step["text"], kind=step["kind"], occurred_at=happened
-                )
-                if "id" in step:
-                    self.note_ids[step["id"]] = event_id
-                title = incidents.resolve(ctx, ref).title
-                for audience in step.get("send", []):
-                    # The update as it went out, so timers, the log and the postmortem's
-                    # on-time figures have something real to show.
-                    timers.record_update(
-                        ctx,
-                        reference=ref,
-                        settings=self.settings,
-                        audience=audience,
-                        channel="email",
-                        subject=f"[{ref}] {title}: update",
-                        text=step["text"],
-                        sent_at=happened,
-                    )
+                self.add_note(ctx, step, happened)
             case "assess":
-                checklist = self.settings.checklist
-                declaration.assess(
-                    ctx,
-                    reference=ref,
-                    checklist=checklist,
-                    answers=_known_answers(checklist, step["answers"]),
-                )
+                self.assess(ctx, step)
             case "declare":
-                declaration.declare(
-                    ctx,
-                    reference=ref,
-                    settings=self.settings,
-                    severity=self.severity(step["severity"], major=True),
-                    mim=self.person(step["mim"]).name,
-                    rationale=step["rationale"],
-                )
+                self.declare(ctx, step)
             case "reject":
                 declaration.reject(ctx, reference=ref, rationale=step["rationale"])
             case "status":
@@ -252,6 +211,63 @@ class _Player:
                 )
             case _:
                 raise ValueError(f"demo script: unknown step {action!r}")
+
+    def report(self, ctx: Context, step: Step) -> None:
+        """The first step: the incident is reported, and from now on the steps name it."""
+        summary, _ = incidents.report(
+            ctx,
+            title=step["title"],
+            impact=step.get("impact", ""),
+            severity=self.severity(step.get("severity", ""), major=False),
+            users_affected=step.get("users_affected"),
+            services=list(step.get("services", [])),
+            impact_started_at=self.optional_time(step.get("impact_started")),
+            detected_at=self.optional_time(step.get("detected")),
+        )
+        self.reference, self.stream_id = summary.reference, summary.stream_id
+
+    def add_note(self, ctx: Context, step: Step, happened: datetime) -> None:
+        """A timeline entry, kept under its id for a later correction, and sent to the
+        audiences the step names."""
+        ref = self.reference
+        event_id, _ = timeline.add_note(
+            ctx, reference=ref, text=step["text"], kind=step["kind"], occurred_at=happened
+        )
+        if "id" in step:
+            self.note_ids[step["id"]] = event_id
+        title = incidents.resolve(ctx, ref).title
+        for audience in step.get("send", []):
+            # The update as it went out, so timers, the log and the postmortem's
+            # on-time figures have something real to show.
+            timers.record_update(
+                ctx,
+                reference=ref,
+                settings=self.settings,
+                audience=audience,
+                channel="email",
+                subject=f"[{ref}] {title}: update",
+                text=step["text"],
+                sent_at=happened,
+            )
+
+    def assess(self, ctx: Context, step: Step) -> None:
+        checklist = self.settings.checklist
+        declaration.assess(
+            ctx,
+            reference=self.reference,
+            checklist=checklist,
+            answers=_known_answers(checklist, step["answers"]),
+        )
+
+    def declare(self, ctx: Context, step: Step) -> None:
+        declaration.declare(
+            ctx,
+            reference=self.reference,
+            settings=self.settings,
+            severity=self.severity(step["severity"], major=True),
+            mim=self.person(step["mim"]).name,
+            rationale=step["rationale"],
+        )
 
     def severity(self, wanted: str, *, major: bool) -> str:
         """The script's severity, or the nearest one this site defines (IT may rename them)."""

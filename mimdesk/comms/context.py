@@ -138,31 +138,8 @@ def build(
     if kind not in KINDS:
         raise InvalidInput(f"There is no kind of update {kind!r}.", f"Kinds: {', '.join(KINDS)}.")
     tz = zone(facts.comms)
-    live_notes = [n for n in state.notes if not n.retracted]
-    actions = [n.text for n in live_notes if n.kind in ACTION_KINDS][-RECENT_ACTIONS:]
-    last_sent = state.last_sent.get(audience)
-    since_last = [
-        n.text
-        for n in live_notes
-        if n.kind in (*ACTION_KINDS, "observation", "workaround")
-        and (last_sent is None or n.occurred_at > last_sent)
-    ][-5:]
-    workaround = state.workaround or next(
-        (n.text for n in reversed(live_notes) if n.kind == "workaround"), ""
-    )
-    promises = next_updates(state, facts.timers, now)
-    if kind in FINAL_KINDS:
-        promises = dict.fromkeys(promises)
-    times = state.key_times
-    started = times.get("impact_started_at") or times.get("reported_at")
-    ended = times.get("resolved_at") or now
-    mim = facts.mim
-    mim_name = state.holder("mim")
-    contact_bits = [mim_name] if mim_name else []
-    if mim is not None:
-        contact_bits += [x for x in (mim.email, mim.phone) if x]
+    actions, since_last, workaround = _recent_notes(state, audience)
     users = state.users_affected
-    root_cause = state.postmortem.get("root_cause", "")
     return {
         "reference": reference,
         "title": state.title,
@@ -189,6 +166,54 @@ def build(
         "workaround": workaround,
         "bridge": state.bridge,
         "external_ref": state.external_ref,
+        **_times(state, kind=kind, audience=audience, policy=facts.timers, now=now, tz=tz),
+        **_mim(state, facts.mim),
+        "from_name": facts.comms.from_name,
+        "data_lost": facts.data_lost,
+        "data_loss_detail": facts.data_loss_detail,
+        "note": facts.note,
+        "reason": facts.reason,
+        "cancelled": state.status is Status.REJECTED,
+        "postmortem": _postmortem(state),
+        "followups": [f.title for f in state.followups.values() if f.status != "cancelled"],
+    }
+
+
+def _recent_notes(state: IncidentState, audience: str) -> tuple[list[str], list[str], str]:
+    """The latest actions, what happened since ``audience`` last heard, and the workaround."""
+    live_notes = [n for n in state.notes if not n.retracted]
+    actions = [n.text for n in live_notes if n.kind in ACTION_KINDS][-RECENT_ACTIONS:]
+    last_sent = state.last_sent.get(audience)
+    since_last = [
+        n.text
+        for n in live_notes
+        if n.kind in (*ACTION_KINDS, "observation", "workaround")
+        and (last_sent is None or n.occurred_at > last_sent)
+    ][-5:]
+    workaround = state.workaround or next(
+        (n.text for n in reversed(live_notes) if n.kind == "workaround"), ""
+    )
+    return actions, since_last, workaround
+
+
+def _times(
+    state: IncidentState,
+    *,
+    kind: str,
+    audience: str,
+    policy: TimerPolicy,
+    now: datetime,
+    tz: tzinfo | None,
+) -> dict[str, Any]:
+    """The incident's key times, how long it has lasted, and when each audience hears next."""
+    promises = next_updates(state, policy, now)
+    if kind in FINAL_KINDS:
+        # A last message promises no next one.
+        promises = dict.fromkeys(promises)
+    times = state.key_times
+    started = times.get("impact_started_at") or times.get("reported_at")
+    ended = times.get("resolved_at") or now
+    return {
         "started_at": when(started, tz, now),
         "started_date": day(started.astimezone(tz)) if started else "",
         "declared_at": when(times.get("declared_at"), tz, now),
@@ -198,6 +223,17 @@ def build(
         "now": when(now, tz, now),
         "next_update": when(promises.get(audience), tz, now),
         "next_updates": {a: when(t, tz, now) for a, t in promises.items()},
+    }
+
+
+def _mim(state: IncidentState, mim: Person | None) -> dict[str, Any]:
+    """Who runs the incident and how to reach them: the holder of the MIM role, with the
+    details of ``mim`` (their directory entry) when there is one."""
+    mim_name = state.holder("mim")
+    contact_bits = [mim_name] if mim_name else []
+    if mim is not None:
+        contact_bits += [x for x in (mim.email, mim.phone) if x]
+    return {
         "mim": {
             "name": mim_name,
             "email": mim.email if mim else "",
@@ -205,18 +241,15 @@ def build(
             "team": mim.team if mim else "",
         },
         "mim_contact": ", ".join(contact_bits),
-        "from_name": facts.comms.from_name,
-        "data_lost": facts.data_lost,
-        "data_loss_detail": facts.data_loss_detail,
-        "note": facts.note,
-        "reason": facts.reason,
-        "cancelled": state.status is Status.REJECTED,
-        "postmortem": {
-            "summary": state.postmortem.get("summary", ""),
-            "business_impact": state.postmortem.get("business_impact", ""),
-            "root_cause": root_cause,
-            # Customers may read the cause only when it names no internal system.
-            "public_root_cause": "" if internal_names(root_cause) else root_cause,
-        },
-        "followups": [f.title for f in state.followups.values() if f.status != "cancelled"],
+    }
+
+
+def _postmortem(state: IncidentState) -> dict[str, str]:
+    root_cause = state.postmortem.get("root_cause", "")
+    return {
+        "summary": state.postmortem.get("summary", ""),
+        "business_impact": state.postmortem.get("business_impact", ""),
+        "root_cause": root_cause,
+        # Customers may read the cause only when it names no internal system.
+        "public_root_cause": "" if internal_names(root_cause) else root_cause,
     }

@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from mimdesk.domain.incident import IncidentState
 from mimdesk.reports import fonts
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 # (start key time, end key time, label, colour): the phases, in order.
 PHASES = (
@@ -75,6 +79,43 @@ def _first_tick(start: datetime, step: timedelta, zone: tzinfo | None) -> dateti
     return tick
 
 
+# Heights in points: an audience's row, the phase band, the time axis below them and a line of
+# the legend above (the phases two a line, then the update tick); the names' font size.
+ROW_H = 15
+BAND_H = 16
+AXIS_H = 26
+LEGEND_LINE_H = 12
+LEGEND_ROWS = (len(PHASES) + 1) // 2 + 1
+LABEL_SIZE = 7.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """Where the chart's parts go: the time span drawn, the plot's edges and the band's place.
+    Worked out once, so that every part puts a time at the same x."""
+
+    start: datetime
+    stop: datetime
+    width: float
+    height: float
+    label_width: float  # the audiences' names, left of the plot
+    right: float
+    band_y: float  # the bottom of the phase band; the audiences' rows hang below it
+    rows_bottom: float  # where the time axis is drawn
+
+    @property
+    def left(self) -> float:
+        return self.label_width
+
+    @property
+    def plot(self) -> float:
+        return self.right - self.left
+
+    def x(self, when: datetime) -> float:
+        total = (self.stop - self.start).total_seconds()
+        return self.left + self.plot * ((when - self.start).total_seconds() / total)
+
+
 def chart(
     state: IncidentState,
     *,
@@ -85,12 +126,21 @@ def chart(
 ) -> object:
     """The Drawing. ``audiences`` are (id, label) pairs, one row each, in the order to show;
     ``end`` closes the axis for an incident still open when printed."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
-    from reportlab.lib import colors
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.graphics.shapes import Drawing
 
     fonts.register()
-    font, bold = fonts.REGULAR, fonts.BOLD
+    frame = _frame(state, width=width, audiences=audiences, end=end)
+    d = Drawing(frame.width, frame.height)
+    _draw_phases(d, frame, phases(state, end))
+    _draw_audiences(d, frame, state, audiences)
+    _draw_axis(d, frame, zone)
+    _draw_band_outline(d, frame)
+    _draw_legend(d, frame)
+    return d
+
+
+def _span(state: IncidentState, end: datetime) -> tuple[datetime, datetime]:
+    """The times the axis runs between: every key time and message, ``end`` for an open one."""
     t = state.key_times
     times = [v for v in t.values() if v is not None] + [m.at for m in state.messages]
     start = min(times) if times else end
@@ -99,56 +149,87 @@ def chart(
         stop = start + timedelta(minutes=30)
     # A little air at both ends, so that the first and last ticks are not on the frame.
     pad = (stop - start) * 0.02
-    start, stop = start - pad, stop + pad
+    return start - pad, stop + pad
 
+
+def _frame(
+    state: IncidentState, *, width: float, audiences: Sequence[tuple[str, str]], end: datetime
+) -> _Frame:
+    """The chart's size and where its parts go: the names of the audiences take the room they
+    need on the left, up to 30% of the width, and the rest is the plot."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    start, stop = _span(state, end)
     label_width = max(
-        [stringWidth("Phases", bold, 7.5)]
-        + [stringWidth(label, font, 7.5) for _, label in audiences]
+        [stringWidth("Phases", fonts.BOLD, LABEL_SIZE)]
+        + [stringWidth(label, fonts.REGULAR, LABEL_SIZE) for _, label in audiences]
     )
     label_width = min(label_width + 8, width * 0.3)
-    left = label_width
-    right = width - 6
-    plot = right - left
-    row = 15
-    band_h = 16
-    legend_rows = (len(PHASES) + 1) // 2 + 1
-    axis_h = 26
-    height = axis_h + row * len(audiences) + band_h + 10 + legend_rows * 12 + 6
-    d = Drawing(width, height)
-
-    total = (stop - start).total_seconds()
-
-    def x(when: datetime) -> float:
-        return left + plot * ((when - start).total_seconds() / total)
-
+    height = AXIS_H + ROW_H * len(audiences) + BAND_H + 10 + LEGEND_ROWS * LEGEND_LINE_H + 6
     # Rows of audiences, from the top down: the band first, then one row per audience.
-    top = height - legend_rows * 12 - 4
-    band_y = top - band_h
-    d.add(String(2, band_y + band_h / 2 - 3, "Phases", fontName=bold, fontSize=7.5))
-    for phase in phases(state, end):
-        x0, x1 = x(phase.start), x(phase.end)
+    top = height - LEGEND_ROWS * LEGEND_LINE_H - 4
+    band_y = top - BAND_H
+    return _Frame(
+        start=start,
+        stop=stop,
+        width=width,
+        height=height,
+        label_width=label_width,
+        right=width - 6,
+        band_y=band_y,
+        rows_bottom=band_y - ROW_H * len(audiences) - 4,
+    )
+
+
+def _draw_phases(d: Drawing, frame: _Frame, shown: Sequence[Phase]) -> None:
+    """The band: each phase as a bar of its colour."""
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib import colors
+
+    band_y = frame.band_y
+    d.add(String(2, band_y + BAND_H / 2 - 3, "Phases", fontName=fonts.BOLD, fontSize=LABEL_SIZE))
+    for phase in shown:
+        x0, x1 = frame.x(phase.start), frame.x(phase.end)
         d.add(
             Rect(
                 x0,
                 band_y,
                 max(x1 - x0, 0.8),
-                band_h,
+                BAND_H,
                 fillColor=colors.HexColor(phase.colour),
                 strokeColor=None,
             )
         )
-    grid_top = band_y
-    rows_bottom = band_y - row * len(audiences) - 4
+
+
+def _draw_audiences(
+    d: Drawing, frame: _Frame, state: IncidentState, audiences: Sequence[tuple[str, str]]
+) -> None:
+    """One row per audience, its name shortened to fit, with a tick for each update it got."""
+    from reportlab.graphics.shapes import Line, String
+    from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    font = fonts.REGULAR
     for i, (audience, label) in enumerate(audiences):
-        y = band_y - 4 - row * (i + 1) + row / 2
+        y = frame.band_y - 4 - ROW_H * (i + 1) + ROW_H / 2
         shown = label
-        while stringWidth(shown, font, 7.5) > label_width - 6 and len(shown) > 4:
+        while stringWidth(shown, font, LABEL_SIZE) > frame.label_width - 6 and len(shown) > 4:
             shown = shown[:-2] + "…"
-        d.add(String(2, y - 2.5, shown, fontName=font, fontSize=7.5))
-        d.add(Line(left, y, right, y, strokeColor=colors.HexColor("#d0d0d0"), strokeWidth=0.5))
+        d.add(String(2, y - 2.5, shown, fontName=font, fontSize=LABEL_SIZE))
+        d.add(
+            Line(
+                frame.left,
+                y,
+                frame.right,
+                y,
+                strokeColor=colors.HexColor("#d0d0d0"),
+                strokeWidth=0.5,
+            )
+        )
         for m in state.messages:
             if m.audience == audience:
-                mx = x(m.at)
+                mx = frame.x(m.at)
                 d.add(
                     Line(
                         mx,
@@ -159,14 +240,23 @@ def chart(
                         strokeWidth=1.2,
                     )
                 )
-    # The time axis, with round local times.
-    axis_y = rows_bottom
-    d.add(Line(left, axis_y, right, axis_y, strokeColor=colors.black, strokeWidth=0.6))
-    step = _axis_step(stop - start, max_labels=max(int(plot // 55), 2))
+
+
+def _draw_axis(d: Drawing, frame: _Frame, zone: tzinfo | None) -> None:
+    """The time axis, with round local times, a grid line up from each and the date under the
+    first time of each day."""
+    from reportlab.graphics.shapes import Line, String
+    from reportlab.lib import colors
+
+    font = fonts.REGULAR
+    start, stop = frame.start, frame.stop
+    axis_y = frame.rows_bottom
+    d.add(Line(frame.left, axis_y, frame.right, axis_y, strokeColor=colors.black, strokeWidth=0.6))
+    step = _axis_step(stop - start, max_labels=max(int(frame.plot // 55), 2))
     tick = _first_tick(start, step, zone)
     last_date = None
     while tick <= stop:
-        tx = x(tick)
+        tx = frame.x(tick)
         d.add(Line(tx, axis_y, tx, axis_y - 3, strokeColor=colors.black, strokeWidth=0.6))
         # Grid lines go beneath everything else: the rows' ticks, not the grid, catch the eye.
         d.contents.insert(
@@ -175,7 +265,7 @@ def chart(
                 tx,
                 axis_y,
                 tx,
-                grid_top,
+                frame.band_y,
                 strokeColor=colors.HexColor("#e4e4e4"),
                 strokeWidth=0.4,
             ),
@@ -207,26 +297,38 @@ def chart(
         tick = (tick.astimezone(start.tzinfo) + step).astimezone(zone)
     zone_name = start.astimezone(zone).strftime("%Z")
     d.add(String(2, axis_y - 11, f"Time ({zone_name})", fontName=font, fontSize=7))
-    # The band's outline, so that a phase still open at the end reads as a bar.
+
+
+def _draw_band_outline(d: Drawing, frame: _Frame) -> None:
+    """The band's outline, so that a phase still open at the end reads as a bar."""
+    from reportlab.graphics.shapes import Rect
+    from reportlab.lib import colors
+
     d.add(
         Rect(
-            left,
-            band_y,
-            plot,
-            band_h,
+            frame.left,
+            frame.band_y,
+            frame.plot,
+            BAND_H,
             fillColor=None,
             strokeColor=colors.HexColor("#888888"),
             strokeWidth=0.4,
         )
     )
-    # The legend, two columns, at the top.
-    legend_top = height - 10
+
+
+def _draw_legend(d: Drawing, frame: _Frame) -> None:
+    """The legend, two columns, at the top: each phase's colour, then the update tick."""
+    from reportlab.graphics.shapes import Line, Rect, String
+    from reportlab.lib import colors
+
+    legend_top = frame.height - 10
     items: list[tuple[str, str, bool]] = [(label, colour, False) for _, _, label, colour in PHASES]
     items.append(("An update sent to the audience", TICK_COLOUR, True))
-    col_w = (width - 4) / 2
+    col_w = (frame.width - 4) / 2
     for i, (label, colour, is_tick) in enumerate(items):
         lx = 2 + (i % 2) * col_w
-        ly = legend_top - (i // 2) * 12
+        ly = legend_top - (i // 2) * LEGEND_LINE_H
         if is_tick:
             d.add(
                 Line(
@@ -240,5 +342,4 @@ def chart(
             )
         else:
             d.add(Rect(lx, ly - 1, 9, 7, fillColor=colors.HexColor(colour), strokeColor=None))
-        d.add(String(lx + 13, ly, label, fontName=font, fontSize=7))
-    return d
+        d.add(String(lx + 13, ly, label, fontName=fonts.REGULAR, fontSize=7))

@@ -58,17 +58,7 @@ class Styles:
 
 def styles() -> Styles:
     fonts.register()
-    body = ParagraphStyle(
-        "pm-body",
-        fontName=fonts.REGULAR,
-        fontSize=9.5,
-        leading=13,
-        textColor=INK,
-        spaceAfter=4,
-        # Unbroken strings (URLs, hashes) longer than a line are split rather than overflow.
-        splitLongWords=1,
-        allowWidows=0,
-    )
+    body = _body()
     cell = ParagraphStyle("pm-cell", parent=body, fontSize=8, leading=10, spaceAfter=0)
     return Styles(
         body=body,
@@ -80,36 +70,9 @@ def styles() -> Styles:
         cell_bold=ParagraphStyle("pm-cell-bold", parent=cell, fontName=fonts.BOLD),
         cell_muted=ParagraphStyle("pm-cell-muted", parent=cell, textColor=MUTED),
         head_cell=ParagraphStyle("pm-head-cell", parent=cell, fontName=fonts.BOLD),
-        h1=ParagraphStyle(
-            "pm-h1",
-            parent=body,
-            fontName=fonts.BOLD,
-            fontSize=15,
-            leading=19,
-            spaceBefore=16,
-            spaceAfter=8,
-            keepWithNext=1,
-        ),
-        h2=ParagraphStyle(
-            "pm-h2",
-            parent=body,
-            fontName=fonts.BOLD,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=9,
-            spaceAfter=4,
-            keepWithNext=1,
-        ),
-        h3=ParagraphStyle(
-            "pm-h3",
-            parent=body,
-            fontName=fonts.BOLD,
-            fontSize=9.5,
-            leading=13,
-            spaceBefore=6,
-            spaceAfter=2,
-            keepWithNext=1,
-        ),
+        h1=_heading("pm-h1", body, size=15, leading=19, before=16, after=8),
+        h2=_heading("pm-h2", body, size=11.5, leading=15, before=9, after=4),
+        h3=_heading("pm-h3", body, size=9.5, leading=13, before=6, after=2),
         title=ParagraphStyle(
             "pm-title", parent=body, fontName=fonts.BOLD, fontSize=22, leading=28, spaceAfter=6
         ),
@@ -136,6 +99,37 @@ def styles() -> Styles:
             textColor=MUTED,
             leftIndent=10,
         ),
+    )
+
+
+def _body() -> ParagraphStyle:
+    """The running text, and the parent of every other style."""
+    return ParagraphStyle(
+        "pm-body",
+        fontName=fonts.REGULAR,
+        fontSize=9.5,
+        leading=13,
+        textColor=INK,
+        spaceAfter=4,
+        # Unbroken strings (URLs, hashes) longer than a line are split rather than overflow.
+        splitLongWords=1,
+        allowWidows=0,
+    )
+
+
+def _heading(
+    name: str, body: ParagraphStyle, *, size: float, leading: float, before: float, after: float
+) -> ParagraphStyle:
+    """A bold section heading, kept on the page of what follows it."""
+    return ParagraphStyle(
+        name,
+        parent=body,
+        fontName=fonts.BOLD,
+        fontSize=size,
+        leading=leading,
+        spaceBefore=before,
+        spaceAfter=after,
+        keepWithNext=1,
     )
 
 

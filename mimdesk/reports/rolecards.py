@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from xml.sax.saxutils import escape
 
 from mimdesk import outputs
@@ -19,6 +19,10 @@ from mimdesk.domain.directory import Directory
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.roles import RoleDef
 from mimdesk.reports import fonts
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Flowable
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,35 +63,44 @@ def write_cards(
     )
 
 
-def _build(data: CardData, out: BinaryIO, page_size: str) -> None:
+@dataclass(frozen=True, slots=True)
+class _CardStyles:
+    """The cards' paragraph styles, made once for the whole file."""
+
+    base: ParagraphStyle
+    small: ParagraphStyle
+    title: ParagraphStyle
+    head: ParagraphStyle
+
+
+def _styles() -> _CardStyles:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, LETTER
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        KeepInFrame,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
+
+    base = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=10.5, leading=14)
+    return _CardStyles(
+        base=base,
+        small=ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=colors.grey),
+        title=ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=20, leading=24),
+        head=ParagraphStyle(
+            "head",
+            parent=base,
+            fontName=fonts.BOLD,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=8,
+            spaceAfter=3,
+        ),
     )
 
+
+def _build(data: CardData, out: BinaryIO, page_size: str) -> None:
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepInFrame, PageBreak, SimpleDocTemplate
+
     size = LETTER if page_size.upper() == "LETTER" else A4
-    base = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=10.5, leading=14)
-    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=colors.grey)
-    title = ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=20, leading=24)
-    head = ParagraphStyle(
-        "head",
-        parent=base,
-        fontName=fonts.BOLD,
-        fontSize=12.5,
-        leading=16,
-        spaceBefore=8,
-        spaceAfter=3,
-    )
-    state = data.state
+    styles = _styles()
     doc = SimpleDocTemplate(
         out,
         pagesize=size,
@@ -100,85 +113,101 @@ def _build(data: CardData, out: BinaryIO, page_size: str) -> None:
     )
     width = size[0] - 36 * mm
     height = size[1] - 32 * mm
-    story = []
+    story: list[Flowable] = []
     for n, role in enumerate(data.roles):
-        holder = state.holder(role.id)
-        card = [
-            Paragraph(escape(role.label), title),
-            Paragraph(
-                f"<b>{escape(data.reference)}</b> · {escape(state.title)}<br/>"
-                f"{escape(data.severity_label)} · {escape(state.status.label)} · printed "
-                f"{escape(format_local(data.printed_at))}",
-                base,
-            ),
-            Paragraph("Who holds this role", head),
-            Paragraph(
-                escape(holder)
-                + (
-                    f" — {escape(_contact(data.directory, holder))}"
-                    if _contact(data.directory, holder)
-                    else ""
-                )
-                if holder
-                else "<i>Nobody yet: the Major Incident Manager assigns it.</i>",
-                base,
-            ),
-            Paragraph("Duties", head),
-        ]
-        done = state.duties_done.get(role.id, set())
-        if role.duties:
-            for duty in role.duties:
-                box = "☑" if duty in done else "☐"
-                card.append(Paragraph(f"{box}  {escape(duty)}", base))
-        else:
-            card.append(Paragraph("<i>No duties are listed for this role.</i>", base))
-        card.append(Paragraph("Bridge", head))
-        card.append(
-            Paragraph(
-                escape(state.bridge)
-                if state.bridge
-                else "<i>No bridge details recorded: write them here.</i>",
-                base,
-            )
-        )
-        card.append(Paragraph("Contacts", head))
-        rows = [
-            [
-                Paragraph("<b>Role</b>", base),
-                Paragraph("<b>Name</b>", base),
-                Paragraph("<b>Phone · e-mail · team</b>", base),
-            ]
-        ]
-        for other in data.roles:
-            name = state.holder(other.id)
-            rows.append(
-                [
-                    Paragraph(escape(other.label), base),
-                    Paragraph(escape(name) if name else "—", base),
-                    Paragraph(escape(_contact(data.directory, name)) if name else "", base),
-                ]
-            )
-        table = Table(rows, colWidths=[width * 0.3, width * 0.3, width * 0.4], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        card.append(table)
-        card.append(Spacer(1, 6))
-        card.append(
-            Paragraph(
-                "Keep this card with you. If the screens are down, keep the timeline on paper "
-                "(time, who, what) and type it in later with the time it happened.",
-                small,
-            )
-        )
         # One page per role, whatever the length: shrink rather than spill onto a second page.
-        story.append(KeepInFrame(width, height, card, mode="shrink"))
+        story.append(KeepInFrame(width, height, _card(data, role, styles, width), mode="shrink"))
         if n < len(data.roles) - 1:
             story.append(PageBreak())
     doc.build(story)
+
+
+def _card(data: CardData, role: RoleDef, styles: _CardStyles, width: float) -> list[Flowable]:
+    """One role's card: the incident, the holder, the duties, the bridge and the contacts."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    state = data.state
+    base, head = styles.base, styles.head
+    return [
+        Paragraph(escape(role.label), styles.title),
+        Paragraph(
+            f"<b>{escape(data.reference)}</b> · {escape(state.title)}<br/>"
+            f"{escape(data.severity_label)} · {escape(state.status.label)} · printed "
+            f"{escape(format_local(data.printed_at))}",
+            base,
+        ),
+        Paragraph("Who holds this role", head),
+        Paragraph(_holder_line(data, state.holder(role.id)), base),
+        Paragraph("Duties", head),
+        *_duty_lines(state, role, base),
+        Paragraph("Bridge", head),
+        Paragraph(
+            escape(state.bridge)
+            if state.bridge
+            else "<i>No bridge details recorded: write them here.</i>",
+            base,
+        ),
+        Paragraph("Contacts", head),
+        _contacts_table(data, base, width),
+        Spacer(1, 6),
+        Paragraph(
+            "Keep this card with you. If the screens are down, keep the timeline on paper "
+            "(time, who, what) and type it in later with the time it happened.",
+            styles.small,
+        ),
+    ]
+
+
+def _holder_line(data: CardData, holder: str) -> str:
+    """Who holds the role and how to reach them, as paragraph markup."""
+    if not holder:
+        return "<i>Nobody yet: the Major Incident Manager assigns it.</i>"
+    contact = _contact(data.directory, holder)
+    return escape(holder) + (f" — {escape(contact)}" if contact else "")
+
+
+def _duty_lines(state: IncidentState, role: RoleDef, style: ParagraphStyle) -> list[Flowable]:
+    """The role's duties as tick boxes, those already done ticked."""
+    from reportlab.platypus import Paragraph
+
+    if not role.duties:
+        return [Paragraph("<i>No duties are listed for this role.</i>", style)]
+    done = state.duties_done.get(role.id, set())
+    return [
+        Paragraph(f"{'☑' if duty in done else '☐'}  {escape(duty)}", style) for duty in role.duties
+    ]
+
+
+def _contacts_table(data: CardData, style: ParagraphStyle, width: float) -> Flowable:
+    """Every role, who holds it and how to reach them."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    state = data.state
+    rows = [
+        [
+            Paragraph("<b>Role</b>", style),
+            Paragraph("<b>Name</b>", style),
+            Paragraph("<b>Phone · e-mail · team</b>", style),
+        ]
+    ]
+    for other in data.roles:
+        name = state.holder(other.id)
+        rows.append(
+            [
+                Paragraph(escape(other.label), style),
+                Paragraph(escape(name) if name else "—", style),
+                Paragraph(escape(_contact(data.directory, name)) if name else "", style),
+            ]
+        )
+    table = Table(rows, colWidths=[width * 0.3, width * 0.3, width * 0.4], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
