@@ -54,6 +54,27 @@ def ctx(app: App):
     return app.ctx
 
 
+# Tests that use the PostgreSQL or MariaDB server run one after another on one pytest-xdist
+# worker (`--dist loadgroup` in pyproject.toml): one of them restarts the PostgreSQL cluster,
+# which would cut the connections of another running beside it.
+_SERVER_TESTS = (
+    "tests/sync/",
+    "tests/gui/test_sync_status.py",
+    "tests/gui/test_shared_db_dialog.py",
+    "tests/comms/test_no_secret_in_record.py",
+)
+_SERVER_FIXTURES = {"server", "shared_db", "blank_db", "pg"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(str(config.rootpath))
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        uses_server = _SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if where.startswith(_SERVER_TESTS) or uses_server:
+            item.add_marker(pytest.mark.xdist_group("database-servers"))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Under CI's MIMDESK_REQUIRE_TOOLS=1 and MIMDESK_REQUIRE_SERVERS=1 every test must run:
     a skip there means something was not installed or started, and the run fails."""
