@@ -23,9 +23,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from email.headerregistry import Address
+from typing import TYPE_CHECKING
 
 from mimdesk.errors import InvalidInput
+
+if TYPE_CHECKING:
+    # Imported where an address is parsed: the email package costs every command's start
+    # about a tenth of importing SQLAlchemy, and most commands parse no address.
+    from email.headerregistry import Address
 
 # What the log keeps of one recipient, quotes included (an imported export holds it to this).
 MAX_ENTRY = 320
@@ -110,6 +115,8 @@ def parse_address(text: str) -> Address:
             # A name that is another address shows the reader somewhere the mail did not go.
             raise _refuse(text, "has a name that looks like another address")
         name = ""
+    from email.headerregistry import Address
+
     parsed = Address(display_name=name, username=address.username, domain=address.domain)
     if len(str(parsed)) > MAX_ENTRY:
         raise _refuse(text[:60] + "…", f"is longer than {MAX_ENTRY} characters", HINT_SHORTER)
@@ -179,6 +186,8 @@ def _addr_spec(spec: str, entry: str) -> Address:
     ascii_domain = _domain(domain, entry)
     if len(local) + 1 + len(ascii_domain) > MAX_ADDRESS:
         raise _refuse(entry, f"is an address longer than {MAX_ADDRESS} characters")
+    from email.headerregistry import Address
+
     return Address(username=local, domain=ascii_domain)
 
 

@@ -12,23 +12,23 @@ from typing import Any
 
 from mimdesk.domain import schema
 from mimdesk.domain.events import Author, Event
-from mimdesk.store.models import EventRow
+from mimdesk.store.models import event_table
 
 # The envelope columns, in the order to_event reads them; server_seq is last, so that
 # EVENT_COLUMNS[:-1] is an event as another desk relays it.
 EVENT_COLUMNS = (
-    EventRow.event_id,
-    EventRow.stream_id,
-    EventRow.type,
-    EventRow.payload,
-    EventRow.author_name,
-    EventRow.author_login,
-    EventRow.desk_id,
-    EventRow.hlc,
-    EventRow.occurred_at,
-    EventRow.recorded_at,
-    EventRow.payload_v,
-    EventRow.server_seq,
+    event_table.c.event_id,
+    event_table.c.stream_id,
+    event_table.c.type,
+    event_table.c.payload,
+    event_table.c.author_name,
+    event_table.c.author_login,
+    event_table.c.desk_id,
+    event_table.c.hlc,
+    event_table.c.occurred_at,
+    event_table.c.recorded_at,
+    event_table.c.payload_v,
+    event_table.c.server_seq,
 )
 
 

@@ -23,13 +23,13 @@ from mimdesk.domain.summary import IncidentSummary
 from mimdesk.store.event_rows import EVENT_COLUMNS, to_event, to_row
 from mimdesk.store.fileguard import close_engine
 from mimdesk.store.logfile import CHUNK, LogFile, driver, read_stream
-from mimdesk.store.models import EventRow, UTCDateTime, time_to_text
+from mimdesk.store.models import UTCDateTime, event_table, time_to_text
 from mimdesk.store.projection import SummaryProjection
 from mimdesk.store.replication import ReplicationLedger
 
 # (name, whether it holds a time) of every column an append writes; seq is SQLite's.
 _COLUMNS = [
-    (c.name, isinstance(c.type, UTCDateTime)) for c in EventRow.__table__.columns if c.name != "seq"
+    (c.name, isinstance(c.type, UTCDateTime)) for c in event_table.columns if c.name != "seq"
 ]
 _INSERT = (
     f"INSERT INTO event ({', '.join(name for name, _ in _COLUMNS)}) "
@@ -93,7 +93,7 @@ class EventLog:
 
     def count_events(self) -> int:
         with self.file.read() as conn:
-            return conn.execute(select(func.count()).select_from(EventRow)).scalar() or 0
+            return conn.execute(select(func.count()).select_from(event_table)).scalar() or 0
 
     def streams_of(self, event_ids: Iterable[str]) -> dict[str, str]:
         """Which of these event ids the log holds, each with its stream id."""
@@ -103,8 +103,8 @@ class EventLog:
             for start in range(0, len(wanted), CHUNK):
                 chunk = wanted[start : start + CHUNK]
                 rows = conn.execute(
-                    select(EventRow.event_id, EventRow.stream_id).where(
-                        EventRow.event_id.in_(chunk)
+                    select(event_table.c.event_id, event_table.c.stream_id).where(
+                        event_table.c.event_id.in_(chunk)
                     )
                 )
                 found.update({row[0]: row[1] for row in rows})
@@ -119,8 +119,8 @@ class EventLog:
             for start in range(0, len(wanted), CHUNK):
                 chunk = wanted[start : start + CHUNK]
                 rows = conn.execute(
-                    select(EventRow.stream_id)
-                    .where(EventRow.stream_id.in_(chunk), EventRow.type.in_(kinds))
+                    select(event_table.c.stream_id)
+                    .where(event_table.c.stream_id.in_(chunk), event_table.c.type.in_(kinds))
                     .distinct()
                 )
                 found.update(row[0] for row in rows)
@@ -130,7 +130,8 @@ class EventLog:
         """Every event, in local arrival order."""
         with self.file.read() as conn:
             yield from (
-                to_event(r) for r in conn.execute(select(*EVENT_COLUMNS).order_by(EventRow.seq))
+                to_event(r)
+                for r in conn.execute(select(*EVENT_COLUMNS).order_by(event_table.c.seq))
             )
 
     def close(self) -> None:

@@ -1,12 +1,12 @@
-"""Typed SQLAlchemy models: the event log, the summary projection, desk metadata."""
+"""The local database's tables: the event log, the summary projection, desk metadata, sync
+state; and how a UTC instant is stored."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names on every database, so migrations can refer to them.
@@ -54,71 +54,69 @@ class UTCDateTime(TypeDecorator[datetime]):
         return time_from_text(value)
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+# SQLAlchemy Core tables, not ORM classes: nothing here maps rows to objects (events are
+# immutable values made by event_rows), and importing sqlalchemy.orm would cost every command
+# and the window's start about a third more than SQLAlchemy itself (tests/benchmarks, cli).
 
-class EventRow(Base):
-    __tablename__ = "event"
-
+event_table = Table(
+    "event",
+    metadata,
     # Local insertion order; the shared order is (hlc, desk_id, event_id).
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
-    stream_id: Mapped[str] = mapped_column(String(36))
-    type: Mapped[str] = mapped_column(String(64))
-    payload_v: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
-    hlc: Mapped[int] = mapped_column(BigInteger)
-    desk_id: Mapped[str] = mapped_column(String(36))
-    author_name: Mapped[str] = mapped_column(String(200))
-    author_login: Mapped[str] = mapped_column(String(200))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream_id", String(36), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("payload_v", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("hlc", BigInteger, nullable=False),
+    Column("desk_id", String(36), nullable=False),
+    Column("author_name", String(200), nullable=False),
+    Column("author_login", String(200), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
     # Set once the shared database has acknowledged the event (sync, a later issue).
-    server_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    Column("server_seq", BigInteger, nullable=True),
+    Index("ix_event_stream_hlc", "stream_id", "hlc"),
+    # The outbox: events the shared database has not acknowledged have no server_seq.
+    Index("ix_event_server_seq", "server_seq"),
+)
 
-    __table_args__ = (
-        Index("ix_event_stream_hlc", "stream_id", "hlc"),
-        # The outbox: events the shared database has not acknowledged have no server_seq.
-        Index("ix_event_server_seq", "server_seq"),
-    )
+summary_table = Table(
+    "incident_summary",
+    metadata,
+    Column("stream_id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),
+    Column("base_reference", String(20), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("severity", String(20), nullable=False),
+    Column("mim", String(200), nullable=False),
+    Column("reported_at", UTCDateTime, nullable=True),
+    Column("declared_at", UTCDateTime, nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("decision", String(10), nullable=False, server_default=""),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Column("event_count", Integer, nullable=False),
+    Column("last_hlc", BigInteger, nullable=False),
+    Column("search_text", Text, nullable=False),
+)
 
+# Desk-local facts: the desk id, the last HLC issued.
+meta_table = Table(
+    "desk_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
 
-class IncidentSummaryRow(Base):
-    __tablename__ = "incident_summary"
-
-    stream_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
-    base_reference: Mapped[str] = mapped_column(String(20), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), index=True)
-    severity: Mapped[str] = mapped_column(String(20))
-    mim: Mapped[str] = mapped_column(String(200))
-    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    decision: Mapped[str] = mapped_column(String(10), server_default="")
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    event_count: Mapped[int] = mapped_column(Integer)
-    last_hlc: Mapped[int] = mapped_column(BigInteger)
-    search_text: Mapped[str] = mapped_column(Text)
-
-
-class MetaRow(Base):
-    """Desk-local facts: the desk id, the last HLC issued."""
-
-    __tablename__ = "desk_meta"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
-class SyncStateRow(Base):
-    """Where this desk stands with the shared database: pull cursor, log epoch, last sync,
-    clock offset (mimdesk.sync). Key/value, so that the sync can grow without a migration."""
-
-    __tablename__ = "sync_state"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+# Where this desk stands with the shared database: pull cursor, log epoch, last sync, clock
+# offset (mimdesk.sync). Key/value, so that the sync can grow without a migration.
+sync_state_table = Table(
+    "sync_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

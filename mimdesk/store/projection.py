@@ -25,9 +25,9 @@ from mimdesk.domain.lifecycle import ACTIVE, Status
 from mimdesk.domain.summary import IncidentSummary, search_text
 from mimdesk.store.logfile import LogFile, driver, read_stream
 from mimdesk.store.models import (
-    EventRow,
-    IncidentSummaryRow,
     UTCDateTime,
+    event_table,
+    summary_table,
     time_from_text,
     time_to_text,
 )
@@ -37,7 +37,7 @@ LONG_REFERENCE = 7
 # Filters of the incident list.
 FILTERS = ("active", "candidates", "recent", "all")
 
-_SUMMARY = IncidentSummaryRow.__table__
+_SUMMARY = summary_table
 _BY_ID = select(_SUMMARY).where(_SUMMARY.c.stream_id == bindparam("stream_id"))
 # What an IncidentSummary holds, and which of it are times.
 _SHOWN = (
@@ -162,7 +162,7 @@ class SummaryProjection:
             ).scalars()
         )
         conn.execute(
-            insert(IncidentSummaryRow).values(
+            insert(summary_table).values(
                 stream_id=state.stream_id,
                 base_reference=base,
                 # A placeholder that cannot clash, settled just below.
@@ -177,16 +177,14 @@ class SummaryProjection:
         # arriving now may sort first and take the short reference another one held.
         for sid in owners:
             conn.execute(
-                update(IncidentSummaryRow)
-                .where(IncidentSummaryRow.stream_id == sid)
+                update(summary_table)
+                .where(summary_table.c.stream_id == sid)
                 .values(reference=f"~{sid[-19:]}")
             )
         for position, sid in enumerate(owners):
             ref = base if position == 0 else incident.reference_for(sid, LONG_REFERENCE)
             conn.execute(
-                update(IncidentSummaryRow)
-                .where(IncidentSummaryRow.stream_id == sid)
-                .values(reference=ref)
+                update(summary_table).where(summary_table.c.stream_id == sid).values(reference=ref)
             )
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
@@ -196,12 +194,12 @@ class SummaryProjection:
             # summaries stand, and the cache, cleared here, refills as incidents are written.
             self._states.clear()
             with self._file.translated(), self._file.write() as conn:
-                conn.execute(delete(IncidentSummaryRow))
+                conn.execute(delete(summary_table))
                 streams = list(
                     conn.execute(
-                        select(EventRow.stream_id)
-                        .where(EventRow.type == EventType.INCIDENT_REPORTED.value)
-                        .order_by(EventRow.seq)
+                        select(event_table.c.stream_id)
+                        .where(event_table.c.type == EventType.INCIDENT_REPORTED.value)
+                        .order_by(event_table.c.seq)
                     ).scalars()
                 )
                 for done, stream_id in enumerate(streams, 1):
@@ -228,20 +226,18 @@ class SummaryProjection:
         """Incident summaries, most recently updated first."""
         query = select(_SUMMARY)
         if filter == "active":
-            query = query.where(IncidentSummaryRow.status.in_([s.value for s in ACTIVE]))
+            query = query.where(summary_table.c.status.in_([s.value for s in ACTIVE]))
         elif filter == "candidates":
-            query = query.where(IncidentSummaryRow.status == Status.CANDIDATE.value)
+            query = query.where(summary_table.c.status == Status.CANDIDATE.value)
         elif filter == "recent" and since is not None:
-            query = query.where(IncidentSummaryRow.updated_at >= since)
+            query = query.where(summary_table.c.updated_at >= since)
         elif filter not in FILTERS:
             raise ValueError(f"unknown filter {filter!r}")
         for word in search.casefold().split():
             # The search text is stored case-folded; escape LIKE's wildcards in what was typed.
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(
-                or_(IncidentSummaryRow.search_text.like(f"%{escaped}%", escape="\\"))
-            )
-        query = query.order_by(IncidentSummaryRow.updated_at.desc())
+            query = query.where(or_(summary_table.c.search_text.like(f"%{escaped}%", escape="\\")))
+        query = query.order_by(summary_table.c.updated_at.desc())
         if limit:
             query = query.limit(limit)
         with self._file.translated(), self._file.read() as conn:

@@ -29,7 +29,7 @@ from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.store.eventlog import EventLog
 from mimdesk.store.logfile import read_newer, read_stream
-from mimdesk.store.models import EventRow
+from mimdesk.store.models import event_table
 
 # HLCs are near 2**57: their plain sum overflows SQLite's integers after a few dozen events.
 # Summed modulo a prime under 2**31, a stream of millions of events stays exact, and a
@@ -134,9 +134,9 @@ class ReadModel:
             row = conn.execute(
                 select(
                     func.count(),
-                    func.coalesce(func.max(EventRow.seq), 0),
-                    func.coalesce(func.sum(EventRow.hlc % _CHECKSUM_MODULUS), 0),
-                ).where(EventRow.stream_id == stream_id)
+                    func.coalesce(func.max(event_table.c.seq), 0),
+                    func.coalesce(func.sum(event_table.c.hlc % _CHECKSUM_MODULUS), 0),
+                ).where(event_table.c.stream_id == stream_id)
             ).one()
             key = _Key(int(row[0]), int(row[1]), int(row[2]))
             if key.count == 0:

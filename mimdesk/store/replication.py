@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from mimdesk.domain.hlc import COUNTER_MASK, HybridClock, pack
 from mimdesk.store.event_rows import EVENT_COLUMNS, dict_to_event
 from mimdesk.store.logfile import CHUNK, LogFile
-from mimdesk.store.models import EventRow, SyncStateRow
+from mimdesk.store.models import event_table, sync_state_table
 from mimdesk.store.projection import SummaryProjection
 
 
@@ -55,7 +55,9 @@ class ReplicationLedger:
         with self._file.read() as conn:
             return (
                 conn.execute(
-                    select(func.count()).select_from(EventRow).where(EventRow.server_seq.is_(None))
+                    select(func.count())
+                    .select_from(event_table)
+                    .where(event_table.c.server_seq.is_(None))
                 ).scalar()
                 or 0
             )
@@ -66,8 +68,8 @@ class ReplicationLedger:
         with self._file.read() as conn:
             rows = conn.execute(
                 select(*EVENT_COLUMNS[:-1])
-                .where(EventRow.server_seq.is_(None))
-                .order_by(EventRow.seq)
+                .where(event_table.c.server_seq.is_(None))
+                .order_by(event_table.c.seq)
                 .limit(limit)
             )
             return [dict(r._mapping) for r in rows]
@@ -103,8 +105,8 @@ class ReplicationLedger:
                 chunk = ids[start : start + CHUNK]
                 known.update(
                     conn.execute(
-                        select(EventRow.event_id, EventRow.server_seq).where(
-                            EventRow.event_id.in_(chunk)
+                        select(event_table.c.event_id, event_table.c.server_seq).where(
+                            event_table.c.event_id.in_(chunk)
                         )
                     ).all()
                 )
@@ -116,7 +118,7 @@ class ReplicationLedger:
             }
             if new:
                 conn.execute(
-                    sqlite_insert(EventRow).on_conflict_do_nothing(index_elements=["event_id"]),
+                    sqlite_insert(event_table).on_conflict_do_nothing(index_elements=["event_id"]),
                     new,
                 )
             if acks:
@@ -142,7 +144,7 @@ class ReplicationLedger:
         pull starts over. ``values`` (the new log epoch, cursor 0) are set in the same
         transaction."""
         with self._file.write() as conn:
-            conn.execute(update(EventRow).values(server_seq=None))
+            conn.execute(update(event_table).values(server_seq=None))
             _put_sync_values(conn, values)
         self._set_offset(values)
 
@@ -151,9 +153,9 @@ class ReplicationLedger:
         for anti-entropy to compare with the server."""
         with self._file.read() as conn:
             rows = conn.execute(
-                select(EventRow.stream_id, EventRow.event_id, EventRow.server_seq).where(
-                    EventRow.server_seq.is_not(None)
-                )
+                select(
+                    event_table.c.stream_id, event_table.c.event_id, event_table.c.server_seq
+                ).where(event_table.c.server_seq.is_not(None))
             )
             # The WHERE clause leaves no NULL server_seq.
             yield from ((r[0], r[1], cast(int, r[2])) for r in rows)
@@ -162,8 +164,8 @@ class ReplicationLedger:
         """The acknowledged events of one stream: event id -> server seq."""
         with self._file.read() as conn:
             rows = conn.execute(
-                select(EventRow.event_id, EventRow.server_seq).where(
-                    EventRow.stream_id == stream_id, EventRow.server_seq.is_not(None)
+                select(event_table.c.event_id, event_table.c.server_seq).where(
+                    event_table.c.stream_id == stream_id, event_table.c.server_seq.is_not(None)
                 )
             ).all()
         return {r[0]: cast(int, r[1]) for r in rows}
@@ -178,7 +180,9 @@ class ReplicationLedger:
             for start in range(0, len(event_ids), CHUNK):
                 chunk = list(event_ids[start : start + CHUNK])
                 changed += conn.execute(
-                    update(EventRow).where(EventRow.event_id.in_(chunk)).values(server_seq=None)
+                    update(event_table)
+                    .where(event_table.c.event_id.in_(chunk))
+                    .values(server_seq=None)
                 ).rowcount
         return changed
 
@@ -189,21 +193,21 @@ class ReplicationLedger:
         limit = pack(newest_ms, COUNTER_MASK)
         with self._projection.updating(), self._file.write() as conn:
             rows = conn.execute(
-                select(EventRow.seq, EventRow.stream_id)
-                .where(EventRow.server_seq.is_(None), EventRow.hlc > limit)
-                .order_by(EventRow.hlc, EventRow.desk_id, EventRow.event_id)
+                select(event_table.c.seq, event_table.c.stream_id)
+                .where(event_table.c.server_seq.is_(None), event_table.c.hlc > limit)
+                .order_by(event_table.c.hlc, event_table.c.desk_id, event_table.c.event_id)
             ).all()
             if not rows:
                 return 0
             floor = conn.execute(
-                select(func.max(EventRow.hlc)).where(
-                    or_(EventRow.server_seq.is_not(None), EventRow.hlc <= limit)
+                select(func.max(event_table.c.hlc)).where(
+                    or_(event_table.c.server_seq.is_not(None), event_table.c.hlc <= limit)
                 )
             ).scalar()
             clock = HybridClock(floor or 0)
             conn.execute(
-                update(EventRow)
-                .where(EventRow.seq == bindparam("b_seq"))
+                update(event_table)
+                .where(event_table.c.seq == bindparam("b_seq"))
                 .values(hlc=bindparam("b_hlc")),
                 [{"b_seq": r.seq, "b_hlc": clock.tick(now_ms)} for r in rows],
             )
@@ -215,17 +219,17 @@ class ReplicationLedger:
 
 
 def _sync_values(conn: Connection) -> dict[str, str]:
-    if not inspect(conn).has_table(SyncStateRow.__tablename__):
+    if not inspect(conn).has_table(sync_state_table.name):
         return {}
-    return dict(conn.execute(select(SyncStateRow.key, SyncStateRow.value)).all())
+    return dict(conn.execute(select(sync_state_table.c.key, sync_state_table.c.value)).all())
 
 
 def _put_sync_values(conn: Connection, values: Mapping[str, str | None]) -> None:
     for key, value in values.items():
         if value is None:
-            conn.execute(delete(SyncStateRow).where(SyncStateRow.key == key))
+            conn.execute(delete(sync_state_table).where(sync_state_table.c.key == key))
             continue
-        stmt = sqlite_insert(SyncStateRow).values(key=key, value=str(value))
+        stmt = sqlite_insert(sync_state_table).values(key=key, value=str(value))
         conn.execute(
             stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
         )
@@ -233,9 +237,9 @@ def _put_sync_values(conn: Connection, values: Mapping[str, str | None]) -> None
 
 def _ack(conn: Connection, seqs: Mapping[str, int]) -> None:
     conn.execute(
-        update(EventRow)
-        .where(EventRow.event_id == bindparam("b_event_id"))
-        .where(EventRow.server_seq.is_(None))
+        update(event_table)
+        .where(event_table.c.event_id == bindparam("b_event_id"))
+        .where(event_table.c.server_seq.is_(None))
         .values(server_seq=bindparam("b_server_seq")),
         [{"b_event_id": k, "b_server_seq": v} for k, v in seqs.items()],
     )

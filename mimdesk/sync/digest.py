@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from mimdesk.store import shared
 from mimdesk.store.eventlog import EventLog
-from mimdesk.store.models import EventRow, IncidentSummaryRow
+from mimdesk.store.models import event_table, summary_table
 
 
 def _hash(items: Any) -> str:
@@ -24,11 +24,11 @@ def _hash(items: Any) -> str:
 def local_digest(log: EventLog) -> dict[str, Any]:
     with log.engine.connect() as conn:
         pairs = conn.execute(
-            select(EventRow.event_id, EventRow.server_seq).order_by(EventRow.event_id)
+            select(event_table.c.event_id, event_table.c.server_seq).order_by(
+                event_table.c.event_id
+            )
         ).all()
-        summary = conn.execute(
-            select(IncidentSummaryRow.__table__).order_by(IncidentSummaryRow.stream_id)
-        ).all()
+        summary = conn.execute(select(summary_table).order_by(summary_table.c.stream_id)).all()
     return {
         "events": len(pairs),
         "ids": _hash(p[0] for p in pairs),

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from mimdesk.app import open_app
 from mimdesk.store import shared
-from mimdesk.store.models import EventRow
+from mimdesk.store.models import event_table
 from mimdesk.store.sqlite import open_database
 from mimdesk.sync import faults
 from tests.sync.helpers import assert_converged, converge, random_edit, sync
@@ -105,7 +105,7 @@ def test_offline_edits_partitions_and_syncs_converge(server, tmp_path, home):
             for app in self.apps:
                 with app.log.engine.connect() as conn:
                     total, distinct = conn.execute(
-                        select(func.count(), func.count(EventRow.event_id.distinct()))
+                        select(func.count(), func.count(event_table.c.event_id.distinct()))
                     ).one()
                 assert total == distinct
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from mimdesk.store.models import Base
+from mimdesk.store.models import metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -14,7 +14,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     compare_type=True,
     # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
     render_as_batch=connection.dialect.name == "sqlite",
