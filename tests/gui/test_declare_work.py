@@ -8,7 +8,6 @@ domain's fold.
 
 from __future__ import annotations
 
-import re
 import threading
 
 import pytest
@@ -21,9 +20,7 @@ from mimdesk.domain.lifecycle import Status
 from mimdesk.usecases import directory, incidents
 from tests.gui.conftest import wait_written
 from tests.gui.test_declaration_tab import tab_of
-
-# A statement that reads a whole stream of events (not only the rows after a seq).
-FULL_READ = re.compile(r"FROM event\s+WHERE (event\.)?stream_id = '([^']*)' ORDER BY")
+from tests.support.statements import FULL_READ
 
 
 @pytest.fixture

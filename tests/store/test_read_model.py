@@ -6,7 +6,6 @@ callback, and folds through a counting wrapper around the domain's fold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,11 +22,7 @@ from mimdesk.store.event_rows import to_row
 from mimdesk.store.eventlog import EventLog
 from tests.domain.evfactory import normalised
 from tests.store.conftest import T0
-
-# A statement that reads a whole stream's events (not only those after a seq).
-# (sqlite3's trace callback shows statements with their values filled in)
-FULL_READ = re.compile(r"FROM event\s+WHERE (event\.)?stream_id = '[^']*' ORDER BY")
-NEW_ROWS = re.compile(r"FROM event\s+WHERE (event\.)?stream_id = '[^']*' AND (event\.)?seq > ")
+from tests.support.statements import FULL_READ, NEW_ROWS
 
 
 @dataclass
