@@ -59,11 +59,21 @@ def resolve(ctx: Context, reference: str) -> IncidentSummary:
     typed = reference.strip()
     if not typed:
         raise InvalidInput("No incident reference given.", "Give a reference such as MI-7KQ4F.")
-    # The prefix is taken off before normalising, which would read its I as a 1.
+    # The prefix is taken off before normalising, which would read its I as a 1. A code
+    # may itself begin with MI (or M1, typed as MI): a whole code typed bare is tried as
+    # typed first, and a shorter text as a reference's prefix first.
     code = typed.upper().replace("-", "").replace(" ", "")
-    code = code.removeprefix(incident.REFERENCE_PREFIX.rstrip("-"))
-    wanted = incident.REFERENCE_PREFIX + normalise_crockford(code)
-    found = ctx.log.find(wanted) or ctx.log.find(typed)
+    prefix = incident.REFERENCE_PREFIX.rstrip("-")
+    codes = [code]
+    if code.startswith(prefix):
+        bare = code.removeprefix(prefix)
+        codes = [code, bare] if len(code) == incident.REFERENCE_LENGTH else [bare, code]
+    found = []
+    for candidate in codes:
+        found = ctx.log.find(incident.REFERENCE_PREFIX + normalise_crockford(candidate))
+        if found:
+            break
+    found = found or ctx.log.find(typed)
     if not found:
         raise NotFound(
             f"No incident {typed!r} in this database.",

@@ -264,3 +264,17 @@ def test_conflicts_from_another_desk_show_in_the_report(app, ctx, clock):
     assert report_text.as_dict(view, clock.now)["not_applied"] == [
         "cannot go from Candidate to Closed; allowed next: Declared, Rejected"
     ]
+
+
+def test_a_code_that_itself_begins_with_mi_is_found_typed_bare(app, ctx):
+    """MI-M1A99 typed as "mia99" (its code, with the 1 typed as an I) is that incident, not
+    a search for references beginning MI-A99."""
+    summary, _ = incidents.report(ctx, title="t")
+    with app.log.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE incident_summary SET reference = 'MI-M1A99', base_reference = 'MI-M1A99' "
+            "WHERE stream_id = ?",
+            (summary.stream_id,),
+        )
+    for text in ("mia99", "M1A99", "MIM1A99", "mi-m1a99"):
+        assert incidents.resolve(ctx, text).stream_id == summary.stream_id, text
