@@ -54,25 +54,33 @@ def ctx(app: App):
     return app.ctx
 
 
-# Tests that use the PostgreSQL or MariaDB server run one after another on one pytest-xdist
-# worker (`--dist loadgroup` in pyproject.toml): one of them restarts the PostgreSQL cluster,
-# which would cut the connections of another running beside it.
-_SERVER_TESTS = (
-    "tests/sync/",
+# The tests of one database server run one after another on one pytest-xdist worker
+# (`--dist loadgroup` in pyproject.toml), the PostgreSQL tests beside the MariaDB ones: one
+# test restarts the PostgreSQL cluster, which would cut the connections of another PostgreSQL
+# test running beside it, and the two servers' tests are the slowest half of the run.
+_POSTGRESQL_TESTS = (
     "tests/gui/test_sync_status.py",
     "tests/gui/test_shared_db_dialog.py",
     "tests/comms/test_no_secret_in_record.py",
 )
-_SERVER_FIXTURES = {"server", "shared_db", "blank_db", "pg"}
+
+
+def _server_group(item: pytest.Item, where: str) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    kind = callspec.params.get("server") if callspec is not None else None
+    if kind == "mysql":
+        return "mariadb"
+    if kind == "pg" or where.startswith(_POSTGRESQL_TESTS):
+        return "postgresql"
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(str(config.rootpath))
     for item in items:
-        where = Path(str(item.path)).relative_to(root).as_posix()
-        uses_server = _SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
-        if where.startswith(_SERVER_TESTS) or uses_server:
-            item.add_marker(pytest.mark.xdist_group("database-servers"))
+        group = _server_group(item, Path(str(item.path)).relative_to(root).as_posix())
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
