@@ -212,7 +212,8 @@ def _cmd_outbox(app: Any, args: argparse.Namespace) -> int:
 
 
 def _cmd_lists(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.usecases import comms, directory
+    # The outbox's module, not comms': listing needs no template engine.
+    from mimdesk.usecases import directory, outbox
 
     if args.audience is not None:
         if not args.clear and not args.to:
@@ -225,7 +226,7 @@ def _cmd_lists(app: Any, args: argparse.Namespace) -> int:
         )
     kept = directory.directory(app.ctx).distribution
     for a in app.settings.timers.audiences:
-        addresses = comms.distribution_list(app.ctx, app.settings, a.id)
+        addresses = outbox.distribution_list(app.ctx, app.settings, a.id)
         source = "directory" if a.id in kept else "site file" if addresses else "none"
         print(f"{a.label:<22} {', '.join(addresses) or '—'}  ({source})")
     return 0

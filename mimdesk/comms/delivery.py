@@ -19,7 +19,6 @@ from mimdesk import secrets
 from mimdesk.comms import channels
 from mimdesk.comms.channels.base import DeliveryError, OutgoingMessage, Unreachable, redact
 from mimdesk.comms.context import PUBLIC_STATUS
-from mimdesk.comms.templates import Templates
 from mimdesk.domain.incident import Draft, IncidentState
 from mimdesk.errors import InvalidInput, MimDeskError
 
@@ -112,6 +111,9 @@ def attempt(
         if value:
             known_secrets.append(value)
         return value
+
+    # Jinja2 only once a message is rendered: `mimdesk outbox` lists without it.
+    from mimdesk.comms.templates import Templates
 
     try:
         templates = Templates(settings.comms.templates_dir)

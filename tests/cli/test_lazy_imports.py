@@ -112,6 +112,8 @@ READ_ONLY = [
         (("followups", "REF"), "mimdesk.cli_postmortem"),
         (("postmortem", "REF"), "mimdesk.cli_postmortem"),
         (("state-digest",), "mimdesk.cli_sync"),
+        (("outbox",), "mimdesk.cli_comms"),
+        (("lists",), "mimdesk.cli_comms"),
     ]
 ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mimdesk.comms.channels.base import (
     Delivery,
@@ -19,7 +19,10 @@ from mimdesk.comms.channels.base import (
     Unreachable,
 )
 from mimdesk.comms.settings import CommsSettings
-from mimdesk.comms.templates import Templates
+
+if TYPE_CHECKING:
+    # Jinja2, imported by whoever renders: listing the outbox renders nothing.
+    from mimdesk.comms.templates import Templates
 
 __all__ = [
     "Channel",
