@@ -8,8 +8,9 @@ is silently lost. Also here: the incident's reference and the fields a change ma
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mimdesk.domain import keytimes, lifecycle
@@ -138,6 +139,17 @@ class FollowUp:
     status: str = "open"  # open, in progress, done, cancelled
     ticket: str = ""
     added_at: datetime | None = None
+
+
+def followups_in_order(followups: Mapping[str, FollowUp]) -> list[FollowUp]:
+    """Follow-ups in the order they were added, which numbers them F1, F2, ... everywhere:
+    by the time added, and ties (several added in one minute, or by a script) in the log's
+    agreed order, which the fold keeps in ``followups``. Their random ids would number them
+    differently from one copy of a report to the next."""
+    return sorted(followups.values(), key=lambda f: (f.added_at is None, f.added_at or _EPOCH))
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from mimdesk.domain import incident
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import FOLLOWUP_FIELDS, FollowUp
 from mimdesk.domain.payloads import FollowUpAdded, FollowUpUpdated
@@ -149,7 +150,7 @@ def find(followups: Mapping[str, FollowUp], wanted: str) -> FollowUp:
 
 def ordered(followups: Mapping[str, FollowUp]) -> list[FollowUp]:
     """Follow-ups in the order they were added: their numbers F1, F2, … follow this order."""
-    return sorted(followups.values(), key=lambda f: (f.added_at is None, f.added_at or 0, f.id))
+    return incident.followups_in_order(followups)
 
 
 def update(ctx: Context, *, reference: str, followup: str, **fields: Any) -> Changes:

@@ -186,3 +186,25 @@ def test_cli_postmortem_followups_and_report(app, ctx, ref, tmp_path, capsys):
     assert out.read_bytes().startswith(b"%PDF")
     assert main(["--db", db, "report", ref, "--pdf", str(out), "--zone", "Mars/Base"]) == 2
     assert "no time zone 'Mars/Base'" in capsys.readouterr().err
+
+
+def test_follow_ups_added_in_one_minute_are_numbered_in_the_order_they_were_added(
+    app, ctx, monkeypatch
+):
+    """F1, F2, ... follow the log, not the follow-ups' random ids (the second one's id
+    sorts first here)."""
+    from types import SimpleNamespace
+
+    from mimdesk.reports.postmortem.followups import followup_number, ordered_followups
+    from mimdesk.usecases import followups, incidents
+
+    summary, _ = incidents.report(ctx, title="Payroll export failing")
+    ids = iter(["01ZZZZZZZZZZZZZZZZZZZZZZZZ", "01AAAAAAAAAAAAAAAAAAAAAAAA"])
+    monkeypatch.setattr(followups, "new_id", lambda: next(ids))
+    followups.add(ctx, reference=summary.reference, title="First")
+    followups.add(ctx, reference=summary.reference, title="Second")
+    state = incidents.get(ctx, summary.reference).state
+    b = SimpleNamespace(state=state, data=SimpleNamespace(generated_at=ctx.now()))
+    assert [f.title for f in ordered_followups(b)] == ["First", "Second"]  # type: ignore[arg-type]
+    first = next(f for f in state.followups.values() if f.title == "First")
+    assert followup_number(b, first) == "F1"  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mimdesk.domain.incident import FollowUp
+from mimdesk.domain.incident import FollowUp, followups_in_order
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 
@@ -16,10 +16,7 @@ DONE = ("done", "cancelled")
 
 
 def ordered_followups(b: Builder) -> list[FollowUp]:
-    return sorted(
-        b.state.followups.values(),
-        key=lambda f: (f.added_at is None, f.added_at or b.data.generated_at, f.id),
-    )
+    return followups_in_order(b.state.followups)
 
 
 def followup_number(b: Builder, fu: FollowUp) -> str:
