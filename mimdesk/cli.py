@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mimdesk import __version__, cli_parsers
+from mimdesk import __version__, cli_parsers, exitcodes
 from mimdesk.errors import InvalidInput, MimDeskError
 
-EXIT_USER_ERROR = 2
+EXIT_USER_ERROR = exitcodes.USER_ERROR
 
 Handler = Callable[[Any, argparse.Namespace], int]
 
@@ -49,7 +50,7 @@ def _parse_when(text: str) -> datetime:
 FEATURE_COMMANDS: dict[str, tuple[str, ...]] = {
     "mimdesk.cli_sync": ("sync", "sync-agent", "doctor", "state-digest"),
     "mimdesk.cli_postmortem": ("postmortem", "followup", "followups", "report", "export", "import"),
-    "mimdesk.cli_comms": ("draft", "send", "outbox", "lists", "secret"),
+    "mimdesk.cli_comms": ("draft", "drafts", "approve", "send", "outbox", "lists", "secret"),
 }
 
 # Core commands whose handlers live in a module of their own, each module with
@@ -133,10 +134,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from mimdesk.terminal import clean_output
 
-    # Titles, notes and names from any desk reach the terminal through every command, and
-    # argparse repeats what was typed: no control character in them goes out raw.
-    with clean_output():
-        return _main(argv)
+    try:
+        # Titles, notes and names from any desk reach the terminal through every command, and
+        # argparse repeats what was typed: no control character in them goes out raw.
+        with clean_output():
+            code = _main(argv)
+            sys.stdout.flush()  # here, where a reader that went away is caught
+            return code
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """``mimdesk list | head``: the reader has what it wanted and closed the pipe. End quietly
+    (what was written was whole up to there), and point stdout at nothing, as Python's
+    documentation advises, so that the flush at exit finds no pipe to fail on."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # no file descriptor to point elsewhere (stdout replaced): nothing is flushed
+    return exitcodes.PIPE_CLOSED
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -162,7 +180,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print("mimdesk: " + " ".join(str(exc).splitlines()), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        return 130
+        return exitcodes.INTERRUPTED
 
 
 # Commands that only read the database: on a file (or folder) this user may not write they
@@ -268,7 +286,7 @@ def _cmd_show(app: Any, args: argparse.Namespace) -> int:
 
     view = incidents.get(app.ctx, args.ref)
     if args.json:
-        shown = report_text.as_dict(view, app.ctx.now(), app.ctx.vocab)
+        shown = report_text.as_dict(view, app.ctx.now(), app.ctx.vocab, timeline=args.timeline)
         print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
     print(report_text.show(view, app.ctx.now(), app.settings, timeline=args.timeline))
@@ -375,7 +393,7 @@ def _cmd_config_check(args: argparse.Namespace) -> int:
             "those templates would fail.",
             file=sys.stderr,
         )
-    return 1
+    return exitcodes.FAILED
 
 
 def _cmd_services(app: Any, args: argparse.Namespace) -> int:

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mimdesk import exitcodes
 from mimdesk.comms import CHANNELS, KINDS
 from mimdesk.errors import InvalidInput
 
-EXIT_FAILED = 1
-EXIT_QUEUED = 75  # EX_TEMPFAIL: try again later
+EXIT_FAILED = exitcodes.FAILED
+EXIT_QUEUED = exitcodes.QUEUED
 
 STANDALONE = ("secret",)
 KIND_HELP = f"the kind of update, one of: {', '.join(KINDS)}"
@@ -44,12 +45,24 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     p.add_argument("--data-lost", type=_yes_no, default=None, metavar="yes|no")
     p.add_argument("--note", default="", help="a sentence to add to the message")
     p.add_argument("--check", action="store_true", help="also list what the draft seems to lack")
+    p.add_argument(
+        "--save", action="store_true", help="keep it as a draft (to approve or send later)"
+    )
+
+    p = sub.add_parser("drafts", help="an incident's saved drafts, numbered D1, D2, ...")
+    p.add_argument("ref")
+
+    p = sub.add_parser("approve", help="approve a saved draft for sending (the incident's MIM)")
+    p.add_argument("ref")
+    p.add_argument("draft", help="its number as 'drafts' lists it (D2), or its id")
 
     p = sub.add_parser("send", help="draft a message from the templates and send it")
     p.add_argument("ref")
     p.add_argument("--kind", help=KIND_HELP)
     p.add_argument("--audience")
-    p.add_argument("--draft", default=None, help="send this saved draft instead")
+    p.add_argument(
+        "--draft", default=None, help="send this saved draft instead (D2, as 'drafts' lists it)"
+    )
     p.add_argument("--channel", required=True, help=f"one of: {', '.join(CHANNELS)}")
     p.add_argument(
         "--to",
@@ -90,6 +103,8 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
 
     return {
         "draft": _cmd_draft,
+        "drafts": _cmd_drafts,
+        "approve": _cmd_approve,
         "send": _cmd_send,
         "outbox": _cmd_outbox,
         "lists": _cmd_lists,
@@ -98,7 +113,7 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
 
 
 def _cmd_draft(app: Any, args: argparse.Namespace) -> int:
-    from mimdesk.usecases import comms
+    from mimdesk.usecases import comms, incidents
 
     rendered = comms.draft(
         app.ctx,
@@ -124,6 +139,46 @@ def _cmd_draft(app: Any, args: argparse.Namespace) -> int:
         )
         for item in missing:
             print(f"missing: {item.label}: {item.hint}", file=sys.stderr)
+    if args.save:
+        draft_id, _ = comms.save_draft(
+            app.ctx,
+            reference=args.ref,
+            settings=app.settings,
+            kind=args.kind,
+            audience=args.audience,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        state = incidents.get(app.ctx, args.ref).state
+        print(f"Saved as draft {comms.draft_number(state, draft_id)}.", file=sys.stderr)
+    return 0
+
+
+def _cmd_drafts(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.domain.clock import format_local
+    from mimdesk.usecases import comms, incidents
+
+    view = incidents.get(app.ctx, args.ref)
+    numbered = comms.numbered_drafts(view.state)
+    if not numbered:
+        print(f"No drafts on {view.reference}.")
+    for number, d in numbered:
+        approved = f", approved by {d.approved_by}" if d.approved_by else ""
+        print(
+            f"{number:<4} {d.state:<9} {d.kind} to {d.audience}: {d.subject}"
+            f"  (by {d.drafted_by.name} at {format_local(d.drafted_at)}{approved}; id {d.draft_id})"
+        )
+    return 0
+
+
+def _cmd_approve(app: Any, args: argparse.Namespace) -> int:
+    from mimdesk.usecases import comms, incidents
+
+    found = comms.resolve_draft(app.ctx, reference=args.ref, typed=args.draft)
+    comms.approve(app.ctx, reference=args.ref, draft_id=found.draft_id)
+    state = incidents.get(app.ctx, args.ref).state
+    number = comms.draft_number(state, found.draft_id)
+    print(f"Draft {number} approved by {state.drafts[found.draft_id].approved_by}.")
     return 0
 
 
@@ -132,7 +187,7 @@ def _cmd_send(app: Any, args: argparse.Namespace) -> int:
 
     ctx, settings = app.ctx, app.settings
     if args.draft:
-        draft_id = args.draft
+        draft_id = comms.resolve_draft(ctx, reference=args.ref, typed=args.draft).draft_id
     else:
         if not args.kind or not args.audience:
             raise InvalidInput("Give --kind and --audience, or --draft.", "")

@@ -194,7 +194,9 @@ def add_declaration_parsers(sub: Commands) -> None:
     sub.add_parser("candidates", help="incidents waiting for a decision, oldest first")
 
     p = sub.add_parser("stats", help="declared against rejected: the over-escalation signal")
-    p.add_argument("--days", type=int, default=30, help="the period, in days up to now")
+    p.add_argument(
+        "--days", type=_days, default=30, help="the period, in days up to now (1 or more)"
+    )
 
 
 def add_catalogue_parsers(sub: Commands) -> None:
@@ -257,3 +259,14 @@ CORE_COMMANDS: dict[str, Callable[[Commands], None]] = {
     **dict.fromkeys(("services", "service"), add_catalogue_parsers),
     "config": add_config_parsers,
 }
+
+
+def _days(text: str) -> int:
+    """A period of whole days up to now: 1 or more."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days} days is no period; give 1 or more")
+    return days

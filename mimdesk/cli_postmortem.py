@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mimdesk import exitcodes
 from mimdesk.errors import InvalidInput
 
 Handler = Callable[[Any, argparse.Namespace], int]
@@ -256,6 +257,6 @@ def cmd_import(app: Any, args: argparse.Namespace) -> int:
         print(
             f"{args.file}: {len(exc.problems)} problem(s); nothing was imported.", file=sys.stderr
         )
-        return 2
+        return exitcodes.USER_ERROR
     print(result.sentence())
     return 0

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from mimdesk import __version__
+from mimdesk import __version__, exitcodes
 from mimdesk.errors import InvalidInput
 
 STANDALONE: set[str] = set()
@@ -191,17 +191,17 @@ def cmd_sync(app: Any, args: argparse.Namespace) -> int:
         outcome = service.run_once()
     except Incompatible as exc:
         print(f"mimdesk: {exc}", file=sys.stderr)
-        return 3
+        return exitcodes.INCOMPATIBLE
     except Exception as exc:
         from mimdesk.sync.service import BUSY_MESSAGE, describe_error, is_busy
 
         if is_busy(exc):
             print(f"mimdesk: {BUSY_MESSAGE.split(';')[0]}; try again.", file=sys.stderr)
-            return 5
+            return exitcodes.BUSY
         print(
             f"mimdesk: the shared database is unreachable: {describe_error(exc)}", file=sys.stderr
         )
-        return 4
+        return exitcodes.UNREACHABLE
     status = service.status()
     if args.json:
         print(
@@ -302,9 +302,9 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
         report["shared"] = None
     if getattr(args, "json", False):
         print(json.dumps(report, indent=2, default=str))
-        return 1 if failed else 0
+        return exitcodes.FAILED if failed else exitcodes.OK
     _print_doctor(report)
-    return 1 if failed else 0
+    return exitcodes.FAILED if failed else exitcodes.OK
 
 
 def _print_doctor(report: dict[str, Any]) -> None:

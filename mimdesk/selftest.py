@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from mimdesk import exitcodes
+
 if TYPE_CHECKING:
     from mimdesk.app import App
 
@@ -357,6 +359,6 @@ def main(out: TextIO | None = None) -> int:
     failed = [r.name for r in done if r.status == "FAIL"]
     if failed:
         print(f"self-test FAILED: {', '.join(failed)}", file=out)
-        return 1
+        return exitcodes.FAILED
     print(f"self-test passed: {len(done)} checks", file=out)
     return 0

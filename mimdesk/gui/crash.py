@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from mimdesk import __version__
+from mimdesk import __version__, exitcodes
 from mimdesk.gui.forms.ui_crash_dialog import Ui_CrashDialog
 
-EXIT_CRASH = 70  # EX_SOFTWARE
+EXIT_CRASH = exitcodes.CRASHED
 
 MESSAGE = (
     "<b>Something went wrong inside MIM Desk.</b><br>"
@@ -67,7 +67,7 @@ class ExceptHook:
     ) -> None:
         traceback.print_exception(exc_type, exc, tb)
         if issubclass(exc_type, KeyboardInterrupt):
-            QApplication.exit(130)
+            QApplication.exit(exitcodes.INTERRUPTED)
             return
         app = QApplication.instance()
         # A dialog from another thread, or a second one while the first is open, would

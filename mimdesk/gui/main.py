@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 # imported after it (looking for ``from __feature__``), about 0.2 s of start-up for SQLAlchemy.
 import mimdesk.app
 import mimdesk.sync  # noqa: F401
+from mimdesk import exitcodes
 
 # isort: split
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from mimdesk.app import App
     from mimdesk.gui.single_instance import InstanceLock
 
-EXIT_NO_DATABASE = 2
+EXIT_NO_DATABASE = exitcodes.USER_ERROR
 # Another window had the database open and came to the front: nothing is left to do here.
 EXIT_HANDED_OVER = 0
 

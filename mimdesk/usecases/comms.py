@@ -10,6 +10,7 @@ or on the bridge is recorded with :func:`mark_sent_by_other_means`.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from mimdesk.comms.checklist import Missing
 from mimdesk.comms.templates import Rendered, Templates, paragraphs
 from mimdesk.config import Settings
 from mimdesk.domain.ids import new_id
-from mimdesk.domain.incident import Draft
+from mimdesk.domain.incident import Draft, IncidentState
 from mimdesk.domain.payloads import Approved, Decided, Drafted, FieldChanged, MessageSent
 from mimdesk.domain.roles import MIM
 from mimdesk.errors import InvalidInput, NotFound, Refused
@@ -182,6 +183,33 @@ def _draft(view: IncidentView, draft_id: str) -> Draft:
     return found
 
 
+def numbered_drafts(state: IncidentState) -> list[tuple[str, Draft]]:
+    """The incident's drafts numbered D1, D2, ... in the order they were first saved (the
+    log's agreed order, so every desk numbers them alike)."""
+    return [(f"D{n}", d) for n, d in enumerate(state.drafts.values(), 1)]
+
+
+def draft_number(state: IncidentState, draft_id: str) -> str:
+    return next((n for n, d in numbered_drafts(state) if d.draft_id == draft_id), draft_id)
+
+
+def resolve_draft(ctx: Context, *, reference: str, typed: str) -> Draft:
+    """The draft a person means: its number as ``mimdesk drafts`` lists it (D2), or its id."""
+    view = get(ctx, reference)
+    wanted = typed.strip()
+    exact = view.state.drafts.get(wanted.lower())
+    if exact is not None:
+        return exact
+    number = wanted.upper() if wanted.upper().startswith("D") else f"D{wanted}"
+    for n, found in numbered_drafts(view.state):
+        if n == number:
+            return found
+    raise NotFound(
+        f"No draft {wanted!r} on {view.reference}.",
+        f"Give its number (D1, D2, ...) as 'mimdesk drafts {view.reference}' lists them.",
+    )
+
+
 def approve(ctx: Context, *, reference: str, draft_id: str) -> Changes:
     """The Major Incident Manager approves a draft for sending."""
     view = get(ctx, reference)
@@ -196,7 +224,7 @@ def approve(ctx: Context, *, reference: str, draft_id: str) -> Changes:
         raise Refused(
             f"Only the Major Incident Manager, {mim}, can approve messages on {view.reference}; "
             f"you are signed in as {ctx.author.name}.",
-            f"Ask {mim} to approve it.",
+            _ask_to_approve(mim, view, found),
         )
     if found.state == "sent":
         raise Refused("That message was sent already.", "")
@@ -204,6 +232,13 @@ def approve(ctx: Context, *, reference: str, draft_id: str) -> Changes:
         return Changes()
     ctx.log.append([ctx.event(view.state.stream_id, Approved(draft_id=found.draft_id))])
     return Changes(frozenset({view.state.stream_id}))
+
+
+def _ask_to_approve(mim: str, view: IncidentView, draft: Draft) -> str:
+    number = draft_number(view.state, draft.draft_id)
+    subject = textwrap.shorten(draft.subject, 60, placeholder="…")
+    # The window and the command line both show it: the draft by number and subject.
+    return f'Ask {mim} to approve draft {number} ("{subject}") of {view.reference}.'
 
 
 def _ready(view: IncidentView, settings: Settings, draft_id: str) -> Draft:
@@ -214,7 +249,7 @@ def _ready(view: IncidentView, settings: Settings, draft_id: str) -> Draft:
         mim = view.state.holder(MIM) or "the Major Incident Manager"
         raise Refused(
             "This site requires the Major Incident Manager's approval before a message is sent.",
-            f"Ask {mim} to approve the draft.",
+            _ask_to_approve(mim, view, found),
         )
     return found
 

@@ -181,7 +181,10 @@ def change_field(ctx: Context, *, reference: str, field: str, value: Any) -> Cha
         return set_key_time(ctx, reference=summary.reference, name=field, when=value)
     if field not in incident.FIELDS:
         names = ", ".join(sorted(incident.FIELDS))
-        raise InvalidInput(f"There is no field {field!r}.", f"Fields are: {names}.")
+        times = ", ".join(keytimes.KEY_TIMES)
+        raise InvalidInput(
+            f"There is no field {field!r}.", f"Fields are: {names}; key times are: {times}."
+        )
     if field == "title":
         value = clean_text(
             str(value), what="title", limit=MAX_TITLE, required=True, single_line=True

@@ -9,6 +9,7 @@ from mimdesk.config import Settings, builtin_vocabularies
 from mimdesk.domain import cadence, keytimes
 from mimdesk.domain.clock import elapsed, format_duration, format_local
 from mimdesk.domain.payloads import RecommendationRecord
+from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.domain.vocabulary import Vocabularies, describe_unlisted, out_of_vocabulary
 from mimdesk.usecases.incidents import IncidentView
 
@@ -169,12 +170,19 @@ def declaration_lines(view: IncidentView) -> list[str]:
     return lines
 
 
-def as_dict(view: IncidentView, now: datetime, vocab: Vocabularies | None = None) -> dict[str, Any]:
-    """The incident as ``show --json`` prints it. The values the site's lists (``vocab``,
-    else the built-in settings') lack are listed under ``not_in_vocabulary``."""
+def as_dict(
+    view: IncidentView,
+    now: datetime,
+    vocab: Vocabularies | None = None,
+    *,
+    timeline: bool = False,
+) -> dict[str, Any]:
+    """The incident as ``show --json`` prints it (with ``timeline``, ``show --timeline
+    --json``: its entries too). The values the site's lists (``vocab``, else the built-in
+    settings') lack are listed under ``not_in_vocabulary``."""
     s = view.state
     unlisted = out_of_vocabulary(s, vocab or builtin_vocabularies())
-    return {
+    shown = {
         "reference": view.reference,
         "id": s.stream_id,
         "title": s.title,
@@ -208,6 +216,30 @@ def as_dict(view: IncidentView, now: datetime, vocab: Vocabularies | None = None
         "timeline_entries": len(view.timeline),
         "not_applied": [c.reason for c in s.conflicts],
         "not_in_vocabulary": [{"what": u.noun, "value": u.value} for u in unlisted],
+    }
+    if timeline:
+        shown["timeline"] = [_entry(t) for t in view.timeline]
+    return shown
+
+
+def _entry(t: TimelineEntry) -> dict[str, Any]:
+    """One timeline entry as ``show --timeline --json`` prints it: what the window shows."""
+    return {
+        "event_id": t.event_id,
+        "occurred_at": t.occurred_at.isoformat(),
+        "recorded_at": t.recorded_at.isoformat(),
+        "author": t.author.name,
+        "login": t.author.login,
+        "desk_id": t.desk_id,
+        "kind": t.kind,
+        "text": t.text,
+        "is_note": t.is_note,
+        "corrected_by": t.corrected_by,
+        "corrects": t.corrects,
+        "retracted": t.retracted,
+        "original_text": t.original_text,
+        "not_applied": t.not_applied,
+        "concurrent_with": t.concurrent.other_event_id if t.concurrent else None,
     }
 
 

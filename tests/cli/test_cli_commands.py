@@ -147,6 +147,22 @@ def test_back_dated_note_lands_in_its_place_on_the_timeline(mim, ref):
     ]
 
 
+def test_show_timeline_json_holds_the_entries_in_their_order(mim, ref):
+    mim("note", ref, "Restarted the transport service", "--kind", "action")
+    mim("note", ref, "Monitoring alerted first", "--at", ago(hours=2))
+    shown = json.loads(mim("show", ref, "--timeline", "--json").out)
+    entries = shown["timeline"]
+    assert [e["text"] for e in entries] == [
+        "Monitoring alerted first",
+        "Reported: Mail is down",
+        "Restarted the transport service",
+    ]
+    assert shown["timeline_entries"] == 3
+    assert entries[0]["kind"] == "observation" and entries[0]["is_note"] is True
+    assert entries[2]["kind"] == "action"
+    assert "timeline" not in json.loads(mim("show", ref, "--json").out)
+
+
 def test_note_refuses_bad_kind_bad_time_and_the_future(mim, ref):
     assert "no note kind 'rumour'" in mim("note", ref, "x", "--kind", "rumour", code=2).err
     assert "'yesterday' is not a time" in mim("note", ref, "x", "--at", "yesterday", code=2).err
@@ -196,8 +212,20 @@ def test_set_fields(mim, ref):
     assert shown["title"] == "Mail down for everyone"
     assert shown["users_affected"] == 1200
     assert shown["services"] == ["Exchange", "SMTP relay"]
-    assert "There is no field 'colour'" in mim("set", ref, "colour", "red", code=2).err
+    refused = mim("set", ref, "colour", "red", code=2).err
+    assert "There is no field 'colour'" in refused
+    # Both kinds of name it takes: the fields and the key times.
+    assert "Fields are: bridge," in refused and "key times are: impact_started_at," in refused
     assert "'lots' is not a number" in mim("set", ref, "users_affected", "lots", code=2).err
+
+
+def test_stats_takes_a_period_of_one_day_or_more(mim, run_main, db):
+    assert "Last 7 days" in mim("stats", "--days", "7").out
+    for days in ("0", "-3", "week"):
+        refused = run_main("--db", db, "stats", "--days", days)
+        assert refused.code == 2, refused
+        # argparse's usage line, then what is wrong with --days.
+        assert refused.err_lines[-1].startswith("mimdesk stats: error: argument --days: ")
 
 
 # ---- roles ------------------------------------------------------------------------------------

@@ -107,3 +107,38 @@ def test_lists_shows_and_sets_distribution_lists(app, capsys):
     assert "not an e-mail address" in capsys.readouterr().err
     assert cli.main(["--db", db, "lists", "executives", "--clear"]) == 0
     assert "(directory)" not in capsys.readouterr().out
+
+
+def test_draft_save_drafts_approve_and_send_by_number(app, incident, tmp_path, capsys):
+    """A comms lead saves a draft, the MIM approves it by its number, then it goes out."""
+    from mimdesk.app import open_app
+
+    (tmp_path / "no-site.toml").write_text("[comms]\nrequire_approval = true\n")
+    db, ref = str(app.database), incident.reference
+    app.close()
+    base = ["--db", db]
+    draft = [*base, "draft", ref, "--kind", "update", "--audience", "executives", "--save"]
+    assert cli.main(draft) == 0
+    assert "Saved as draft D1." in capsys.readouterr().err
+    assert cli.main([*base, "drafts", ref]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("D1   drafted   update to executives: [") and "id " in listed
+
+    # Signed in as the desk (Test Desk): both refusals name the draft and whom to ask.
+    assert cli.main([*base, "approve", ref, "d1"]) == 2
+    assert 'Ask Ana Costa to approve draft D1 ("[' in capsys.readouterr().err
+    send = [*base, "send", ref, "--draft", "D1", "--channel", "eml", "--out"]
+    assert cli.main([*send, str(tmp_path / "a.eml")]) == 2
+    assert "Ask Ana Costa to approve draft D1" in capsys.readouterr().err
+    assert cli.main([*base, "approve", ref, "D7"]) == 2
+    assert "No draft 'D7'" in capsys.readouterr().err
+
+    mim = open_app(db=app.database, env=os.environ)
+    mim.set_display_name("Ana Costa")
+    mim.close()
+    assert cli.main([*base, "approve", ref, "D1"]) == 0
+    assert capsys.readouterr().out == "Draft D1 approved by Ana Costa.\n"
+    assert cli.main([*base, "drafts", ref]) == 0
+    assert "approved by Ana Costa" in capsys.readouterr().out
+    assert cli.main([*send, str(tmp_path / "b.eml")]) == 0
+    assert "Sent by eml" in capsys.readouterr().out
