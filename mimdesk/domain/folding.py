@@ -141,7 +141,7 @@ def _field_changed(state: IncidentState, e: Event, p: FieldChanged) -> None:
         except ValueError:
             state.conflicts.append(Conflict(e.event_id, f"{name} is not a time: {value!r:.60}"))
             return
-        problems = keytimes.check_change(state.key_times, name, when)
+        problems = keytimes.check_change(state.key_times, name, when, status=state.status)
         if problems:
             state.conflicts.append(Conflict(e.event_id, "; ".join(problems)))
             return
@@ -188,6 +188,10 @@ def _status_changed(state: IncidentState, e: Event, p: StatusChanged) -> None:
     current = state.status
     if not lifecycle.can_move(current, target):
         state.conflicts.append(Conflict(e.event_id, lifecycle.why_not(current, target)))
+        return
+    early = _dated_too_early("A status change", e, state)
+    if early:
+        state.conflicts.append(Conflict(e.event_id, early))
         return
     if lifecycle.is_reopen(current, target):
         state.reopened += 1
@@ -293,7 +297,29 @@ def _cadence_set(state: IncidentState, e: Event, p: CadenceSet) -> None:
     state.cadence[p.audience] = p.minutes
 
 
+def _dated_too_early(
+    what: str, e: Event, state: IncidentState, *, before_declaration: bool = False
+) -> str | None:
+    """For an entry a person dated (back-dated), why that date cannot be; None otherwise.
+    An entry dated by the desk's clock as it was written is a fact, whatever another desk's
+    clock said."""
+    if not keytimes.back_dated(e.occurred_at, e.recorded_at):
+        return None
+    return keytimes.dated_too_early(
+        what, e.occurred_at, state.key_times, before_declaration=before_declaration
+    )
+
+
 def _message_sent(state: IncidentState, e: Event, p: MessageSent) -> None:
+    draft = state.drafts.get(p.draft_id or "")
+    if draft is not None:
+        # Sent, whatever its date: an outbox must never send it again.
+        state.drafts[draft.draft_id] = replace(draft, state="sent", channel=p.channel)
+    early = _dated_too_early("An update", e, state, before_declaration=True)
+    if early:
+        # Not counted by the timers or as an update on time; the timeline says why.
+        state.conflicts.append(Conflict(e.event_id, early))
+        return
     state.messages.append(
         SentMessage(
             event_id=e.event_id,
@@ -306,9 +332,6 @@ def _message_sent(state: IncidentState, e: Event, p: MessageSent) -> None:
             by=e.author,
         )
     )
-    draft = state.drafts.get(p.draft_id or "")
-    if draft is not None:
-        state.drafts[draft.draft_id] = replace(draft, state="sent", channel=p.channel)
     # A back-filled message older than the last one does not move the timer back.
     last = state.last_sent.get(p.audience)
     if last is None or e.occurred_at > last:

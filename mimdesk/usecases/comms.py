@@ -32,6 +32,7 @@ from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, get
 from mimdesk.usecases.outbox import SendResult, deliver_draft, distribution_list
+from mimdesk.usecases.timers import check_update_time
 from mimdesk.usecases.validate import MAX_NOTE, check_time, choose, clean_text
 
 MAX_SUBJECT = 300
@@ -313,6 +314,7 @@ def mark_sent_by_other_means(
     channel = choose(ctx.vocab.hand_channels, channel)
     if sent_at is not None:
         check_time(sent_at, what="time the message was sent", now=ctx.now())
+        check_update_time(view.state, sent_at)
     sent = MessageSent(
         draft_id=found.draft_id,
         kind=found.kind,

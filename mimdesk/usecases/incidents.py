@@ -141,7 +141,7 @@ def report(
         for name, value in times.items()
         if value is not None
     }
-    problems = keytimes.violations({**dict.fromkeys(keytimes.KEY_TIMES), **checked})
+    problems = keytimes.violations({**dict.fromkeys(keytimes.KEY_TIMES), **checked}, zone=None)
     if problems:
         raise InvalidInput(problems[0] + ".", "Correct the times and try again.")
     stream_id = new_id()
@@ -227,9 +227,14 @@ def set_key_time(ctx: Context, *, reference: str, name: str, when: datetime | No
     if when is not None:
         check_time(when, what=f"time {keytimes.label(name)}", now=ctx.now())
     state = view(ctx, summary.stream_id).state
-    problems = keytimes.check_change(state.key_times, name, when)
+    problems = keytimes.check_change(state.key_times, name, when, zone=None, status=state.status)
     if problems:
-        raise InvalidInput(problems[0] + ".", "Correct the other time first, or pick another.")
+        hint = (
+            "Set it to the right time instead."
+            if when is None
+            else "Correct the other time first, or pick another."
+        )
+        raise InvalidInput(problems[0] + ".", hint)
     change = FieldChanged(field=name, value=format_time(when))
     ctx.log.append([ctx.event(summary.stream_id, change)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
@@ -253,6 +258,9 @@ def change_status(
         )
     if occurred_at is not None:
         check_time(occurred_at, what="time of the change", now=ctx.now())
+        early = keytimes.dated_too_early("A status change", occurred_at, state.key_times, zone=None)
+        if early:
+            raise InvalidInput(early + ".", "Give the time it happened, after the report.")
     reason = clean_text(reason, what="reason", limit=MAX_FIELD)
     changed = StatusChanged(to=target.value, reason=reason)
     ctx.log.append([ctx.event(summary.stream_id, changed, occurred_at)])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from mimdesk.config import Settings
-from mimdesk.domain import cadence
+from mimdesk.domain import cadence, keytimes
 from mimdesk.domain.cadence import IncidentClock, UpdateTimer
 from mimdesk.domain.events import utc
+from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.payloads import CadenceSet, MessageSent, Snoozed
 from mimdesk.errors import InvalidInput
 from mimdesk.usecases.context import Changes, Context
@@ -61,6 +62,7 @@ def record_update(
     audience = _audience(ctx, settings, summary.stream_id, audience)
     if sent_at is not None:
         check_time(sent_at, what="time the update was sent", now=ctx.now())
+        check_update_time(incident_view(ctx, summary.stream_id).state, sent_at)
     sent = MessageSent(
         audience=audience,
         channel=choose(ctx.vocab.hand_channels, channel),
@@ -99,3 +101,13 @@ def timers(view: IncidentView, settings: Settings, now: datetime) -> list[Update
 
 def clocks(view: IncidentView, settings: Settings, now: datetime) -> list[IncidentClock]:
     return cadence.incident_clocks(view.state, settings.timers, now)
+
+
+def check_update_time(state: IncidentState, sent_at: datetime) -> None:
+    """An update a person dates: not before the report, nor before the declaration (it
+    would count as on time for a timer that had not started)."""
+    early = keytimes.dated_too_early(
+        "An update", sent_at, state.key_times, zone=None, before_declaration=True
+    )
+    if early:
+        raise InvalidInput(early + ".", "Give the time it went out.")

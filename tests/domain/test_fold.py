@@ -9,12 +9,13 @@ import pytest
 from evfactory import T0, Stream, normalised
 
 from mimdesk.domain import hlc, incident
-from mimdesk.domain.events import Author
+from mimdesk.domain.events import Author, EventType
 from mimdesk.domain.folding import apply, fold
 from mimdesk.domain.incident import Conflict, IncidentState, reference_for
 from mimdesk.domain.lifecycle import Status
 from tests.support.recorded import as_json
 
+M = timedelta(minutes=1)
 H = timedelta(hours=1)
 
 
@@ -230,13 +231,42 @@ def test_explicit_key_time_is_not_overwritten_by_a_status_change(s):
 
 
 def test_automatic_time_is_skipped_when_it_would_contradict(s):
-    s.time("impact_started_at", T0 - H)
-    # Declared with a time before the impact started: the status moves, the time does not.
+    s.status("declared")
+    s.time("detected_at", T0 + 40 * M)
+    # Mitigated at a time before the detection: the status moves, the time does not.
+    m = s.status("mitigated", occurred=T0 + 30 * M)
+    state = fold(s.events)
+    assert state.status is Status.MITIGATED
+    assert state.key_times["mitigated_at"] is None
+    assert all(c.event_id != m.event_id for c in state.conflicts)
+
+
+def test_a_status_change_dated_before_the_report_is_kept_and_not_applied(s):
+    """Recorded elsewhere (an import, another desk): kept, shown, not applied."""
     d = s.status("declared", occurred=T0 - 2 * H)
     state = fold(s.events)
-    assert state.status is Status.DECLARED
-    assert state.key_times["declared_at"] is None
-    assert all(c.event_id != d.event_id for c in state.conflicts)
+    assert state.status is Status.CANDIDATE
+    (conflict,) = [c for c in state.conflicts if c.event_id == d.event_id]
+    assert conflict.reason == (
+        "A status change cannot be dated 2026-11-28 07:00 UTC, "
+        "before the report (2026-11-28 09:01 UTC)"
+    )
+
+
+def test_an_update_dated_before_the_declaration_is_not_counted(s):
+    s.now = T0 + 2 * H  # written later, dated by a person
+    s.status("declared", occurred=T0 + 30 * M)
+    early = s.add(
+        EventType.MESSAGE_SENT, {"audience": "executives", "channel": "phone"}, occurred=T0 + 20 * M
+    )
+    on_time = s.add(EventType.MESSAGE_SENT, {"audience": "executives", "channel": "phone"})
+    state = fold(s.events)
+    assert [m.event_id for m in state.messages] == [on_time.event_id]
+    assert state.last_sent["executives"] == on_time.occurred_at
+    (conflict,) = [c for c in state.conflicts if c.event_id == early.event_id]
+    assert "An update cannot be dated 2026-11-28 09:20 UTC, before the declaration" in (
+        conflict.reason
+    )
 
 
 def test_reopen_clears_mitigated_and_resolved(s):

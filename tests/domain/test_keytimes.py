@@ -91,3 +91,51 @@ def test_check_change_reports_only_new_problems():
 def test_check_change_refuses_an_unknown_name():
     with pytest.raises(KeyError):
         keytimes.check_change(consistent(), "lunch_at", T0)
+
+
+def test_two_times_that_share_a_minute_show_their_seconds():
+    from datetime import UTC
+
+    a, b = T0 + timedelta(minutes=14, seconds=40), T0 + timedelta(minutes=14, seconds=5)
+    assert keytimes.two_times(a, b, UTC) == ("2026-11-28 09:14:40 UTC", "2026-11-28 09:14:05 UTC")
+    apart = keytimes.two_times(T0, T0 + H, UTC)
+    assert apart == ("2026-11-28 09:00 UTC", "2026-11-28 10:00 UTC")
+    same_second = keytimes.two_times(T0 + timedelta(milliseconds=250), T0, UTC)
+    assert same_second == ("2026-11-28 09:00:00.250 UTC", "2026-11-28 09:00:00.000 UTC")
+    times = {**empty(), "mitigated_at": T0 + timedelta(seconds=30), "resolved_at": T0}
+    assert keytimes.violations(times) == [
+        "Mitigated (2026-11-28 09:00:30 UTC) cannot be after resolved (2026-11-28 09:00:00 UTC)"
+    ]
+
+
+def test_times_are_shown_in_the_zone_asked_for():
+    from zoneinfo import ZoneInfo
+
+    times = {**empty(), "impact_started_at": T0 + H, "detected_at": T0}
+    (problem,) = keytimes.violations(times, ZoneInfo("Europe/Paris"))
+    assert problem == (
+        "Impact started (2026-11-28 11:00 CET) cannot be after detected (2026-11-28 10:00 CET)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "needed"),
+    [
+        ("candidate", {"reported_at"}),
+        ("rejected", {"reported_at"}),
+        ("declared", {"reported_at", "declared_at"}),
+        ("identified", {"reported_at", "declared_at"}),
+        ("mitigated", {"reported_at", "declared_at", "mitigated_at"}),
+        ("resolved", {"reported_at", "declared_at", "mitigated_at", "resolved_at"}),
+        ("closed", {"reported_at", "declared_at", "mitigated_at", "resolved_at"}),
+    ],
+)
+def test_the_times_a_status_needs_cannot_be_cleared(status, needed):
+    from mimdesk.domain.lifecycle import Status
+
+    times = consistent()
+    for name in KEY_TIMES:
+        refused = keytimes.check_change(times, name, None, status=Status(status))
+        assert bool(refused) == (name in needed), name
+    # A time that is not set is not cleared by clearing it.
+    assert keytimes.check_change(empty(), "declared_at", None, status=Status(status)) == []

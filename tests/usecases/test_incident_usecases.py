@@ -278,3 +278,67 @@ def test_a_code_that_itself_begins_with_mi_is_found_typed_bare(app, ctx):
         )
     for text in ("mia99", "M1A99", "MIM1A99", "mi-m1a99"):
         assert incidents.resolve(ctx, text).stream_id == summary.stream_id, text
+
+
+# ---- what the record must keep (issue 14) ------------------------------------------------------
+
+
+def test_a_time_the_status_needs_cannot_be_cleared(app, ctx, clock):
+    summary, _ = incidents.report(ctx, title="t")
+    ref = summary.reference
+    with pytest.raises(InvalidInput, match="The reported time cannot be cleared: the incident"):
+        incidents.set_key_time(ctx, reference=ref, name="reported_at", when=None)
+    incidents.change_status(ctx, reference=ref, to="declared")
+    clock.advance(minutes=10)
+    incidents.change_status(ctx, reference=ref, to="resolved")
+    before = count(app)
+    for name in ("reported_at", "declared_at", "mitigated_at", "resolved_at"):
+        with pytest.raises(InvalidInput, match="cannot be cleared: the incident is resolved"):
+            incidents.set_key_time(ctx, reference=ref, name=name, when=None)
+    assert count(app) == before
+    incidents.set_key_time(ctx, reference=ref, name="detected_at", when=None)  # not needed
+
+
+def test_a_status_change_cannot_be_dated_before_the_report(app, ctx, clock):
+    summary, _ = incidents.report(ctx, title="t", reported_at=clock.now - H)
+    before = count(app)
+    with pytest.raises(InvalidInput) as caught:
+        incidents.change_status(
+            ctx, reference=summary.reference, to="declared", occurred_at=clock.now - 2 * H
+        )
+    assert caught.value.message == (
+        "A status change cannot be dated 2026-11-28 07:00 UTC, "
+        "before the report (2026-11-28 08:00 UTC)."
+    )
+    assert count(app) == before
+
+
+def test_times_in_messages_are_the_desks_and_as_precise_as_needed(app, ctx, clock, monkeypatch):
+    """The desk's zone with its name (not its wall time labelled UTC), seconds when two
+    times share a minute."""
+    import time as time_module
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time_module.tzset()
+    try:
+        summary, _ = incidents.report(ctx, title="t", detected_at=clock.now - H)
+        with pytest.raises(InvalidInput) as caught:
+            incidents.set_key_time(
+                ctx, reference=summary.reference, name="impact_started_at", when=clock.now - 0.5 * H
+            )
+        assert caught.value.message == (
+            "Impact started (2026-11-28 09:30 CET) cannot be after detected (2026-11-28 09:00 CET)."
+        )
+        with pytest.raises(InvalidInput) as caught:
+            incidents.set_key_time(
+                ctx,
+                reference=summary.reference,
+                name="impact_started_at",
+                when=clock.now - H + timedelta(seconds=20),
+            )
+        assert "(2026-11-28 09:00:20 CET) cannot be after detected (2026-11-28 09:00:00 CET)" in (
+            caught.value.message
+        )
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()

@@ -18,6 +18,8 @@ from mimdesk.usecases import comms as comms_uc
 from mimdesk.usecases import declaration, directory, incidents, roles, timers
 from mimdesk.usecases import directory as directory_uc
 
+H = timedelta(hours=1)
+
 
 @pytest.fixture
 def declared(app, ctx, clock):
@@ -78,6 +80,35 @@ def test_person_typed_in_is_remembered_and_rota_prefills_mim(app, ctx, declared)
         directory.set_rota(ctx, week="week 48", role="mim", person="x")
     with pytest.raises(InvalidInput, match="not an e-mail address"):
         directory.save_person(ctx, name="Eve", email="eve at example")
+
+
+def test_an_update_cannot_be_dated_before_the_declaration(app, ctx, clock):
+    """Dated before the declaration it would count as on time for a timer not yet started."""
+    summary, _ = incidents.report(ctx, title="Email down", reported_at=clock.now - H)
+    ref = summary.reference
+    declaration.declare(
+        ctx, reference=ref, settings=app.settings, severity="SEV1", mim="Ana", rationale="down"
+    )
+    clock.advance(minutes=30)
+
+    def update(minutes_ago: int) -> None:
+        timers.record_update(
+            ctx,
+            reference=ref,
+            settings=app.settings,
+            audience="service_desk",
+            channel="phone",
+            sent_at=clock.now - timedelta(minutes=minutes_ago),
+        )
+
+    before = len(incidents.get(ctx, ref).events)
+    with pytest.raises(InvalidInput, match=r"^An update cannot be dated .* the declaration \("):
+        update(45)  # after the report, before the declaration
+    with pytest.raises(InvalidInput, match=r"^An update cannot be dated .* the report \("):
+        update(120)
+    assert len(incidents.get(ctx, ref).events) == before
+    update(10)
+    assert len(incidents.get(ctx, ref).state.messages) == 1
 
 
 def test_recorded_update_resets_timer_and_cadence_change(app, ctx, declared, clock):
