@@ -89,6 +89,17 @@ def clean_fields(fields: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _not_past(ctx: Context, due: str) -> None:
+    """A due date a person sets is today or later, on the desk's calendar. One already past
+    is history: a back-fill file records it as it was."""
+    today = ctx.now().astimezone().date()
+    if due and date.fromisoformat(due) < today:
+        raise InvalidInput(
+            f"The due date {due} is in the past (today is {today.isoformat()}).",
+            "Give today or a later date.",
+        )
+
+
 def add(
     ctx: Context,
     *,
@@ -114,6 +125,7 @@ def add(
             "ticket": ticket,
         }
     )
+    _not_past(ctx, fields["due"])
     added = FollowUpAdded(
         id=new_id(),
         title=fields["title"],
@@ -168,6 +180,8 @@ def update(ctx: Context, *, reference: str, followup: str, **fields: Any) -> Cha
     changed = {k: v for k, v in clean.items() if getattr(current, k) != v}
     if not changed:
         return Changes()
+    if "due" in changed:
+        _not_past(ctx, changed["due"])
     # Only the fields that changed are set; the others stay None and are not written.
     updated = FollowUpUpdated(
         id=current.id,

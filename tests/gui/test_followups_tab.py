@@ -122,20 +122,22 @@ def test_edit_writes_only_what_changed(qtbot, opened, app):
     assert (stored.owner, stored.status, stored.due) == ("Ana Souza", "in progress", "2026-12-10")
 
 
-def test_overdue_followups_are_highlighted_until_done(qtbot, opened, app):
+def test_overdue_followups_are_highlighted_until_done(qtbot, opened, app, clock):
     window = opened.window
     reference = window.current.reference
-    # The fake clock says 2026-11-28: one action is past due, one is not.
+    # Added on 2026-11-28 (the fake clock), one due the next day; three days later it is past
+    # due, the other is not.
     opened.hub.publish(
-        followups.add(app.ctx, reference=reference, title="Late one", due="2026-11-01")[1]
+        followups.add(app.ctx, reference=reference, title="Late one", due="2026-11-29")[1]
     )
     opened.hub.publish(
         followups.add(app.ctx, reference=reference, title="On time", due="2026-12-31")[1]
     )
+    clock.advance(days=3)
     tab = open_tab(window)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2)
     red = theme.error_colour(QApplication.palette())
-    assert tab.model.index(0, DUE).data() == "2026-11-01  overdue"
+    assert tab.model.index(0, DUE).data() == "2026-11-29  overdue"
     assert QColor(tab.model.index(0, DUE).data(Qt.ItemDataRole.ForegroundRole)) == red
     assert "Overdue" in tab.model.index(0, TITLE).data(Qt.ItemDataRole.ToolTipRole)
     assert tab.model.index(1, DUE).data() == "2026-12-31"
@@ -146,7 +148,7 @@ def test_overdue_followups_are_highlighted_until_done(qtbot, opened, app):
     qtbot.mouseClick(tab.done_button, Qt.MouseButton.LeftButton)
     wait_written(qtbot, opened)
     qtbot.waitUntil(lambda: tab.model.index(0, STATUS).data() == "Done")
-    assert tab.model.index(0, DUE).data() == "2026-11-01"
+    assert tab.model.index(0, DUE).data() == "2026-11-29"
     assert "overdue" not in tab.summary.text()
     assert followups.list_followups(app.ctx, reference=reference)[0].status == "done"
     assert not tab.done_button.isEnabled(), "the selection stays on the action, now done"

@@ -267,6 +267,8 @@ def test_a_backfill_becomes_the_events_a_desk_would_have_written(app, other, tmp
     assert s.messages[0].at == datetime(2025, 6, 10, 8, 30, tzinfo=UTC)
     assert s.postmortem["summary"] == "Expired certificate."
     assert [f.title for f in s.followups.values()] == ["Monitor certificate expiry"]
+    # Past due: a person could not set it today, a back-fill records it as it was.
+    assert [f.due for f in s.followups.values()] == ["2025-07-01"]
     assert not s.conflicts
     notes = {n.text: n for n in s.notes}
     assert notes["Mail relay certificate expired; renewing."].author.name == "Марина Соколова"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -142,6 +143,12 @@ def test_followups_add_update_and_validate(ctx, ref):
     with pytest.raises(InvalidInput, match="no field 'colour'"):
         followups.update(ctx, reference=ref, followup="F1", colour="red")
     assert len(events_of(ctx, ref, EventType.FOLLOWUP_ADDED)) == 1
+    # The fake clock says 2026-11-28: a due date a person sets is that day or later.
+    with pytest.raises(InvalidInput, match=r"^The due date 2026-11-27 is in the past \(today"):
+        followups.add(ctx, reference=ref, title="Too late", due="2026-11-27")
+    with pytest.raises(InvalidInput, match="is in the past"):
+        followups.update(ctx, reference=ref, followup="F1", due="2026-11-01")
+    followups.add(ctx, reference=ref, title="Due today", due="2026-11-28")
 
 
 def test_cli_postmortem_followups_and_report(app, ctx, ref, tmp_path, capsys):
@@ -159,7 +166,9 @@ def test_cli_postmortem_followups_and_report(app, ctx, ref, tmp_path, capsys):
                 ref,
                 "Alert on queue",
                 "--due",
-                "2026-12-01",
+                (
+                    date.today() + timedelta(days=30)
+                ).isoformat(),  # this command reads the real clock
                 "--priority",
                 "high",
                 "--kind",

@@ -178,7 +178,7 @@ def build_incident(app, clock) -> str:
         reference=ref,
         title="Alert on export duration",
         owner=ZOE,
-        due="2026-11-20",
+        due="2026-11-29",
         priority="medium",
         kind="detect",
     )
@@ -192,6 +192,7 @@ def build_incident(app, clock) -> str:
         status="done",
     )
     assert first_call and long_note
+    clock.advance(days=2)  # the report is written two days on: one action is past due
     return ref
 
 
@@ -301,7 +302,7 @@ def test_roles_declaration_comms_followups_and_appendix(pdf):
     assert "A.1" in text and "Payroll export failing: initial notification" in text
     assert "We are investigating; next update by 09:45." in text  # the message in full
     assert "To: exec-team@example.org" in text
-    assert "F2 Alert on export duration detect medium Zoë Ångström 2026-11-20 overdue" in text
+    assert "F2 Alert on export duration detect medium Zoë Ångström 2026-11-29 overdue" in text
     assert "PRB0042" in text
 
 
