@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mimdesk import __version__, cli_parsers, exitcodes
-from mimdesk.errors import InvalidInput, MimDeskError
+from mimdesk.errors import InvalidInput, MimDeskError, NotInDirectory
 
 EXIT_USER_ERROR = exitcodes.USER_ERROR
 
@@ -554,7 +554,16 @@ def _cmd_rota(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.usecases import directory
 
     week = iso_week(app.ctx.now().astimezone()) if args.week == "this" else args.week
-    directory.set_rota(app.ctx, week=week, role=args.role, person=args.person)
+    try:
+        directory.set_rota(
+            app.ctx, week=week, role=args.role, person=args.person, add_person=args.add_person
+        )
+    except NotInDirectory as missing:
+        raise NotInDirectory(
+            missing.person,
+            missing.message,
+            f"Add them with 'mimdesk person \"{missing.person}\"', or give --add-person.",
+        ) from None
     print(f"{week} {args.role}: {args.person or '(cleared)'}")
     return 0
 

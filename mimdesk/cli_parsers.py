@@ -140,7 +140,12 @@ def add_directory_parsers(sub: Commands) -> None:
     p = sub.add_parser("rota", help="set who is on duty for a role in a week")
     p.add_argument("week", help="ISO week, e.g. 2026-W48, or 'this'")
     p.add_argument("role")
-    p.add_argument("person", help="empty ('') to clear")
+    p.add_argument("person", help="someone in the directory; empty ('') to clear")
+    p.add_argument(
+        "--add-person",
+        action="store_true",
+        help="add them to the directory first if they are not in it",
+    )
 
 
 def add_role_card_parsers(sub: Commands) -> None:

@@ -65,6 +65,15 @@ class NotFound(MimDeskError):
     pass
 
 
+class NotInDirectory(NotFound):
+    """A name that should be a person of the directory is not one; the window offers to add
+    them (``person`` is the name as typed, cleaned)."""
+
+    def __init__(self, person: str, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.person = person
+
+
 class InvalidInput(MimDeskError):
     pass
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
     QListWidgetItem,
+    QMessageBox,
     QTableWidgetItem,
     QWidget,
 )
@@ -19,11 +20,11 @@ from mimdesk.config import Settings
 from mimdesk.domain.directory import Directory, Person, iso_week
 from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.domain.roles import MIM, role_label
-from mimdesk.errors import MimDeskError
+from mimdesk.errors import MimDeskError, NotInDirectory
 from mimdesk.gui.distribution_page import DistributionPage
 from mimdesk.gui.forms.ui_directory_dialog import Ui_DirectoryDialog
 from mimdesk.gui.operations import Operations
-from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels
+from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_message
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes
 
@@ -59,6 +60,8 @@ class DirectoryDialog(QDialog):
         self._settings = settings
         self._person_id: str | None = None
         self._directory = Directory()
+        # The question open over the dialog (someone typed for the rota is not a person).
+        self.confirm_box: QMessageBox | None = None
         self.error = ErrorLabel(self)
         self.error.setObjectName("directoryError")
         self.ui.mainLayout.replaceWidget(self.ui.errorLabel, self.error)
@@ -259,13 +262,52 @@ class DirectoryDialog(QDialog):
 
     @Slot()
     def set_duty(self) -> None:
+        self._set_duty(add_person=False)
+
+    def _set_duty(self, *, add_person: bool) -> None:
         week = str(self.ui.weekCombo.currentData())
         person = self.ui.dutyCombo.currentText()
         self.error.clear_error()
         self._ops.mutate(
-            lambda ctx: directory_uc.set_rota(ctx, week=week, role=MIM, person=person),
-            failed=self._failed,
+            lambda ctx: directory_uc.set_rota(
+                ctx, week=week, role=MIM, person=person, add_person=add_person
+            ),
+            failed=self._duty_failed,
         )
+
+    def _duty_failed(self, error: MimDeskError) -> None:
+        if isinstance(error, NotInDirectory):
+            self.ask_add_person(error.person)
+            return
+        self._failed(error)
+
+    def ask_add_person(self, name: str) -> QMessageBox:
+        """The rota names people of the directory: offer to add one who is not in it."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Not in the directory",
+            f"{name} is not in the directory. Add them and put them on the rota?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            "They are added with their name and the MIM role; add their phone and e-mail "
+            "under People."
+        )
+        plain_message(box)  # the name is as typed
+        box.button(QMessageBox.StandardButton.Yes).setText("&Add and set")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setObjectName("addPersonBox")
+        box.finished.connect(
+            lambda result: (
+                self._set_duty(add_person=True)
+                if result == QMessageBox.StandardButton.Yes
+                else self._update_buttons()
+            )
+        )
+        self.confirm_box = box
+        box.open()
+        return box
 
     def _failed(self, error: MimDeskError) -> None:
         self._update_buttons()

@@ -16,7 +16,7 @@ from mimdesk.domain.payloads import (
     ServiceRetired,
     ServiceUpserted,
 )
-from mimdesk.errors import InvalidInput, NotFound
+from mimdesk.errors import InvalidInput, NotFound, NotInDirectory
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.validate import choose, clean_text
 
@@ -128,6 +128,12 @@ def save_person(
     return person, DIRECTORY_CHANGED
 
 
+def _new_person(name: str, role: str) -> PersonUpserted:
+    """A directory entry for someone named on the rota: the name, and the role they are on
+    duty for (the rest is added later, in People and rota)."""
+    return PersonUpserted(id=new_id(), name=name, team="", email="", phone="", roles=(role,))
+
+
 def retire_person(ctx: Context, *, person_id: str) -> Changes:
     if person_id not in directory(ctx).people:
         raise NotFound(f"No person with id {person_id}.", "Pick one from the directory.")
@@ -135,13 +141,31 @@ def retire_person(ctx: Context, *, person_id: str) -> Changes:
     return DIRECTORY_CHANGED
 
 
-def set_rota(ctx: Context, *, week: str, role: str, person: str) -> Changes:
-    """Who is on duty for ``role`` in ISO week ``week`` (``2026-W48``); empty clears it."""
+def set_rota(
+    ctx: Context, *, week: str, role: str, person: str, add_person: bool = False
+) -> Changes:
+    """Who is on duty for ``role`` in ISO week ``week`` (``2026-W48``); empty clears it. The
+    person must be in the directory (the rota is who to call): with ``add_person`` one who is
+    not is added first, as typed; otherwise :class:`NotInDirectory` says so."""
     if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", week):
         raise InvalidInput(f"{week!r} is not a week.", "Write it as 2026-W48 (ISO week).")
     role = choose(ctx.vocab.roles, role)
     person = clean_text(person, what="name", limit=200, single_line=True)
-    ctx.log.append([ctx.event(DIRECTORY_STREAM, RotaSet(week=week, role=role, person=person))])
+    events = []
+    if person:
+        known = directory(ctx).person(person)
+        if known is not None:
+            person = known.name  # as the directory spells it
+        elif add_person:
+            events.append(ctx.event(DIRECTORY_STREAM, _new_person(person, role)))
+        else:
+            raise NotInDirectory(
+                person,
+                f"{person} is not in the directory, so the rota could not reach them.",
+                "Add them to the directory (People and rota), then set the rota.",
+            )
+    events.append(ctx.event(DIRECTORY_STREAM, RotaSet(week=week, role=role, person=person)))
+    ctx.log.append(events)  # one transaction: never a rota naming someone not added
     return DIRECTORY_CHANGED
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from mimdesk.domain.directory import iso_week
 from mimdesk.gui.directory_dialog import DirectoryDialog
@@ -106,6 +107,28 @@ def test_rota_sets_the_suggested_mim(qtbot, app, clock, reported, workspace, dia
     assign = tab.assign_selected()
     assert assign.ui.personEdit.text() == "Priya Raman"
     assert not assign.ui.rememberCheck.isVisibleTo(assign)
+
+
+def test_a_name_not_in_the_directory_is_offered_to_be_added(qtbot, app, workspace, dialog):
+    """The rota is who to call: someone typed in who is not a person of the directory is
+    not put on it silently; the dialog asks, and adds them only if told to."""
+    dialog.ui.tabs.setCurrentIndex(1)
+    dialog.ui.dutyCombo.setEditText("Mia Novak")
+    qtbot.mouseClick(dialog.ui.setDutyButton, LEFT)
+    qtbot.waitUntil(lambda: dialog.confirm_box is not None and dialog.confirm_box.isVisible())
+    box = dialog.confirm_box
+    assert "Mia Novak is not in the directory" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.wait(100)
+    assert directory.on_duty(app.ctx, "mim") == "" and directory.people(app.ctx) == []
+
+    qtbot.mouseClick(dialog.ui.setDutyButton, LEFT)
+    qtbot.waitUntil(lambda: dialog.confirm_box is not box and dialog.confirm_box.isVisible())
+    dialog.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    wait_written(qtbot, workspace)
+    qtbot.waitUntil(lambda: directory.on_duty(app.ctx, "mim") == "Mia Novak")
+    (added,) = directory.people(app.ctx)
+    assert (added.name, added.roles) == ("Mia Novak", ("mim",))
 
 
 def test_distribution_lists_are_kept_in_the_directory_and_used_for_new_drafts(

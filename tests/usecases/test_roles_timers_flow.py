@@ -195,3 +195,29 @@ def test_a_distribution_list_in_the_directory_wins_over_the_site_files(app):
         directory_uc.set_distribution(ctx, audience="executives", addresses=["cio at example"])
     directory_uc.set_distribution(ctx, audience="executives", addresses=[])
     assert comms_uc.distribution_list(ctx, app.settings, "executives") == ["board@example.org"]
+
+
+def test_the_rota_names_people_of_the_directory(app, ctx):
+    from mimdesk.errors import NotInDirectory
+
+    with pytest.raises(NotInDirectory, match="Mia Novak is not in the directory") as caught:
+        directory.set_rota(ctx, week="2026-W48", role="mim", person="Mia Novak")
+    assert caught.value.person == "Mia Novak"
+    assert directory.directory(ctx).on_duty("mim", "2026-W48") == ""
+    directory.set_rota(ctx, week="2026-W48", role="mim", person="Mia Novak", add_person=True)
+    assert directory.directory(ctx).on_duty("mim", "2026-W48") == "Mia Novak"
+    assert [(p.name, p.roles) for p in directory.people(ctx)] == [("Mia Novak", ("mim",))]
+    directory.set_rota(ctx, week="2026-W49", role="mim", person="")  # clearing needs nobody
+
+
+def test_rota_from_the_command_line_offers_add_person(app, capsys):
+    from mimdesk import cli
+
+    db = str(app.database)
+    app.close()
+    assert cli.main(["--db", db, "rota", "2026-W48", "mim", "Mia Novak"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mimdesk: Mia Novak is not in the directory") and err.count("\n") == 1
+    assert "give --add-person" in err
+    assert cli.main(["--db", db, "rota", "2026-W48", "mim", "Mia Novak", "--add-person"]) == 0
+    assert capsys.readouterr().out == "2026-W48 mim: Mia Novak\n"
