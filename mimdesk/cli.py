@@ -51,6 +51,7 @@ FEATURE_COMMANDS: dict[str, tuple[str, ...]] = {
     "mimdesk.cli_sync": ("sync", "sync-agent", "doctor", "state-digest"),
     "mimdesk.cli_postmortem": ("postmortem", "followup", "followups", "report", "export", "import"),
     "mimdesk.cli_comms": ("draft", "drafts", "approve", "send", "outbox", "lists", "secret"),
+    "mimdesk.cli_backup": ("backup", "restore"),
 }
 
 # Core commands whose handlers live in a module of their own, each module with

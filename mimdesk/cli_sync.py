@@ -286,7 +286,8 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
     report["settings"] = dict(sorted(settings.sources.items()))
     report["warnings"] = list(settings.warnings)
     report["local"] = doctor.local_report(app.log, app.database)
-    failed = False
+    report["backups"] = _backups_report(app)
+    failed = bool(report["backups"]["problem"])
     try:
         tgt = _target(settings, args, required=False)
     except InvalidInput as exc:
@@ -305,6 +306,31 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
         return exitcodes.FAILED if failed else exitcodes.OK
     _print_doctor(report)
     return exitcodes.FAILED if failed else exitcodes.OK
+
+
+def _backups_report(app: Any) -> dict[str, Any]:
+    from mimdesk.usecases import backups
+
+    ready = backups.readiness(app.database, app.paths, app.settings)
+    newest = ready.newest
+    return {
+        "folder": str(ready.folder),
+        "keep": ready.keep,
+        "count": ready.count,
+        "newest": newest.taken_at.isoformat() if newest else None,
+        "newest_file": str(newest.path) if newest else None,
+        "problem": ready.problem,
+    }
+
+
+def _print_backups(info: dict[str, Any]) -> None:
+    print(f"Backups: {info['folder']} (the newest {info['keep']} automatic ones are kept)")
+    if info["newest"]:
+        print(f"  {info['count']} found; the newest taken {info['newest']}: {info['newest_file']}")
+    else:
+        print("  none yet (the window takes one when it opens, then one a day)")
+    if info["problem"]:
+        print(f"  PROBLEM: {info['problem']}")
 
 
 def _print_doctor(report: dict[str, Any]) -> None:
@@ -327,6 +353,7 @@ def _print_doctor(report: dict[str, Any]) -> None:
         print(f"  not loaded: seq {r['seq']} ({r['event_id']}), {r['bytes']} bytes: {r['why']}")
     for event_id, reason in local.get("refused", {}).items():
         print(f"  refused by the shared database: {event_id}: {reason}")
+    _print_backups(report["backups"])
     info = report["shared"]
     if info is None:
         print("Shared database: none (this desk works alone)")

@@ -53,6 +53,15 @@ class ReportSettings:
     page_size: str = "A4"  # one of PAGE_SIZES
 
 
+@dataclass(frozen=True, slots=True)
+class BackupSettings:
+    """[backups]: how many automatic backups to keep, and where ("" = the data folder's
+    ``backups``; a relative folder is taken from the data folder, ~ and $VARS expanded)."""
+
+    keep: int = 7
+    folder: str = ""
+
+
 @dataclass
 class Settings:
     display_name: str
@@ -73,6 +82,7 @@ class Settings:
     # Dotted keys set by managed policy: the UI shows them as "set by your organisation".
     locked: set[str] = field(default_factory=set)
     report: ReportSettings = field(default_factory=ReportSettings)
+    backups: BackupSettings = field(default_factory=BackupSettings)
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked
@@ -225,6 +235,10 @@ def _settings(
         warnings=warnings,
         locked=locked,
         report=_report(merged),
+        backups=BackupSettings(
+            keep=int(merged.get("backups", {}).get("keep", 7)),
+            folder=str(merged.get("backups", {}).get("folder", "")),
+        ),
         comms=CommsSettings.from_table(merged.get("comms", {})),
         shared_url=str(merged.get("shared", {}).get("url", "")),
         shared_tls=str(merged.get("shared", {}).get("tls", "")),

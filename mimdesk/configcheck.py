@@ -74,6 +74,12 @@ def _non_negative(value: Any) -> str | None:
     return None if value >= 0 else f"must be zero or more, not {value!r}"
 
 
+def _whole(value: Any, low: int, high: int) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be a whole number, not {value!r}"
+    return None if low <= value <= high else f"must be {low} to {high}, not {value}"
+
+
 TEXT = _type(str, what="text")
 FLAG = _type(bool, what="true or false")
 
@@ -108,6 +114,7 @@ SECTIONS: dict[str, dict[str, Check]] = {
         "classification": _text(60),
         "page_size": _one_of(PAGE_SIZES),
     },
+    "backups": {"keep": lambda v: _whole(v, 1, 365), "folder": TEXT},
     "shared": {
         "url": TEXT,
         "tls": _one_of(("", "disable", "require", "verify-ca", "verify-full")),

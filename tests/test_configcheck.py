@@ -159,3 +159,14 @@ def test_cli_config_check(tmp_path):
     assert bad.returncode == 1
     assert f"{broken}: error: criteria[2].weight: must be a number, not 'lots'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_backups_settings_are_checked_and_read(tmp_path, monkeypatch):
+    bad = configcheck.check_file(write(tmp_path, "[backups]\nkeep = 0\nfolder = 7\n", "bad.toml"))
+    assert "backups.keep: must be 1 to 365, not 0" in bad.errors
+    assert any(e.startswith("backups.folder: must be text") for e in bad.errors)
+    good = write(tmp_path, '[backups]\nkeep = 30\nfolder = "D:/MIM Desk backups"\n')
+    assert configcheck.check_file(good).ok
+    monkeypatch.setenv("MIMDESK_SITE_CONFIG", str(good))
+    settings = load_settings(default_paths())
+    assert (settings.backups.keep, settings.backups.folder) == (30, "D:/MIM Desk backups")

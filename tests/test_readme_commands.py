@@ -94,6 +94,8 @@ ELSEWHERE: dict[str, tuple[str, str]] = {
         '"secret", "set"',
     ),
     "mimdesk secret set smtp:HOST": ("tests/comms/test_cli_comms.py", '"secret", "set"'),
+    "mimdesk backup OUT": ("tests/cli/test_backup_restore.py", '"backup", out'),
+    "mimdesk restore FILE": ("tests/cli/test_backup_restore.py", '"restore", out'),
     # The window, from the installed entry point, until its first paint.
     "uv run mimdesk": ("tests/test_readme_commands.py", "test_uv_run_mimdesk_opens_the_window"),
     "uv run": ("tests/test_readme_commands.py", "test_uv_run_mimdesk_opens_the_window"),

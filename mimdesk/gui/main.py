@@ -55,6 +55,7 @@ class Workspace:
 
     def __init__(self, app: App) -> None:
         from mimdesk.gui import sync_status
+        from mimdesk.gui.auto_backups import AutomaticBackups
         from mimdesk.gui.changes import ChangeHub
         from mimdesk.gui.mainwindow import MainWindow
         from mimdesk.gui.tasks import TaskRunner
@@ -67,9 +68,11 @@ class Workspace:
         self.window = MainWindow(app, runner=self.runner, hub=self.hub, clock=self.clock)
         # Shares through the shared database, if one is set; never waits on the network.
         self.sync = sync_status.install(app, self.window, self.hub, self.clock)
+        self.backups = AutomaticBackups(app, self.runner, self.window)
 
     def close(self) -> None:
         self.sync.stop()  # before the database closes
+        self.backups.stop()
         self.clock.stop()
         self.runner.wait()
         self.app.close()

@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal, Slot
@@ -155,6 +157,28 @@ def claim(database: Path, lock_folder: Path) -> InstanceLock:
     if lock.tryLock(0):
         return InstanceLock(database, lock, name)
     raise _in_use(database, lock)
+
+
+@contextmanager
+def held_quietly(database: Path, lock_folder: Path) -> Iterator[None]:
+    """Hold ``database`` while a command replaces it (``mimdesk restore``), without asking a
+    window to come forward: a window that has it open refuses the command, and no window can
+    open it meanwhile. Raises :class:`mimdesk.errors.DatabaseInUse` naming the holder."""
+    try:
+        lock_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _no_lock_folder(database, lock_folder, exc.strerror or str(exc)) from None
+    lock = QLockFile(str(lock_folder / f"{instance_key(database, lock_folder)}.lock"))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        error = _in_use(database, lock)
+        raise errors.DatabaseInUse(
+            database, error.message, "Close the MIM Desk window that has it open, then try again."
+        )
+    try:
+        yield
+    finally:
+        lock.unlock()
 
 
 def _in_use(database: Path, lock: QLockFile) -> errors.DatabaseInUse:

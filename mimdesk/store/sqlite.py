@@ -241,18 +241,11 @@ def backup(path: Path, revision: str | None) -> Path:
     The copy gets an instance id of its own: copied back over the open file, it is noticed
     as another file (see :class:`FileGuard`).
     """
+    from mimdesk.store.backups import copy  # backups reads files through this module
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.before-upgrade-{revision or 'none'}-{stamp}{path.suffix}")
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        dest = sqlite3.connect(target)
-        with dest:
-            source.backup(dest)
-        dest.execute(f"PRAGMA user_version = {new_instance_id()}")
-        dest.close()
-    finally:
-        source.close()
-    return target
+    return copy(path, target)
 
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:

@@ -95,6 +95,7 @@ COMMAND_MODULES = {
     "mimdesk.cli_postmortem",
     "mimdesk.cli_comms",
     "mimdesk.cli_declaration",
+    "mimdesk.cli_backup",
 }
 
 # Read-only commands, and the one command module each may import (its own).
