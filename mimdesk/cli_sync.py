@@ -26,6 +26,9 @@ from mimdesk.errors import InvalidInput
 
 STANDALONE: set[str] = set()
 
+# The group role `db init --shared` makes for desk logins unless told otherwise.
+DEFAULT_DESK_ROLE = "mim_desks"
+
 Handler = Callable[[Any, argparse.Namespace], int]
 
 
@@ -79,8 +82,14 @@ def add_db_parsers(dbsub: Any) -> dict[str, Handler]:
     p.add_argument(
         "--create-role",
         metavar="NAME",
-        help="also create a group role for desk logins: read events, append through the "
-        "server-side step, nothing else",
+        default=DEFAULT_DESK_ROLE,
+        help="the group role for desk logins: read events, append through the server-side "
+        f"step, nothing else (default {DEFAULT_DESK_ROLE})",
+    )
+    p.add_argument(
+        "--no-role",
+        action="store_true",
+        help="create no desk role (the logins' rights are then set by hand)",
     )
     dbsub.add_parser("password", help="store the shared database password in the OS keyring")
     handlers: dict[str, Handler] = {"init": cmd_db_init, "password": cmd_db_password}
@@ -127,7 +136,9 @@ def _timeouts() -> Any:
 
 
 def cmd_db_init(_app: Any, args: argparse.Namespace) -> int:
-    return _manage_shared(args, create=True, role=getattr(args, "create_role", None))
+    # Append-only by default: desks log in with the desk role, which cannot change history.
+    role = None if args.no_role else args.create_role
+    return _manage_shared(args, create=True, role=role)
 
 
 def cmd_db_upgrade(_app: Any, args: argparse.Namespace) -> int:
@@ -373,5 +384,15 @@ def _print_doctor(report: dict[str, Any]) -> None:
     if info.get("head") is not None:
         print(f"  shared log at seq {info['head']}; {info.get('to_fetch', 0)} to fetch")
     print(f"  clock offset to the server: {info['clock_offset_ms']} ms")
+    rewrites = info.get("can_alter_history")
+    if rewrites:
+        from mimdesk.terminal import warn_line
+
+        warn_line(
+            sys.stdout,
+            f"  WARNING: this login can {' and '.join(v.lower() for v in rewrites)} events, so "
+            "it could change the record unseen; desks should log in with the desk role "
+            f"({DEFAULT_DESK_ROLE} unless IT named another)",
+        )
     if info.get("problem"):
         print(f"  PROBLEM: {info['problem']}")

@@ -75,3 +75,15 @@ def clean_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def warn_line(stream: TextIO, text: str) -> None:
+    """A line a person must not miss: red on a terminal, plain text anywhere else (a file, a
+    pipe, a log). The colour codes are ours, so they go to the stream as they are; ``text``
+    is cleaned like everything else."""
+    raw = stream.stream if isinstance(stream, CleanWriter) else stream
+    line = clean(text)
+    isatty = getattr(raw, "isatty", None)
+    if isatty is not None and isatty():
+        line = f"\x1b[1;31m{line}\x1b[0m"
+    raw.write(line + "\n")

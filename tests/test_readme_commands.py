@@ -77,7 +77,7 @@ ELSEWHERE: dict[str, tuple[str, str]] = {
     "mimdesk --self-test": ("tests/packaging/test_selftest.py", "--self-test"),
     "mimdesk list \\| head": ("tests/cli/test_exit_codes.py", "PIPE_CLOSED"),
     "mimdesk sync --once": ("tests/cli/test_exit_codes.py", '"sync", "--once"'),
-    "mimdesk db init --shared URL --create-role mim_desks": (
+    "mimdesk db init --shared URL --create-role NAME": (
         "tests/sync/test_desk_role.py",
         '"db", "init", "--shared", blank_db.url_text(), "--create-role"',
     ),

@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
 from mimdesk.store import migrate, shared
 from mimdesk.store.eventlog import EventLog
 from mimdesk.sync import ledger
@@ -45,6 +48,7 @@ def shared_report(
     engine = make_engine(tgt, application_name="mimdesk-doctor", timeouts=timeouts)
     try:
         found = probe(engine)
+        rewrites = history_rights(engine) if found.ok and found.schema_version else []
     finally:
         engine.dispose()
     info: dict[str, Any] = {"url": tgt.display, "from": tgt.source, "reachable": found.ok}
@@ -80,7 +84,31 @@ def shared_report(
             f"{shared.SCHEMA_VERSION}: install the newer MIM Desk"
         )
         failed = True
+    # Not a failure (IT runs doctor as the owner too), but never quiet: a desk that logs in
+    # like this could change the record unseen.
+    info["can_alter_history"] = rewrites
     if found.clock_offset_ms is not None and abs(found.clock_offset_ms) > SKEW_WARNING_MS:
         info["problem"] = "this computer's clock is more than 5 minutes off"
         failed = True
     return info, failed
+
+
+def history_rights(engine: Engine) -> list[str]:
+    """What of UPDATE and DELETE on the shared event table this login may do. Asked of the
+    server the one way that holds for owners, grants and roles alike on both servers: each
+    statement is run matching no row, in a transaction rolled back, so nothing changes."""
+    allowed = []
+    for verb, statement in (
+        ("UPDATE", "UPDATE event SET payload = payload WHERE 1 = 0"),
+        ("DELETE", "DELETE FROM event WHERE 1 = 0"),
+    ):
+        with engine.connect() as conn:
+            try:
+                conn.execute(text(statement))
+            except DBAPIError:
+                pass  # refused: what a desk login should see
+            else:
+                allowed.append(verb)
+            finally:
+                conn.rollback()
+    return allowed

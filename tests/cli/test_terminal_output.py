@@ -168,3 +168,20 @@ def test_a_progress_line_keeps_only_its_own_carriage_return() -> None:
         print("Title\r\x1b[2Jfake", file=sys.stderr)
         terminal.rewrite_line(sys.stderr, "Writing the PDF… 40%\x9b")
     assert written.getvalue() == "Title\\u000d\\u001b[2Jfake\n\rWriting the PDF… 40%\\u009b"
+
+
+def test_a_warning_is_red_on_a_terminal_and_plain_in_a_file():
+    import io
+
+    from mimdesk.terminal import CleanWriter, warn_line
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, piped = Terminal(), io.StringIO()
+    warn_line(CleanWriter(tty), "WARNING: rewrites\x1b[2J")
+    warn_line(CleanWriter(piped), "WARNING: rewrites\x1b[2J")
+    # Our colour, and the text's own control characters made visible.
+    assert tty.getvalue() == "\x1b[1;31mWARNING: rewrites\\u001b[2J\x1b[0m\n"
+    assert piped.getvalue() == "WARNING: rewrites\\u001b[2J\n"

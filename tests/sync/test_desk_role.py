@@ -216,3 +216,26 @@ def test_an_event_the_server_refuses_is_set_aside_and_the_rest_is_shared(role_db
     assert set(report["local"]["refused"]) == set_aside
     reasons = " ".join(report["local"]["refused"].values())
     assert "over the 1 MiB limit" in reasons and "not a JSON object" in reasons, reasons
+
+
+def test_db_init_makes_the_desk_role_and_doctor_warns_a_login_that_can_rewrite(
+    blank_db, home, tmp_path
+):
+    """Append-only by default (issue 14, point 4): plain `db init --shared URL` makes the desk
+    role; doctor warns when the login it connects with can update or delete events."""
+    from mimdesk.cli_sync import DEFAULT_DESK_ROLE
+
+    run = mimdesk("db", "init", "--shared", blank_db.url_text())
+    assert run.code == 0, run.err
+    assert f"Role {DEFAULT_DESK_ROLE}: may read events and append them" in run.out
+    desk_db = tmp_path / "desk.sqlite3"
+    owner = mimdesk("--db", str(desk_db), "--shared", blank_db.url_text(), "doctor")
+    assert owner.code == 0, owner.err
+    assert "WARNING: this login can update and delete events" in owner.out
+    with desk_login(blank_db, DEFAULT_DESK_ROLE) as login:
+        desk = mimdesk("--db", str(desk_db), "--shared", login.url_text(), "doctor", "--json")
+        assert desk.code == 0, desk.err
+        assert json.loads(desk.out)["shared"]["can_alter_history"] == []
+    # --no-role leaves the rights to IT.
+    again = mimdesk("db", "init", "--shared", blank_db.url_text(), "--no-role")
+    assert again.code == 0 and "Role " not in again.out
