@@ -95,6 +95,7 @@ def test_a_desk_login_shares_but_cannot_break_the_log(role_db, tmp_path):
             ),
             "rewrite an event": "UPDATE event SET payload = '{}'",
             "delete events": "DELETE FROM event",
+            "empty the log": "TRUNCATE TABLE event",
             "forge a desk": "UPDATE desk SET label = 'forged'",
             "change the meta facts": "UPDATE sync_meta SET value = '1'",
         }
