@@ -68,7 +68,7 @@ class Workspace:
         self.window = MainWindow(app, runner=self.runner, hub=self.hub, clock=self.clock)
         # Shares through the shared database, if one is set; never waits on the network.
         self.sync = sync_status.install(app, self.window, self.hub, self.clock)
-        self.backups = AutomaticBackups(app, self.runner, self.window)
+        self.backups = AutomaticBackups(app, self.runner, self.window, self.clock)
 
     def close(self) -> None:
         self.sync.stop()  # before the database closes
