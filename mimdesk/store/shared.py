@@ -57,7 +57,11 @@ from mimdesk.store.models import NAMING_CONVENTION, UTCDateTime
 # needs ``mimdesk db upgrade --shared URL`` first.
 SCHEMA_VERSION = 2
 # Every Alembic revision of the shared schema this version knows, oldest first.
-KNOWN_REVISIONS: tuple[str, ...] = ("s0001_shared_log", "s0002_append_function")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "s0001_shared_log",
+    "s0002_append_function",
+    "s0003_history_guard",
+)
 HEAD = KNOWN_REVISIONS[-1]
 # Bytes of payload (UTF-8) one event may carry: enforced by the server (a CHECK constraint and
 # the append step), and a desk skips any larger row it meets instead of loading it.

@@ -219,6 +219,44 @@ def test_an_event_the_server_refuses_is_set_aside_and_the_rest_is_shared(role_db
     assert "over the 1 MiB limit" in reasons and "not a JSON object" in reasons, reasons
 
 
+def test_a_login_granted_more_by_hand_still_cannot_rewrite_the_log(role_db, tmp_path):
+    """The triggers of revision s0003: a login given UPDATE and DELETE on the event table by
+    hand is still refused; the owner is not."""
+    db, role = role_db
+    a_db = tmp_path / "ana.sqlite3"
+    a = open_app(db=a_db)
+    try:
+        notes(a, new_incident(a, "Printers down"), 3)
+    finally:
+        a.close()
+    with desk_login(db, role) as login:
+        assert sync_once(a_db, login.url_text(), desk_env()).code == 0
+        grant = "GRANT UPDATE, DELETE ON event TO {}"
+        who = f'"{login.name}"' if db.kind == "pg" else f"'{login.name}'@'%'"
+        with db.engine.connect() as conn:
+            conn.execute(text(grant.format(who)))
+            conn.commit()
+        before = head_and_count(db)
+        engine = login.engine()
+        try:
+            for statement in ("UPDATE event SET payload = '{}'", "DELETE FROM event"):
+                with engine.connect() as conn:
+                    with pytest.raises(DBAPIError) as caught:
+                        conn.execute(text(statement))
+                        conn.commit()
+                    assert "append-only" in str(caught.value.orig), statement
+                assert head_and_count(db) == before
+        finally:
+            engine.dispose()
+            with db.engine.connect() as conn:  # so that the login can be dropped
+                conn.execute(text(f"REVOKE UPDATE, DELETE ON event FROM {who}"))
+                conn.commit()
+    # The owner may: it is the one login IT keeps to itself.
+    with db.engine.connect() as conn:
+        assert conn.execute(text("DELETE FROM event WHERE seq = 1")).rowcount == 1
+        conn.rollback()
+
+
 def test_db_init_makes_the_desk_role_and_doctor_warns_a_login_that_can_rewrite(
     blank_db, home, tmp_path
 ):

@@ -112,10 +112,10 @@ def test_an_s0001_server_upgrades_in_place_while_old_and_new_desks_work(
         holder.close()
     out, err = upgrade.communicate(timeout=120)
     assert upgrade.returncode == 0, err
-    assert "upgraded the shared schema s0001_shared_log -> s0002_append_function" in out
-    assert revision(blank_db) == "s0002_append_function"
+    assert "upgraded the shared schema s0001_shared_log -> s0003_history_guard" in out
+    assert revision(blank_db) == shared.HEAD
     again = mimdesk("db", "upgrade", "--shared", url)
-    assert again.code == 0 and "shared schema s0002_append_function is current" in again.out
+    assert again.code == 0 and f"shared schema {shared.HEAD} is current" in again.out
     assert blank_db.count() == 2  # the upgrade moved nothing
 
     # The new desk shares now: its incident goes up, the old desk's events come down.
@@ -166,7 +166,7 @@ def test_db_init_in_the_readme_form_and_the_old_roles_rights_taken_away(
     try:
         run = mimdesk("db", "init", "--shared", url)
         assert run.code == 0, run.err
-        assert "upgraded the shared schema s0001_shared_log -> s0002_append_function" in run.out
+        assert "upgraded the shared schema s0001_shared_log -> s0003_history_guard" in run.out
         if role is None:
             return
         took = "took away INSERT ON desk, INSERT ON event, UPDATE ON desk, UPDATE ON sync_head"
