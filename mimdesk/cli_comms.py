@@ -115,15 +115,7 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
 def _cmd_draft(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.usecases import comms, incidents
 
-    rendered = comms.draft(
-        app.ctx,
-        reference=args.ref,
-        settings=app.settings,
-        kind=args.kind,
-        audience=args.audience,
-        data_lost=args.data_lost,
-        note=args.note,
-    )
+    rendered = _rendered(app.ctx, app.settings, args)
     print(rendered.subject)
     print()
     print(rendered.body)
@@ -140,18 +132,51 @@ def _cmd_draft(app: Any, args: argparse.Namespace) -> int:
         for item in missing:
             print(f"missing: {item.label}: {item.hint}", file=sys.stderr)
     if args.save:
-        draft_id, _ = comms.save_draft(
-            app.ctx,
-            reference=args.ref,
-            settings=app.settings,
-            kind=args.kind,
-            audience=args.audience,
-            subject=rendered.subject,
-            body=rendered.body,
-        )
+        draft_id = _saved(app.ctx, app.settings, args, rendered)
         state = incidents.get(app.ctx, args.ref).state
         print(f"Saved as draft {comms.draft_number(state, draft_id)}.", file=sys.stderr)
     return 0
+
+
+def _rendered(ctx: Any, settings: Any, args: argparse.Namespace) -> Any:
+    """The message the templates make for ``--kind`` and ``--audience`` (draft and send)."""
+    from mimdesk.usecases import comms
+
+    return comms.draft(
+        ctx,
+        reference=args.ref,
+        settings=settings,
+        kind=args.kind,
+        audience=args.audience,
+        data_lost=args.data_lost,
+        note=args.note,
+    )
+
+
+def _saved(
+    ctx: Any,
+    settings: Any,
+    args: argparse.Namespace,
+    rendered: Any,
+    *,
+    recipients: list[str] | None = None,
+    channel: str = "",
+) -> str:
+    """``rendered`` kept as a new draft; its id."""
+    from mimdesk.usecases import comms
+
+    draft_id, _ = comms.save_draft(
+        ctx,
+        reference=args.ref,
+        settings=settings,
+        kind=args.kind,
+        audience=args.audience,
+        subject=rendered.subject,
+        body=rendered.body,
+        recipients=recipients,
+        channel=channel,
+    )
+    return str(draft_id)
 
 
 def _cmd_drafts(app: Any, args: argparse.Namespace) -> int:
@@ -191,26 +216,8 @@ def _cmd_send(app: Any, args: argparse.Namespace) -> int:
     else:
         if not args.kind or not args.audience:
             raise InvalidInput("Give --kind and --audience, or --draft.", "")
-        rendered = comms.draft(
-            ctx,
-            reference=args.ref,
-            settings=settings,
-            kind=args.kind,
-            audience=args.audience,
-            data_lost=args.data_lost,
-            note=args.note,
-        )
-        draft_id, _ = comms.save_draft(
-            ctx,
-            reference=args.ref,
-            settings=settings,
-            kind=args.kind,
-            audience=args.audience,
-            subject=rendered.subject,
-            body=rendered.body,
-            recipients=args.to,
-            channel=args.channel,
-        )
+        rendered = _rendered(ctx, settings, args)
+        draft_id = _saved(ctx, settings, args, rendered, recipients=args.to, channel=args.channel)
     if args.approve:
         comms.approve(ctx, reference=args.ref, draft_id=draft_id)
     result, _ = comms.send(
