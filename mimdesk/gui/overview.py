@@ -192,12 +192,20 @@ class OverviewTab(QScrollArea):
 
     def _update_time_buttons(self) -> None:
         state = self._view.state if self._view else None
+        # The times the status needs (reported always, declared once declared, ...) can be
+        # moved but not removed: the use case refuses it, so the button is not offered.
+        needed = keytimes.required(state.status) if state else ()
         for name, edit in self.times.edits.items():
             stored = state.key_times[name] if state else None
             value = edit.value()
             self.times.set_buttons[name].setEnabled(value is not None and value != _minute(stored))
-            # The reported time is part of the report: it can be moved but not removed.
-            self.times.clear_buttons[name].setEnabled(stored is not None and name != "reported_at")
+            clear = self.times.clear_buttons[name]
+            clear.setEnabled(stored is not None and name not in needed)
+            clear.setToolTip(
+                f"The incident is {state.status.label.lower()}: this time can be moved, not removed"
+                if state and name in needed
+                else f"Remove the time {keytimes.label(name)}"
+            )
 
     def _show_roles(self, state: IncidentState) -> None:
         for role_id in state.roles:

@@ -52,6 +52,9 @@ def test_change_status_through_the_overview(qtbot, opened, app):
     # Declaring stamps the declared time, which the header clock runs from.
     assert overview.times.edits["declared_at"].value() is not None
     assert clock_text(window, "declared") == "00:00:00"
+    # Once declared, the declared time can be moved but not removed (issue 14).
+    clear = overview.times.clear_buttons["declared_at"]
+    assert not clear.isEnabled() and "can be moved, not removed" in clear.toolTip()
 
 
 def test_assign_and_release_a_role(qtbot, opened, app):
