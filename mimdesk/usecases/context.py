@@ -4,6 +4,8 @@ how to make an event."""
 from __future__ import annotations
 
 import getpass
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,10 +23,37 @@ def system_now() -> datetime:
     return datetime.now(UTC)
 
 
-def os_login() -> str:
+def os_login(platform: str = sys.platform) -> str:
+    """The account this process runs as, as the system names it: ``DOMAIN\\user`` on
+    Windows, the user name elsewhere. Asked of the system, not of environment variables a
+    person can set in a shell; "" when there is none (a service account, a container)."""
+    if platform == "win32":
+        return _windows_account() or _from_environment()
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        return _from_environment()
+
+
+def _windows_account() -> str:  # pragma: no cover - Windows only; the seam is tested
+    """GetUserNameExW(NameSamCompatible): DOMAIN\\user, or COMPUTER\\user off a domain."""
+    import ctypes
+
+    size = ctypes.c_ulong(0)
+    secur32 = ctypes.WinDLL("secur32")  # type: ignore[attr-defined]
+    secur32.GetUserNameExW(2, None, ctypes.byref(size))
+    buffer = ctypes.create_unicode_buffer(size.value or 256)
+    if not secur32.GetUserNameExW(2, buffer, ctypes.byref(size)):
+        return ""
+    return str(buffer.value)
+
+
+def _from_environment() -> str:
     try:
         return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a service account, a container)
+    except (KeyError, OSError):
         return ""
 
 

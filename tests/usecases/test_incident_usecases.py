@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import timedelta
 
@@ -342,3 +343,19 @@ def test_times_in_messages_are_the_desks_and_as_precise_as_needed(app, ctx, cloc
     finally:
         monkeypatch.undo()
         time_module.tzset()
+
+
+def test_the_os_account_is_asked_of_the_system(monkeypatch):
+    """DOMAIN\\user on Windows (GetUserNameExW, behind a seam: no Windows here), the account
+    name elsewhere, never an environment variable a shell can set."""
+    from mimdesk.usecases import context
+
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.setenv("LOGNAME", "mallory")
+    import pwd
+
+    assert context.os_login("linux") == pwd.getpwuid(os.geteuid()).pw_name
+    monkeypatch.setattr(context, "_windows_account", lambda: "CORP\\ana.costa")
+    assert context.os_login("win32") == "CORP\\ana.costa"
+    monkeypatch.setattr(context, "_windows_account", lambda: "")
+    assert context.os_login("win32") == "mallory"  # no answer from Windows: the login name
