@@ -231,9 +231,22 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if app.backup:
             print(f"Upgraded the database; the copy from before is {app.backup}", file=sys.stderr)
+        if not app.settings.display_name and not _reads_only(args) and sys.stderr.isatty():
+            _say_who_signs(app)
         return _handler(args.command)(app, args)
     finally:
         app.close()
+
+
+def _say_who_signs(app: Any) -> None:
+    """Entries made before this user gave a name are signed with the account: a person at a
+    terminal is told so, once a command, instead of the record saying "root" unseen."""
+    print(
+        f"mimdesk: signing as the account {app.ctx.author.login or 'unknown'}: no name is set "
+        "for this user (the window asks at its first start; or set [user] display_name in "
+        f"{app.paths.user_settings})",
+        file=sys.stderr,
+    )
 
 
 def _handler(command: str) -> Handler:

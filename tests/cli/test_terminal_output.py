@@ -185,3 +185,48 @@ def test_a_warning_is_red_on_a_terminal_and_plain_in_a_file():
     # Our colour, and the text's own control characters made visible.
     assert tty.getvalue() == "\x1b[1;31mWARNING: rewrites\\u001b[2J\x1b[0m\n"
     assert piped.getvalue() == "WARNING: rewrites\\u001b[2J\n"
+
+
+def test_a_person_at_a_terminal_is_told_which_account_signs(tmp_path):
+    """Before a name is set, entries are signed with the account: said on a terminal
+    (scripts, which no person reads at the time, keep a quiet stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MIMDESK_HOME": str(tmp_path / "home")}
+    db = tmp_path / "desk.sqlite3"
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mimdesk", "--db", str(db), "new", "Mail down"],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        os.close(slave)
+        said = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert b"mimdesk: signing as the account " in said and b"no name is set" in said
+    piped = subprocess.run(
+        [sys.executable, "-m", "mimdesk", "--db", str(db), "new", "VPN slow"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert piped.returncode == 0 and piped.stderr == ""
