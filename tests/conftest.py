@@ -62,6 +62,7 @@ _POSTGRESQL_TESTS = (
     "tests/gui/test_sync_status.py",
     "tests/gui/test_shared_db_dialog.py",
     "tests/comms/test_no_secret_in_record.py",
+    "tests/sync/test_role_not_made.py",
 )
 
 

@@ -73,7 +73,11 @@ def manage_shared(
             else:
                 say(f"{tgt.display}: upgraded the shared schema {before} -> {after}.")
             _session_defaults(conn, tgt.display, say, warn)
-            _desk_rights(conn, role, say)
+            try:
+                _desk_rights(conn, role, say)
+            except DBAPIError as exc:
+                conn.rollback()
+                raise _role_not_made(tgt.display, role, exc) from None
     except DBAPIError as exc:
         raise SharedUnavailable(
             f"Could not use {tgt.display}: {' '.join(str(exc.orig or exc).split())[:300]}",
@@ -82,6 +86,20 @@ def manage_shared(
         ) from None
     finally:
         engine.dispose()
+
+
+def _role_not_made(display: str, role: str | None, exc: DBAPIError) -> SharedUnavailable:
+    """The schema is in place, the desk role is not: say so, and how to finish."""
+    reason = " ".join(str(exc.orig or exc).split())[:200]
+    what = f"the desk role {role}" if role else "the desk roles' rights"
+    name = role or "mim_desks"
+    return SharedUnavailable(
+        f"{display}: the shared schema is ready, but this login could not set up {what} "
+        f"({reason}).",
+        f"Ask the server's administrator to create the role (PostgreSQL: CREATE ROLE {name} "
+        f"NOLOGIN; MariaDB: CREATE ROLE {name};) and run db init again, or give --no-role and "
+        "set the desk logins' rights by hand.",
+    )
 
 
 def _desk_rights(conn: Connection, role: str | None, say: Say) -> None:
