@@ -559,6 +559,7 @@ def _cmd_person(app: Any, args: argparse.Namespace) -> int:
         email=args.email,
         phone=args.phone,
         roles=args.role,
+        accounts=args.account,
     )
     return 0
 

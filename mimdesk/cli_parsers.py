@@ -135,6 +135,12 @@ def add_directory_parsers(sub: Commands) -> None:
     p.add_argument("--email", default="")
     p.add_argument("--phone", default="")
     p.add_argument("--role", action="append", default=[], help="a role they can take (repeat)")
+    p.add_argument(
+        "--account",
+        action="append",
+        default=None,
+        help="an OS account that is this person, e.g. CORP\\ana (repeat; replaces theirs)",
+    )
     p.add_argument("--retire", action="store_true")
 
     p = sub.add_parser("rota", help="set who is on duty for a role in a week")

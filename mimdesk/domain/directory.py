@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from mimdesk.domain.events import Event
+from mimdesk.domain.events import Author, Event
 from mimdesk.domain.payloads import (
     DistributionSet,
     PersonRetired,
@@ -51,6 +51,7 @@ class Person:
     phone: str = ""
     roles: tuple[str, ...] = ()  # role ids this person can take
     retired: bool = False
+    accounts: tuple[str, ...] = ()  # the OS accounts that are this person
 
 
 @dataclass
@@ -74,6 +75,29 @@ class Directory:
             (p for p in self.people.values() if p.name.casefold() == wanted and not p.retired),
             None,
         )
+
+    def person_of_account(self, account: str) -> Person | None:
+        """The person the directory gives ``account`` to (case forgiven: Windows accounts
+        are), or None."""
+        wanted = account.casefold()
+        if not wanted:
+            return None
+        return next(
+            (
+                p
+                for p in self.people.values()
+                if not p.retired and any(a.casefold() == wanted for a in p.accounts)
+            ),
+            None,
+        )
+
+    def signed_as_another(self, author: Author) -> Person | None:
+        """The person whose account made an entry signed with another name, or None: the
+        timeline and the postmortem flag such an entry."""
+        owner = self.person_of_account(author.login)
+        if owner is None or owner.name.casefold() == author.name.casefold():
+            return None
+        return owner
 
     def on_duty(self, role: str, week: str) -> str:
         return self.rota.get((week, role), "")
@@ -116,6 +140,7 @@ def fold_directory(events: Iterable[Event]) -> Directory:
                     email=p.email,
                     phone=p.phone,
                     roles=p.roles,
+                    accounts=p.accounts,
                 )
             case PersonRetired() as p if p.id in directory.people:
                 directory.people[p.id] = replace(directory.people[p.id], retired=True)

@@ -369,6 +369,9 @@ class PersonUpserted(Payload):
     email: str = ""
     phone: str = ""
     roles: tuple[str, ...] = ()
+    # The OS accounts that are this person (DOMAIN\\user on Windows); written only when set,
+    # so entries of earlier releases read the same.
+    accounts: tuple[str, ...] = _sparse(())
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,8 +92,10 @@ def save_person(
     email: str = "",
     phone: str = "",
     roles: list[str] | None = None,
+    accounts: list[str] | None = None,
 ) -> tuple[Person, Changes]:
-    """Add a person to the directory, or change one (``person_id`` given)."""
+    """Add a person to the directory, or change one (``person_id`` given). ``accounts`` (the
+    OS accounts that are this person) replaces theirs; None keeps them."""
     current = directory(ctx)
     name = clean_text(name, what="name", limit=200, required=True, single_line=True)
     same = current.person(name)
@@ -108,6 +110,8 @@ def save_person(
     email = clean_text(email, what="e-mail address", limit=320, single_line=True)
     if email and ("@" not in email or " " in email):
         raise InvalidInput(f"{email!r} is not an e-mail address.", "Use name@example.org.")
+    kept = current.people[person_id].accounts if person_id in current.people else ()
+    person_accounts = kept if accounts is None else _accounts(current, accounts, person_id)
     person = Person(
         id=person_id or new_id(),
         name=name,
@@ -115,6 +119,7 @@ def save_person(
         email=email,
         phone=clean_text(phone, what="phone number", limit=50, single_line=True),
         roles=tuple(dict.fromkeys(can_take)),
+        accounts=person_accounts,
     )
     upserted = PersonUpserted(
         id=person.id,
@@ -123,9 +128,28 @@ def save_person(
         email=person.email,
         phone=person.phone,
         roles=person.roles,
+        accounts=person.accounts,
     )
     ctx.log.append([ctx.event(DIRECTORY_STREAM, upserted)])
     return person, DIRECTORY_CHANGED
+
+
+def _accounts(current: Directory, typed: list[str], person_id: str | None) -> tuple[str, ...]:
+    """OS accounts checked: one line each, and none that is already another person's (an
+    account is one person)."""
+    out: list[str] = []
+    for raw in typed:
+        account = clean_text(raw, what="account", limit=200, single_line=True)
+        if not account or account.casefold() in (a.casefold() for a in out):
+            continue
+        owner = current.person_of_account(account)
+        if owner is not None and owner.id != person_id:
+            raise InvalidInput(
+                f"The account {account} is {owner.name}'s in the directory.",
+                "An account is one person: take it off theirs first.",
+            )
+        out.append(account)
+    return tuple(out)
 
 
 def _new_person(name: str, role: str) -> PersonUpserted:

@@ -7,7 +7,7 @@ from the incident's log and the fields (:mod:`mimdesk.reports.postmortem`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
@@ -17,8 +17,10 @@ from mimdesk import outputs
 from mimdesk.config import Settings
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
 from mimdesk.domain.payloads import PostmortemChanged
+from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
 from mimdesk.errors import InvalidInput, Refused
+from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
 from mimdesk.usecases.validate import MAX_FIELD, choose, clean_text
@@ -240,6 +242,7 @@ def export_pdf(
         severity_labels={s.id: settings.severity_label(s.id) for s in settings.severities},
         role_labels={r.id: r.label for r in settings.roles},
         questions={c.id: c.question for c in settings.checklist.criteria},
+        signed_by_another=signed_by_another(ctx, incident.timeline),
     )
     out = Path(out)
     pages = write_postmortem(
@@ -252,3 +255,15 @@ def export_pdf(
         protected=outputs.database_files(ctx.log.engine.url.database),
     )
     return PdfResult(out, pages)
+
+
+def signed_by_another(ctx: Context, entries: Sequence[TimelineEntry]) -> dict[str, str]:
+    """The entries signed with a name that is not their account's person in the directory:
+    event id -> the person the account is."""
+    people = directory_uc.directory(ctx)
+    out = {}
+    for entry in entries:
+        owner = people.signed_as_another(entry.author)
+        if owner is not None:
+            out[entry.event_id] = owner.name
+    return out

@@ -217,3 +217,17 @@ def test_follow_ups_added_in_one_minute_are_numbered_in_the_order_they_were_adde
     assert [f.title for f in ordered_followups(b)] == ["First", "Second"]  # type: ignore[arg-type]
     first = next(f for f in state.followups.values() if f.title == "First")
     assert followup_number(b, first) == "F1"  # type: ignore[arg-type]
+
+
+def test_the_pdf_flags_an_entry_signed_by_another_persons_account(app, ctx, ref, tmp_path):
+    """The desk signs as Test Desk, but the directory gives its account to Ben Okafor."""
+    from pypdf import PdfReader
+
+    from mimdesk.usecases import directory, timeline
+
+    directory.save_person(ctx, name="Ben Okafor", accounts=[ctx.author.login])
+    timeline.add_note(ctx, reference=ref, text="Restarted the queue")
+    out = tmp_path / "pm.pdf"
+    postmortem.export_pdf(ctx, reference=ref, settings=app.settings, out=out)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert f"written by account {ctx.author.login}, Ben Okafor's" in text

@@ -221,3 +221,20 @@ def test_rota_from_the_command_line_offers_add_person(app, capsys):
     assert "give --add-person" in err
     assert cli.main(["--db", db, "rota", "2026-W48", "mim", "Mia Novak", "--add-person"]) == 0
     assert capsys.readouterr().out == "2026-W48 mim: Mia Novak\n"
+
+
+def test_people_have_their_os_accounts_and_an_account_is_one_person(app, ctx):
+    from mimdesk.domain.events import Author
+
+    ben, _ = directory.save_person(ctx, name="Ben Okafor", accounts=["CORP\\ben", " corp\\BEN "])
+    assert ben.accounts == ("CORP\\ben",)  # case forgiven: one account
+    people = directory.directory(ctx)
+    assert people.person_of_account("corp\\ben").name == "Ben Okafor"
+    assert people.signed_as_another(Author("Ben Okafor", "CORP\\ben")) is None
+    assert people.signed_as_another(Author("Ana Costa", "CORP\\ben")).name == "Ben Okafor"
+    assert people.signed_as_another(Author("Ana Costa", "CORP\\ana")) is None  # unknown account
+    with pytest.raises(InvalidInput, match=r"The account CORP\\ben is Ben Okafor's"):
+        directory.save_person(ctx, name="Ana Costa", accounts=["CORP\\ben"])
+    # Editing without naming accounts keeps them.
+    directory.save_person(ctx, name="Ben Okafor", person_id=ben.id, team="Network")
+    assert directory.directory(ctx).person("Ben Okafor").accounts == ("CORP\\ben",)

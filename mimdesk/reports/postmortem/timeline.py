@@ -30,7 +30,9 @@ def timeline(b: Builder) -> list[Any]:
             f"Every entry in the incident's log ({len(entries):,}), in the order things "
             f"happened, in {b.t(b.zone_name())}. An entry written later than it "
             "happened shows when it was written; a withdrawn entry is struck through; a "
-            "change the log kept but did not apply is marked <b>not applied</b>.",
+            "change the log kept but did not apply is marked <b>not applied</b>; an entry "
+            "signed with a name other than its account's person in the directory says whose "
+            "account wrote it.",
             st.muted,
         ),
     ]
@@ -98,9 +100,14 @@ def timeline_row(b: Builder, e: TimelineEntry, by_id: Mapping[str, TimelineEntry
             text[-1] = f"{text[-1]}<br/>{note}" if text[-1] else note
         else:
             text.append(note)
+    author = b.t(e.author.name)
+    owner = b.data.signed_by_another.get(e.event_id)
+    if owner:
+        # Signed with one name by the account of another: leadership reads both.
+        author += "<br/>" + small(f"written by account {b.t(e.author.login)}, {b.t(owner)}'s")
     return [
         b.cell(time_cell),
-        b.cell(b.t(e.author.name)),
+        b.cell(author),
         b.cell(b.t(kind), st.cell_muted),
         [b.cell(m, style) for m in text],
     ]
