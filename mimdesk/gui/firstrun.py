@@ -9,14 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
 
 from mimdesk.app import App
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.dialogs import FirstRunDialog
 from mimdesk.gui.tasks import TaskRunner
-from mimdesk.gui.widgets import show_error
+from mimdesk.gui.widgets import plain_message, show_error
 from mimdesk.usecases.context import Changes, os_login
 
 DemoLoader = Callable[..., list[str]]
@@ -45,7 +45,35 @@ def ask_name(app: App, parent: QWidget | None = None) -> bool:
     if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name:
         return False
     app.set_display_name(dialog.name)
+    _link_account(app, dialog.name, parent)
     return dialog.wants_demo
+
+
+def _link_account(app: App, name: str, parent: QWidget | None) -> None:
+    """This account is the person just named (added to the directory if new). An account the
+    directory gives to someone else stays theirs, and the person is told: what they sign
+    under another name is flagged in the postmortem."""
+    from mimdesk.usecases import directory
+
+    try:
+        owner = directory.link_account(app.ctx, name=name, account=app.ctx.author.login)
+    except MimDeskError:
+        return  # the name is saved; the link is made the next time the directory is edited
+    if owner is not None and owner.name.casefold() != name.casefold():
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Not your account",
+            f"The directory gives the account {app.ctx.author.login} to {owner.name}.",
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        box.setInformativeText(
+            f"What you write as {name} from this account says so in the postmortem. If the "
+            "directory is wrong, correct it under Tools > People and rota."
+        )
+        plain_message(box)
+        box.setObjectName("notYourAccountBox")
+        box.exec()
 
 
 def load_demo(

@@ -134,6 +134,33 @@ def save_person(
     return person, DIRECTORY_CHANGED
 
 
+def link_account(ctx: Context, *, name: str, account: str) -> Person | None:
+    """The first run: ``account`` (this desk's OS account) is the person named ``name``,
+    added to the directory if they are not in it. Returns the person the account is; one
+    already another person's stays theirs (returned, for the caller to say so)."""
+    if not account:
+        return None
+    current = directory(ctx)
+    owner = current.person_of_account(account)
+    if owner is not None:
+        return owner
+    known = current.person(name)
+    if known is None:
+        person, _ = save_person(ctx, name=name, accounts=[account])
+        return person
+    person, _ = save_person(
+        ctx,
+        name=known.name,
+        person_id=known.id,
+        team=known.team,
+        email=known.email,
+        phone=known.phone,
+        roles=list(known.roles),
+        accounts=[*known.accounts, account],
+    )
+    return person
+
+
 def _accounts(current: Directory, typed: list[str], person_id: str | None) -> tuple[str, ...]:
     """OS accounts checked: one line each, and none that is already another person's (an
     account is one person)."""

@@ -16,6 +16,7 @@ from mimdesk.gui.dialogs import FirstRunDialog
 from mimdesk.gui.main import EXIT_NO_DATABASE, run_gui
 from mimdesk.gui.startup import Choice, DatabaseErrorDialog, recover
 from mimdesk.store import sqlite as store_sqlite
+from mimdesk.usecases import directory
 
 GARBAGE = b"this is a spreadsheet, not a database\n" * 100
 
@@ -174,6 +175,9 @@ def test_first_run_saves_the_name(qtbot, home, tmp_path, monkeypatch):
         assert firstrun.ask_name(app) is True
         assert app.ctx.author.name == "Sam Jones"
         assert not firstrun.needs_first_run(app)
+        # This account is Sam Jones in the directory now (issue 14, point 2).
+        sam = directory.directory(app.ctx).person_of_account(app.ctx.author.login)
+        assert sam is not None and sam.name == "Sam Jones"
     finally:
         app.close()
     again = open_app(db=tmp_path / "first.sqlite3")
@@ -253,3 +257,26 @@ def test_run_gui_first_start_to_quit(qtbot, home, tmp_path):
     again = open_app(db=path)
     assert again.settings.display_name == "Robin Park"
     again.close()
+
+
+def test_a_first_run_on_someone_elses_account_is_told(qtbot, home, tmp_path):
+    """The directory gives this account to Ben; a first run naming Ana keeps it Ben's and
+    says so before the window opens."""
+    from PySide6.QtWidgets import QMessageBox
+
+    app = open_app(db=tmp_path / "first.sqlite3")
+    try:
+        directory.save_person(app.ctx, name="Ben Okafor", accounts=[app.ctx.author.login])
+
+        def fill(dialog: FirstRunDialog) -> None:
+            dialog.ui.nameEdit.setText("Ana Costa")
+            dialog.ok_button.click()
+
+        when_modal(FirstRunDialog, fill)
+        told = when_modal(QMessageBox, lambda box: box.accept())
+        firstrun.ask_name(app)
+        assert told and "gives the account" in told[0].text() and "Ben Okafor" in told[0].text()
+        owner = directory.directory(app.ctx).person_of_account(app.ctx.author.login)
+        assert owner is not None and owner.name == "Ben Okafor"
+    finally:
+        app.close()

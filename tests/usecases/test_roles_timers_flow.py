@@ -238,3 +238,20 @@ def test_people_have_their_os_accounts_and_an_account_is_one_person(app, ctx):
     # Editing without naming accounts keeps them.
     directory.save_person(ctx, name="Ben Okafor", person_id=ben.id, team="Network")
     assert directory.directory(ctx).person("Ben Okafor").accounts == ("CORP\\ben",)
+
+
+def test_a_first_run_links_the_account_to_the_person_it_names(app, ctx):
+    assert directory.link_account(ctx, name="Ana Costa", account="") is None
+    ana = directory.link_account(ctx, name="Ana Costa", account="CORP\\ana")
+    assert ana is not None and ana.accounts == ("CORP\\ana",)  # added to the directory
+    directory.save_person(ctx, name="Ben Okafor", email="ben@example.org")
+    ben = directory.link_account(ctx, name="ben okafor", account="CORP\\ben")
+    assert ben is not None and (ben.name, ben.email, ben.accounts) == (
+        "Ben Okafor",
+        "ben@example.org",
+        ("CORP\\ben",),
+    )
+    # An account already someone's stays theirs: returned, for the caller to say so.
+    taken = directory.link_account(ctx, name="Mallory", account="corp\\BEN")
+    assert taken is not None and taken.name == "Ben Okafor"
+    assert directory.directory(ctx).person("Mallory") is None
