@@ -71,7 +71,8 @@ class AutomaticBackups(QObject):
         self._clock.tick.disconnect(self._on_tick)
 
     def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, MimDeskError | OSError):
+        if not isinstance(error, MimDeskError):
             raise error  # a bug: to the crash dialog, not the status bar
-        reason = error.message if isinstance(error, MimDeskError) else (error.strerror or error)
-        self._window.statusBar().showMessage(f"The automatic backup failed: {reason}", 30_000)
+        self._window.statusBar().showMessage(
+            f"The automatic backup failed: {error.message}", 30_000
+        )

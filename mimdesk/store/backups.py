@@ -19,12 +19,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mimdesk.errors import MimDeskError
 from mimdesk.store.fileguard import new_instance_id
 from mimdesk.store.sqlite import check_file
 
 # <database stem>-<UTC time>-<why>.sqlite3, e.g. mimdesk-20261207T201500Z-start.sqlite3
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<why>start|daily|manual)\.sqlite3$")
 _STAMP = "%Y%m%dT%H%M%SZ"
+
+
+class BackupFailed(MimDeskError):
+    pass
+
+
 DAILY = timedelta(days=1)
 
 
@@ -62,11 +69,20 @@ def copy(database: Path, target: Path) -> Path:
 
 
 def take(database: Path, folder: Path, *, why: str, now: datetime | None = None) -> Path:
-    """A backup of ``database`` in ``folder``, named for when and why it was taken."""
+    """A backup of ``database`` in ``folder``, named for when and why it was taken. A disk,
+    folder or database that will not let it be taken raises :class:`BackupFailed`."""
     when = (now or datetime.now(UTC)).astimezone(UTC)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{database.stem}-{when.strftime(_STAMP)}-{why}.sqlite3"
-    return copy(database, target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return copy(database, target)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BackupFailed(
+            f"No backup of {database.name} could be written in {folder} ({reason}).",
+            "Check that the folder exists, can be written and has room; [backups] folder "
+            "in the site file names another.",
+        ) from None
 
 
 def found(database: Path, folder: Path) -> list[Backup]:

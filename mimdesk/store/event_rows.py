@@ -34,19 +34,7 @@ EVENT_COLUMNS = (
 
 def to_event(row: Sequence[Any]) -> Event:
     """An event from a row selected with EVENT_COLUMNS."""
-    return Event(
-        event_id=row[0],
-        stream_id=row[1],
-        type=row[2],
-        payload=schema.loads(row[2], row[10], row[3]),
-        author=Author(row[4], row[5]),
-        desk_id=row[6],
-        hlc=row[7],
-        occurred_at=row[8],
-        recorded_at=row[9],
-        payload_v=row[10],
-        server_seq=row[11],
-    )
+    return _event(row, row[8], row[9])
 
 
 # The same columns by name, for statements sent straight to SQLite (the read model's).
@@ -56,6 +44,10 @@ COLUMN_NAMES = ", ".join(c.name for c in EVENT_COLUMNS)
 def driver_row_to_event(row: Sequence[Any]) -> Event:
     """An event from a row of COLUMN_NAMES read straight from the driver: its times are the
     stored text (models.UTCDateTime), parsed here instead of by SQLAlchemy's result."""
+    return _event(row, datetime.fromisoformat(row[8]), datetime.fromisoformat(row[9]))
+
+
+def _event(row: Sequence[Any], occurred_at: datetime, recorded_at: datetime) -> Event:
     return Event(
         event_id=row[0],
         stream_id=row[1],
@@ -64,8 +56,8 @@ def driver_row_to_event(row: Sequence[Any]) -> Event:
         author=Author(row[4], row[5]),
         desk_id=row[6],
         hlc=row[7],
-        occurred_at=datetime.fromisoformat(row[8]),
-        recorded_at=datetime.fromisoformat(row[9]),
+        occurred_at=occurred_at,
+        recorded_at=recorded_at,
         payload_v=row[10],
         server_seq=row[11],
     )

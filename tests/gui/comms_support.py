@@ -7,13 +7,16 @@ configured for them, and the window opened on a declared incident with an MIM.""
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mimdesk import config, secrets
 from mimdesk.gui.comms_tab import CommsTab
 from mimdesk.gui.main import Workspace
+from mimdesk.gui.outbox_worker import OutboxWorker
 from tests.comms.conftest import (  # noqa: F401  (fixtures used by the GUI tests)
     SMTP_PASSWORD,
     SMTP_USER,
@@ -76,3 +79,20 @@ def comms_tab(ws: Workspace) -> CommsTab:
     tabs.setCurrentWidget(tab)
     assert isinstance(tab, CommsTab)
     return tab
+
+
+def started_worker(ws: Workspace) -> tuple[OutboxWorker, list[Any]]:
+    """An outbox worker on the window's clock trying every second (the tab's tries every
+    30 s), started, and the list its delivery reports arrive in."""
+    worker = OutboxWorker(
+        ws.app.ctx,
+        ws.app.settings,
+        ws.runner,
+        ws.hub,
+        clock=ws.clock,
+        interval=timedelta(seconds=1),
+    )
+    reports: list[Any] = []
+    worker.delivered.connect(reports.append)
+    worker.start()
+    return worker, reports

@@ -6,13 +6,10 @@ the window's "Try again now" retries what ``outbox --deliver`` retries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from PySide6.QtCore import Qt
 
 from mimdesk import cli
-from mimdesk.gui.outbox_worker import OutboxWorker
 from mimdesk.usecases import incidents
 from tests.comms.test_outbox_not_sent import (
     OTHER_SUBJECT,
@@ -27,6 +24,7 @@ from .comms_support import (  # noqa: F401  (fixtures)
     comms_tab,
     incident,
     memory_keyring,
+    started_worker,
     webhooks,
     webhooks_down,
 )
@@ -111,17 +109,7 @@ def test_the_worker_on_its_own_does_not_retry_a_refused_message(
     tab.outbox.stop()
     qtbot.waitUntil(lambda: not tab.outbox.running)
     webhooks.status = 200
-    worker = OutboxWorker(
-        app.ctx,
-        app.settings,
-        workspace.runner,
-        workspace.hub,
-        clock=workspace.clock,
-        interval=timedelta(seconds=1),
-    )
-    reports = []
-    worker.delivered.connect(reports.append)
-    worker.start()
+    worker, reports = started_worker(workspace)
     try:
         qtbot.waitUntil(lambda: len(reports) >= 1, timeout=10_000)
         clock.advance(minutes=1)  # past the back-off: a second run

@@ -6,12 +6,9 @@ with the real send time recorded."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from PySide6.QtCore import Qt
 
 from mimdesk import secrets
-from mimdesk.gui.outbox_worker import OutboxWorker
 from mimdesk.usecases import incidents, outbox, timers
 
 from .comms_support import (  # noqa: F401  (fixtures)
@@ -22,6 +19,7 @@ from .comms_support import (  # noqa: F401  (fixtures)
     incident,
     memory_keyring,
     smtp_server,
+    started_worker,
     webhooks_down,
 )
 from .conftest import wait_written
@@ -52,17 +50,7 @@ def test_a_send_while_the_server_is_down_queues_and_the_worker_delivers_later(
     # A worker on the UI clock, trying each second here (the tab's tries every 30 s; it is
     # stopped so that only this one delivers).
     tab.outbox.stop()
-    worker = OutboxWorker(
-        app.ctx,
-        app.settings,
-        comms_ws.runner,
-        comms_ws.hub,
-        clock=comms_ws.clock,
-        interval=timedelta(seconds=1),
-    )
-    reports = []
-    worker.delivered.connect(reports.append)
-    worker.start()
+    worker, reports = started_worker(comms_ws)
     try:
         qtbot.waitUntil(lambda: len(reports) >= 1, timeout=10_000)
         assert reports[0].run.sent == [] and webhooks_down.requests == []
