@@ -118,3 +118,15 @@ def check_restorable(path: Path) -> str:
     """The schema revision of a file that can be restored; raises the store's DatabaseError
     naming what is wrong (not a database, corrupt, from a newer MIM Desk)."""
     return check_file(path) or ""
+
+
+def desk_of(path: Path) -> str:
+    """The desk id a database file holds (desk_meta), "" when it has none yet."""
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT value FROM desk_meta WHERE key = 'desk_id'").fetchone()
+    except sqlite3.Error:
+        return ""
+    finally:
+        con.close()
+    return str(row[0]) if row else ""

@@ -98,6 +98,15 @@ def restore(database: Path, source: Path, paths: Paths, settings: Settings) -> P
             f"{source} cannot be restored: {exc.message}",
             "Give a backup MIM Desk made ('mimdesk backup', or one from its backups folder).",
         ) from None
+    if database.exists():
+        mine, theirs = backups.desk_of(database), backups.desk_of(source)
+        if mine and theirs and mine != theirs:
+            # Two desks with one id would share as one: each would take the other's events
+            # for its own, and the shared log could not tell them apart.
+            raise InvalidInput(
+                f"{source} is another desk's database, not a backup of this one.",
+                "Restore a backup this desk made, or open that file as a database of its own.",
+            )
     kept = None
     if database.exists():
         kept = backups.take(database, folder(paths, settings), why="manual")

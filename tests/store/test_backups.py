@@ -120,3 +120,16 @@ def test_a_restore_keeps_what_the_file_held(home, tmp_path):
     (tmp_path / "junk.sqlite3").write_bytes(b"junk")
     with pytest.raises(InvalidInput, match=r"cannot be restored: .* not a MIM Desk database"):
         backups_uc.restore(path, tmp_path / "junk.sqlite3", app.paths, app.settings)
+
+
+def test_another_desks_database_is_not_restored_over_this_one(home, tmp_path):
+    """Two desks with one id would share as one: a restore takes only this desk's backups."""
+    ours, theirs = tmp_path / "ours.sqlite3", tmp_path / "theirs.sqlite3"
+    for path in (ours, theirs):
+        app = open_app(db=path)
+        incidents.report(app.ctx, title=f"Made in {path.stem}")
+        app.close()
+    before = ours.read_bytes()
+    with pytest.raises(InvalidInput, match="is another desk's database, not a backup"):
+        backups_uc.restore(ours, theirs, app.paths, app.settings)
+    assert ours.read_bytes() == before
