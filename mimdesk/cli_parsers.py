@@ -87,6 +87,12 @@ def add_incident_parsers(sub: Commands) -> None:
     p.add_argument("value", help="the new value; for a key time, a time or 'none'")
 
 
+OVERRIDE_HELP = (
+    "take the MIM role over from its holder, though you are neither the holder nor the person "
+    "taking it: your reason, which the handover note records"
+)
+
+
 def add_role_and_timer_parsers(sub: Commands) -> None:
     """Roles and their duties, and the update timers of each audience."""
     p = sub.add_parser("assign", help="put a person in a role")
@@ -94,12 +100,14 @@ def add_role_and_timer_parsers(sub: Commands) -> None:
     p.add_argument("role", help="role id, e.g. mim, tech_lead")
     p.add_argument("person")
     p.add_argument("--note", default="")
+    p.add_argument("--override", default="", metavar="REASON", help=OVERRIDE_HELP)
 
     p = sub.add_parser("handover", help="hand a role over to someone else, with a note")
     p.add_argument("ref")
     p.add_argument("role")
     p.add_argument("person")
     p.add_argument("--note", default="")
+    p.add_argument("--override", default="", metavar="REASON", help=OVERRIDE_HELP)
 
     p = sub.add_parser("duty", help="tick (or untick) a duty of a role")
     p.add_argument("ref")

@@ -160,7 +160,7 @@ class _Player:
         if written < happened:
             raise ValueError(f"demo script: a step is written before it happened: {step}")
         # The step's own author and clock: a use case stamps both on the events it writes.
-        ctx = replace(self.ctx, author=self.person(step["by"]), now=_fixed(written))
+        ctx = replace(self.ctx, author=self.person(step["by"]), now=_fixed(written), replaying=True)
         ref = self.reference
         match action:
             case "report":

@@ -80,3 +80,12 @@ class InvalidInput(MimDeskError):
 
 class Refused(MimDeskError):
     """A valid request the incident's current state does not allow."""
+
+
+class NotEntitled(Refused):
+    """This OS account may not do what was asked (:mod:`mimdesk.domain.entitlement`).
+    ``overridable``: a reason for acting anyway would let it through, and be recorded."""
+
+    def __init__(self, message: str, hint: str = "", *, overridable: bool = False) -> None:
+        super().__init__(message, hint)
+        self.overridable = overridable

@@ -70,6 +70,8 @@ RUN: dict[str, list[list[str]]] = {
     "mimdesk doctor": [["doctor"]],
     "mimdesk config check FILE": [["config", "check", "{site}"]],
     "mimdesk config check site.toml": [["config", "check", "{site}"]],
+    # Last: from here on the account check is in force for this database.
+    "mimdesk person NAME --account ACCOUNT": [["person", "Ana Costa", "--account", "CORP\\ana"]],
 }
 
 # README command line -> (test file, a string that file holds: the command as it runs it).

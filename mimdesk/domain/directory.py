@@ -7,9 +7,10 @@ service, and retiring a service is an event, never a delete.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 
 from mimdesk.domain.events import Author, Event
 from mimdesk.domain.payloads import (
@@ -54,6 +55,34 @@ class Person:
     accounts: tuple[str, ...] = ()  # the OS accounts that are this person
 
 
+@dataclass(frozen=True, slots=True)
+class AccountIndex:
+    """The directory's links of OS accounts to people, as one lookup per account.
+
+    ``any_linked``: the directory links at least one account to someone (retired people
+    included): the site uses account links (see :mod:`mimdesk.domain.entitlement`).
+    """
+
+    owners: Mapping[str, Person] = field(default_factory=lambda: MappingProxyType({}))
+    any_linked: bool = False
+
+    def person_of(self, account: str) -> Person | None:
+        """The active person ``account`` is (case forgiven), or None."""
+        return self.owners.get(account.casefold()) if account else None
+
+    def signed_as_another(self, author: Author) -> Person | None:
+        """The person whose account wrote as ``author`` under another name, or None."""
+        owner = self.person_of(author.login)
+        if owner is None or same_name(owner.name, author.name):
+            return None
+        return owner
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one person's name: case and spacing forgiven."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 @dataclass
 class Directory:
     services: dict[str, Service] = field(default_factory=dict)
@@ -79,25 +108,26 @@ class Directory:
     def person_of_account(self, account: str) -> Person | None:
         """The person the directory gives ``account`` to (case forgiven: Windows accounts
         are), or None."""
-        wanted = account.casefold()
-        if not wanted:
-            return None
-        return next(
-            (
-                p
-                for p in self.people.values()
-                if not p.retired and any(a.casefold() == wanted for a in p.accounts)
-            ),
-            None,
-        )
+        return self.accounts().person_of(account)
 
     def signed_as_another(self, author: Author) -> Person | None:
         """The person whose account made an entry signed with another name, or None: the
         timeline and the postmortem flag such an entry."""
-        owner = self.person_of_account(author.login)
-        if owner is None or owner.name.casefold() == author.name.casefold():
-            return None
-        return owner
+        return self.accounts().signed_as_another(author)
+
+    def accounts(self) -> AccountIndex:
+        """Who each OS account is, indexed: for asking of many entries or many times."""
+        owners: dict[str, Person] = {}
+        linked = False
+        for p in self.people.values():
+            linked = linked or bool(p.accounts)
+            if p.retired:
+                continue
+            for account in p.accounts:
+                # The first entry holding an account keeps it (two desks may have given it
+                # to two people before either saw the other's).
+                owners.setdefault(account.casefold(), p)
+        return AccountIndex(MappingProxyType(owners), linked)
 
     def on_duty(self, role: str, week: str) -> str:
         return self.rota.get((week, role), "")

@@ -17,7 +17,7 @@ from mimdesk import __version__
 from mimdesk.config import Settings
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.domain.vocabulary import Vocabulary
-from mimdesk.errors import InvalidInput, MimDeskError
+from mimdesk.errors import InvalidInput, MimDeskError, NotEntitled
 from mimdesk.gui.forms.ui_about_dialog import Ui_AboutDialog
 from mimdesk.gui.forms.ui_assign_role_dialog import Ui_AssignRoleDialog
 from mimdesk.gui.forms.ui_first_run_dialog import Ui_FirstRunDialog
@@ -270,6 +270,12 @@ class AssignRoleDialog(QDialog):
             self.ui.personEdit.setCompleter(completer)
             self.ui.personEdit.textChanged.connect(self._show_remember)
         self._show_remember(self.ui.personEdit.text() if people is not None else "")
+        # Asked for only when this account may not move the role without a reason.
+        self._show_override(False)
+
+    def _show_override(self, shown: bool) -> None:
+        self.ui.overrideLabel.setVisible(shown)
+        self.ui.overrideEdit.setVisible(shown)
 
     def _show_remember(self, text: str) -> None:
         name = " ".join(text.split()).casefold()
@@ -280,10 +286,17 @@ class AssignRoleDialog(QDialog):
         person, note = self.ui.personEdit.text(), self.ui.noteEdit.text()
         reference, role = self._reference, self._role
         remember = self.ui.rememberCheck.isVisibleTo(self) and self.ui.rememberCheck.isChecked()
+        override = self.ui.overrideEdit.text() if self.ui.overrideEdit.isVisibleTo(self) else ""
         self.ui.buttonBox.setEnabled(False)
         self._ops.mutate(
             lambda ctx: roles.assign(
-                ctx, reference=reference, role=role, person=person, note=note, remember=remember
+                ctx,
+                reference=reference,
+                role=role,
+                person=person,
+                note=note,
+                remember=remember,
+                override=override,
             ),
             done=lambda _changes: self.accept(),
             failed=self._failed,
@@ -291,4 +304,13 @@ class AssignRoleDialog(QDialog):
 
     def _failed(self, error: MimDeskError) -> None:
         self.ui.buttonBox.setEnabled(True)
+        if isinstance(error, NotEntitled) and error.overridable:
+            self._show_override(True)
+            self.ui.overrideEdit.setFocus()
+            error = NotEntitled(
+                error.message,
+                "Ask them, or give your reason for taking it over below: the handover note "
+                "records it.",
+                overridable=True,
+            )
         self.error.show_error(error)

@@ -350,6 +350,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.incident_list.refresh()
         self.current.reload()
+        self.timeline.reload_accounts()
         self.statusBar().showMessage("Refreshed", 2000)
 
     @Slot()

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.domain.clock import format_local
+from mimdesk.domain.directory import AccountIndex
+from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.domain.vocabulary import NOTE_KINDS
 from mimdesk.errors import MimDeskError
@@ -58,7 +60,8 @@ from mimdesk.gui.widgets import (
     show_error,
     style_error,
 )
-from mimdesk.usecases import incidents, timeline
+from mimdesk.usecases import directory, incidents, timeline
+from mimdesk.usecases.context import Changes
 from mimdesk.usecases.incidents import IncidentView
 
 # The model's names, where the tab's users have always found them.
@@ -341,6 +344,12 @@ class TimelineTab(QWidget):
         self._scroll_to: str | None = None
         self._stream_id: str | None = None
         self.model = TimelineModel(now, self)
+        # The directory's account links, read once and again only when the directory changes
+        # (off the UI thread when the change was made here): never at each refresh.
+        self._accounts_read = False
+        self._accounts_ahead: AccountIndex | None = None
+        ops.hub.read_ahead(self._read_accounts)
+        ops.hub.changed.connect(self._on_changed)
         self._build_table()
         self._build_actions()
         bar = self._build_bar()
@@ -424,8 +433,45 @@ class TimelineTab(QWidget):
         bar.addWidget(self.correct_button)
         return bar
 
+    def _read_accounts(self, changes: Changes) -> Callable[[], None] | None:
+        """Off the UI thread: the account links again, if ``changes`` touch the directory."""
+        if DIRECTORY_STREAM not in changes.streams:
+            return None
+        accounts = directory.accounts(self._ops.ctx)
+
+        def hand_over() -> None:
+            self._accounts_ahead = accounts
+
+        return hand_over
+
+    @Slot(object)
+    def _on_changed(self, changes: Changes) -> None:
+        ahead, self._accounts_ahead = self._accounts_ahead, None
+        if DIRECTORY_STREAM not in changes.streams:
+            return
+        self._accounts_read = True
+        # A change published without reading ahead (pulled by the sync) is read here.
+        accounts = ahead if ahead is not None else self._accounts_now()
+        if accounts is not None:
+            self.model.set_accounts(accounts)
+
+    def reload_accounts(self) -> None:
+        """Read the account links again (Refresh: another program may have changed them)."""
+        accounts = self._accounts_now()
+        if accounts is not None:
+            self._accounts_read = True
+            self.model.set_accounts(accounts)
+
+    def _accounts_now(self) -> AccountIndex | None:
+        try:
+            return directory.accounts(self._ops.ctx)
+        except MimDeskError:
+            return None  # the flags shown stay until the directory next changes
+
     @Slot(object)
     def show_incident(self, view: IncidentView | None) -> None:
+        if view is not None and not self._accounts_read:
+            self.reload_accounts()
         bar = self.table.verticalScrollBar()
         same = view is not None and view.state.stream_id == self._stream_id
         # Follow new entries only when the reader is already at the end, like a chat log.
@@ -472,7 +518,9 @@ class TimelineTab(QWidget):
         backdated = False
         for row in range(first, last + 1):
             entry = self.model.entry(row)
-            authors.setdefault(entry.author.name, row)
+            # A flagged author's cell has a sign beside the name: measured apart.
+            flagged = self.model.signed_as_another(entry) is not None
+            authors.setdefault(f"{flagged:d}{entry.author.name}", row)
             kinds.setdefault(entry.kind, row)
             if not backdated and entry.backdated:
                 times.add(row)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from mimdesk.domain.clock import format_local
+from mimdesk.domain.directory import AccountIndex, Person
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.gui import theme
 from mimdesk.gui.tablemodel import RowsModel
@@ -21,6 +22,12 @@ Index = QModelIndex | QPersistentModelIndex
 TIME, AUTHOR, KIND, TEXT = range(4)
 HEADERS = ("Time", "Author", "Kind", "Entry")
 EntryRole = Qt.ItemDataRole.UserRole + 1
+# What the author's cell of a flagged entry answers itself (see TimelineModel._flag).
+_FLAG_ROLES = (
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ForegroundRole,
+)
 
 KIND_LABELS = {
     "report": "Reported",
@@ -71,6 +78,11 @@ def entry_text(entry: TimelineEntry) -> str:
     if entry.corrected_by:
         return f"{text}  (corrected)"
     return text
+
+
+def signed_as_another_text(entry: TimelineEntry, owner: Person) -> str:
+    """What the postmortem says of an entry signed with a name its account is not."""
+    return f"Written by account {entry.author.login}, which is {owner.name}'s"
 
 
 def _day(entry: TimelineEntry) -> date:
@@ -129,6 +141,10 @@ class TimelineModel(RowsModel[TimelineEntry]):
     that a note added to a long incident costs the view one row, not all of them; only when the
     rows already shown do not keep their order (another incident, an entry moved in time) is
     the model reset.
+
+    An entry whose account the directory gives to someone other than the name it is signed
+    with is flagged, as the postmortem flags it: asked of ``accounts`` (one lookup) as a row
+    is drawn, and of every row only when the directory changes (:meth:`set_accounts`).
     """
 
     headers = HEADERS
@@ -138,6 +154,30 @@ class TimelineModel(RowsModel[TimelineEntry]):
         self._now = now
         self._days: set[date] = set()
         self._spans_days = False
+        self._accounts = AccountIndex()
+
+    def set_accounts(self, accounts: AccountIndex) -> None:
+        """The directory's account links changed: redraw the rows whose flag changed."""
+        old, self._accounts = self._accounts, accounts
+        changed = [
+            row
+            for row, entry in enumerate(self._rows)
+            if old.signed_as_another(entry.author) != accounts.signed_as_another(entry.author)
+        ]
+        last = self.columnCount() - 1
+        start = 0
+        for i, row in enumerate(changed):
+            if i + 1 == len(changed) or changed[i + 1] != row + 1:
+                self.dataChanged.emit(self.index(changed[start], 0), self.index(row, last))
+                start = i + 1
+
+    @property
+    def accounts(self) -> AccountIndex:
+        return self._accounts
+
+    def signed_as_another(self, entry: TimelineEntry) -> Person | None:
+        """The person whose account wrote ``entry`` under another name, or None."""
+        return self._accounts.signed_as_another(entry.author)
 
     def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
         new = list(entries)
@@ -205,6 +245,10 @@ class TimelineModel(RowsModel[TimelineEntry]):
             return None
         if role == EntryRole:
             return entry
+        if column == AUTHOR and role in _FLAG_ROLES:
+            flag = self._flag(entry, role)
+            if flag is not None:
+                return flag
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry)
         if role == Qt.ItemDataRole.FontRole:
@@ -225,6 +269,18 @@ class TimelineModel(RowsModel[TimelineEntry]):
             # Top, so that a short cell lines up with the first line of a long entry.
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
+
+    def _flag(self, entry: TimelineEntry, role: int) -> Any:
+        """The author's cell of an entry signed by another person's account: a warning sign,
+        and the same in words for a screen reader."""
+        owner = self.signed_as_another(entry)
+        if owner is None:
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{entry.author.name}. {signed_as_another_text(entry, owner)}."
+        return theme.error_colour(QGuiApplication.palette())
 
     def _font(self, entry: TimelineEntry, column: int) -> QFont | None:
         if not (entry.retracted or entry.corrects or (column == TIME and entry.backdated)):
@@ -247,6 +303,9 @@ class TimelineModel(RowsModel[TimelineEntry]):
         if entry.concurrent:
             lines.append(concurrent_text(entry) + ". “Use other value” sets the other one.")
         lines.append(f"{kind_label(entry.kind)} by {entry.author.name}")
+        owner = self.signed_as_another(entry)
+        if owner is not None:
+            lines.append(f"⚠ {signed_as_another_text(entry, owner)} in the directory.")
         lines.append(f"Happened {format_local(entry.occurred_at)}")
         if entry.backdated:
             lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")

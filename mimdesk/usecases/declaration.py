@@ -24,6 +24,7 @@ from mimdesk.domain.roles import MIM
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases import directory as directory_uc
+from mimdesk.usecases import entitlement
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, resolve, view
 from mimdesk.usecases.validate import MAX_FIELD, choose, clean_text
@@ -169,6 +170,8 @@ def declare(
     rationale = clean_text(rationale, what="rationale", limit=MAX_FIELD)
     recommended, assessment = _recommended(incident)
     _need_rationale("declare", recommended, rationale, "Declaring")
+    # Whoever this account is declares; the MIM it names may be anyone.
+    entitlement.check(ctx)
     decided = Decided(
         decision="declare",
         severity=severity,

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 
 from mimdesk.comms.addresses import canonical_list
-from mimdesk.domain.directory import TIERS, Directory, Person, Service, fold_directory, iso_week
+from mimdesk.domain.directory import (
+    TIERS,
+    AccountIndex,
+    Directory,
+    Person,
+    Service,
+    fold_directory,
+    iso_week,
+)
 from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.payloads import (
@@ -17,6 +27,8 @@ from mimdesk.domain.payloads import (
     ServiceUpserted,
 )
 from mimdesk.errors import InvalidInput, NotFound, NotInDirectory
+from mimdesk.store import read_model
+from mimdesk.store.eventlog import EventLog
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.validate import choose, clean_text
 
@@ -25,6 +37,31 @@ DIRECTORY_CHANGED = Changes(frozenset({DIRECTORY_STREAM}))
 
 def directory(ctx: Context) -> Directory:
     return fold_directory(ctx.log.stream(DIRECTORY_STREAM))
+
+
+# Per log: the directory's snapshot in the read model, and the account index folded from it.
+_ACCOUNTS: weakref.WeakKeyDictionary[EventLog, tuple[object, AccountIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+_ACCOUNTS_LOCK = threading.Lock()
+
+
+def accounts(ctx: Context) -> AccountIndex:
+    """Who each OS account is, for readers that ask often (the window's timeline at each
+    refresh, the account check). Folded again only when the directory's stream changed: the
+    read model keys its snapshot of the stream on the stream's count, last row and HLCs, and
+    reads only new rows; an unchanged directory costs one small query."""
+    snapshot = read_model.of(ctx.log).incident(DIRECTORY_STREAM)
+    if snapshot is None:
+        return AccountIndex()
+    with _ACCOUNTS_LOCK:
+        cached = _ACCOUNTS.get(ctx.log)
+    if cached is not None and cached[0] is snapshot:
+        return cached[1]
+    index = fold_directory(snapshot.events).accounts()
+    with _ACCOUNTS_LOCK:
+        _ACCOUNTS[ctx.log] = (snapshot, index)
+    return index
 
 
 def services(ctx: Context) -> list[Service]:

@@ -260,10 +260,10 @@ def export_pdf(
 def signed_by_another(ctx: Context, entries: Sequence[TimelineEntry]) -> dict[str, str]:
     """The entries signed with a name that is not their account's person in the directory:
     event id -> the person the account is."""
-    people = directory_uc.directory(ctx)
+    accounts = directory_uc.accounts(ctx)
     out = {}
     for entry in entries:
-        owner = people.signed_as_another(entry.author)
+        owner = accounts.signed_as_another(entry.author)
         if owner is not None:
             out[entry.event_id] = owner.name
     return out

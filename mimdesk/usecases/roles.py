@@ -7,10 +7,13 @@ from pathlib import Path
 
 from mimdesk import outputs
 from mimdesk.config import Settings
+from mimdesk.domain.entitlement import override_note
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.payloads import DutyTicked, RoleAssigned, RoleReleased
+from mimdesk.domain.roles import MIM, role_label
 from mimdesk.errors import InvalidInput, Refused
 from mimdesk.usecases import directory as directory_uc
+from mimdesk.usecases import entitlement
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
 from mimdesk.usecases.validate import MAX_FIELD, check_time, choose, clean_text
@@ -33,11 +36,15 @@ def assign(
     note: str = "",
     remember: bool = False,
     occurred_at: datetime | None = None,
+    override: str = "",
 ) -> Changes:
     """Put a person in a role. If someone holds it already this is a handover: one event
     naming both, so the role is never empty in between.
 
-    ``remember`` saves a person typed in by hand to the directory.
+    ``remember`` saves a person typed in by hand to the directory. The MIM role is put in
+    someone's hands only by an account entitled to (:mod:`mimdesk.domain.entitlement`):
+    handing it over, the outgoing holder or the incoming person; anyone else gives
+    ``override``, their reason, which the handover note records.
     """
     summary = resolve(ctx, reference)
     state = view(ctx, summary.stream_id).state
@@ -47,6 +54,16 @@ def assign(
     current = state.holder(role)
     if current == person:
         return Changes()
+    if role == MIM and current:
+        reason = clean_text(override, what="reason for taking over", limit=500, single_line=True)
+        term = ctx.vocab.roles.term(MIM)
+        label = term.label if term is not None else role_label(MIM)
+        if entitlement.check_handover(
+            ctx, role_label=label, holder=current, incoming=person, override=reason
+        ):
+            note = override_note(current, reason, note)
+    elif role == MIM:
+        entitlement.check(ctx)
     # With the previous holder named it is a handover.
     assigned = RoleAssigned(role=role, person=person, note=note, handed_over_from=current)
     if occurred_at is not None:
@@ -69,8 +86,10 @@ def handover(
     to: str,
     note: str = "",
     occurred_at: datetime | None = None,
+    override: str = "",
 ) -> Changes:
-    """Hand a held role to someone else, with a note of what they need to know."""
+    """Hand a held role to someone else, with a note of what they need to know (``override``:
+    see :func:`assign`)."""
     summary = resolve(ctx, reference)
     state = view(ctx, summary.stream_id).state
     role = _role(ctx, state, role)
@@ -80,7 +99,13 @@ def handover(
             "Assign someone instead.",
         )
     return assign(
-        ctx, reference=summary.reference, role=role, person=to, note=note, occurred_at=occurred_at
+        ctx,
+        reference=summary.reference,
+        role=role,
+        person=to,
+        note=note,
+        occurred_at=occurred_at,
+        override=override,
     )
 
 

@@ -157,3 +157,30 @@ def test_print_role_cards_off_the_ui_thread_and_open_them(
     assert len(pages) == len(app.settings.roles)
     assert "Ana Costa" in pages[0].extract_text()
     assert tab.print_button.isEnabled()
+
+
+def test_taking_the_mim_role_over_asks_a_reason_and_records_it(
+    qtbot, app, tab, workspace, declared
+):
+    """The desk's account is Test Desk's, who is neither Ana Costa (holding) nor Ben Okafor."""
+    directory.save_person(app.ctx, name="Test Desk", accounts=[app.ctx.author.login])
+    tab.select_role("mim")
+    dialog = tab.assign_selected()
+    assert not dialog.ui.overrideEdit.isVisibleTo(dialog)
+    qtbot.keyClicks(dialog.ui.personEdit, "Ben Okafor")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    wait_written(qtbot, workspace)
+    assert dialog.isVisible()
+    assert "Test Desk may not hand over the Major Incident Manager role" in dialog.error.text()
+    assert "give your reason for taking it over below" in dialog.error.text()
+    assert dialog.ui.overrideEdit.isVisibleTo(dialog)
+    assert incidents.get(app.ctx, declared.reference).state.holder("mim") == "Ana Costa"
+
+    qtbot.keyClicks(dialog.ui.overrideEdit, "Ana unreachable since 09:10")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    wait_written(qtbot, workspace)
+    held = incidents.get(app.ctx, declared.reference).state.roles["mim"]
+    assert (held.person, held.note) == (
+        "Ben Okafor",
+        "Taken over without Ana Costa: Ana unreachable since 09:10",
+    )

@@ -25,7 +25,7 @@ class Ui_AssignRoleDialog(object):
     def setupUi(self, AssignRoleDialog):
         if not AssignRoleDialog.objectName():
             AssignRoleDialog.setObjectName(u"AssignRoleDialog")
-        AssignRoleDialog.resize(440, 200)
+        AssignRoleDialog.resize(520, 200)
         self.mainLayout = QVBoxLayout(AssignRoleDialog)
         self.mainLayout.setObjectName(u"mainLayout")
         self.roleLabel = QLabel(AssignRoleDialog)
@@ -63,6 +63,16 @@ class Ui_AssignRoleDialog(object):
 
         self.formLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.rememberCheck)
 
+        self.overrideLabel = QLabel(AssignRoleDialog)
+        self.overrideLabel.setObjectName(u"overrideLabel")
+
+        self.formLayout.setWidget(3, QFormLayout.ItemRole.LabelRole, self.overrideLabel)
+
+        self.overrideEdit = QLineEdit(AssignRoleDialog)
+        self.overrideEdit.setObjectName(u"overrideEdit")
+
+        self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.overrideEdit)
+
 
         self.mainLayout.addLayout(self.formLayout)
 
@@ -85,6 +95,7 @@ class Ui_AssignRoleDialog(object):
 #if QT_CONFIG(shortcut)
         self.personLabel.setBuddy(self.personEdit)
         self.noteLabel.setBuddy(self.noteEdit)
+        self.overrideLabel.setBuddy(self.overrideEdit)
 #endif // QT_CONFIG(shortcut)
 
         self.retranslateUi(AssignRoleDialog)
@@ -98,5 +109,7 @@ class Ui_AssignRoleDialog(object):
         self.noteLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Handover note:", None))
         self.noteEdit.setPlaceholderText(QCoreApplication.translate("AssignRoleDialog", u"Optional: what the new holder needs to know", None))
         self.rememberCheck.setText(QCoreApplication.translate("AssignRoleDialog", u"&Save this person to the directory", None))
+        self.overrideLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Reason for taking over:", None))
+        self.overrideEdit.setPlaceholderText(QCoreApplication.translate("AssignRoleDialog", u"Recorded in the handover note", None))
     # retranslateUi
 
