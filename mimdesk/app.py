@@ -21,6 +21,7 @@ from mimdesk.store.eventlog import EventLog
 from mimdesk.store.fileguard import write_guard
 from mimdesk.store.sqlite import open_database
 from mimdesk.usecases.context import Context, os_login, system_now
+from mimdesk.usecases.desk_key import LazySigner
 
 if TYPE_CHECKING:
     from mimdesk.sync import SyncService
@@ -100,6 +101,8 @@ def open_app(
     database = database_path(paths, settings, db)
     engine, backup = open_database(database, read_only=read_only)
     log = EventLog(engine)
+    if not read_only:
+        log.file.signer = LazySigner(paths.data_dir, log.desk_id)
     if backup is not None:
         # An upgrade may add projection columns; the log is the truth they are filled from.
         log.rebuild_projections()

@@ -51,7 +51,7 @@ FEATURE_COMMANDS: dict[str, tuple[str, ...]] = {
     "mimdesk.cli_sync": ("sync", "sync-agent", "doctor", "state-digest"),
     "mimdesk.cli_postmortem": ("postmortem", "followup", "followups", "report", "export", "import"),
     "mimdesk.cli_comms": ("draft", "drafts", "approve", "send", "outbox", "lists", "secret"),
-    "mimdesk.cli_backup": ("backup", "restore"),
+    "mimdesk.cli_backup": ("backup", "restore", "verify"),
 }
 
 # Core commands whose handlers live in a module of their own, each module with
@@ -188,6 +188,7 @@ def _main(argv: Sequence[str] | None) -> int:
 # open it read-only instead of refusing. A command that writes after all fails clearly.
 READ_ONLY_COMMANDS = frozenset(
     {
+        "verify",
         "list",
         "show",
         "people",
@@ -361,7 +362,16 @@ def _cmd_set(app: Any, args: argparse.Namespace) -> int:
 def _cmd_assign(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.usecases import roles
 
-    roles.assign(app.ctx, reference=args.ref, role=args.role, person=args.person, note=args.note)
+    _taking_over(
+        lambda: roles.assign(
+            app.ctx,
+            reference=args.ref,
+            role=args.role,
+            person=args.person,
+            note=args.note,
+            override=args.override,
+        )
+    )
     return 0
 
 
@@ -462,8 +472,35 @@ def _cmd_service(app: Any, args: argparse.Namespace) -> int:
 def _cmd_handover(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.usecases import roles
 
-    roles.handover(app.ctx, reference=args.ref, role=args.role, to=args.person, note=args.note)
+    _taking_over(
+        lambda: roles.handover(
+            app.ctx,
+            reference=args.ref,
+            role=args.role,
+            to=args.person,
+            note=args.note,
+            override=args.override,
+        )
+    )
     return 0
+
+
+def _taking_over(change: Callable[[], object]) -> None:
+    """Make a role change; one refused for want of a reason to take the role over says how
+    to give one here."""
+    from mimdesk.errors import NotEntitled
+
+    try:
+        change()
+    except NotEntitled as refused:
+        if not refused.overridable:
+            raise
+        raise NotEntitled(
+            refused.message,
+            "Ask them, or give your reason for taking it over with --override REASON: the "
+            "handover note records it.",
+            overridable=True,
+        ) from None
 
 
 def _cmd_duty(app: Any, args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
-"""``mimdesk backup OUT`` and ``mimdesk restore FILE``: this desk's database, copied and put
-back. The window takes its own backups (on start and daily); these are for a person or a
-script, and for the day a laptop's file must come back."""
+"""``mimdesk backup OUT``, ``mimdesk restore FILE`` and ``mimdesk verify``: this desk's
+database, copied, put back and checked. The window takes its own backups (on start and
+daily); these are for a person or a script, and for the day a laptop's file must come back."""
 
 from __future__ import annotations
 
@@ -26,7 +26,44 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     )
     p.add_argument("file", help="the backup to restore")
 
-    return {"backup": _cmd_backup, "restore": _cmd_restore}
+    p = sub.add_parser(
+        "verify",
+        help="check this desk's file: SQLite integrity, every event's signature, the summaries",
+    )
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    return {"backup": _cmd_backup, "restore": _cmd_restore, "verify": _cmd_verify}
+
+
+def _cmd_verify(app: Any, args: argparse.Namespace) -> int:
+    import json
+
+    from mimdesk import exitcodes
+    from mimdesk.usecases import verify
+
+    found = verify.verify(app.ctx, app.database)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "database": str(found.database),
+                    "integrity": found.integrity,
+                    "events": found.events,
+                    "signatures": {k.value: n for k, n in found.verdicts.items()},
+                    "failing": [
+                        {"event_id": e, "desk_id": d, "verdict": v.value}
+                        for e, d, v in found.failing
+                    ],
+                    "summaries": found.projection,
+                    "alarms": len(found.alarms),
+                    "ok": found.ok,
+                },
+                indent=2,
+            )
+        )
+    else:
+        print("\n".join(found.lines()))
+    return exitcodes.OK if found.ok else exitcodes.FAILED
 
 
 def _cmd_backup(app: Any, args: argparse.Namespace) -> int:

@@ -298,7 +298,8 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
     report["warnings"] = list(settings.warnings)
     report["local"] = doctor.local_report(app.log, app.database)
     report["backups"] = _backups_report(app)
-    failed = bool(report["backups"]["problem"])
+    report["record"] = _record_report(app)
+    failed = bool(report["backups"]["problem"]) or bool(report["record"]["alarms"])
     try:
         tgt = _target(settings, args, required=False)
     except InvalidInput as exc:
@@ -334,6 +335,48 @@ def _backups_report(app: Any) -> dict[str, Any]:
     }
 
 
+def _record_report(app: Any) -> dict[str, Any]:
+    """This desk's signing key, the desks whose keys it pinned, the findings it raised."""
+    from mimdesk.usecases import record
+
+    key = record.key_report(app.ctx)
+    return {
+        "key": key.place or None,
+        "key_problem": key.problem,
+        "fingerprint": key.fingerprint or None,
+        "desks_pinned": key.desks_pinned,
+        "alarms": [
+            {
+                "kind": f.kind,
+                "event_id": f.event_id,
+                "desk_id": f.desk_id,
+                "reference": f.reference,
+                "what": f.what,
+                "found_at": f.found_at.isoformat(),
+                "here": f.here,
+                "shown": f.shown,
+                "lines": f.lines(100),
+            }
+            for f in record.findings(app.ctx)
+        ],
+    }
+
+
+def _print_record(info: dict[str, Any]) -> None:
+    from mimdesk.terminal import warn_line
+
+    if info["key"]:
+        print(f"Signing key: in {info['key']} (fingerprint {info['fingerprint']})")
+    else:
+        print(f"Signing key: none; new entries are not signed ({info['key_problem']})")
+    print(f"  keys pinned for {info['desks_pinned']} desk(s)")
+    for alarm in info["alarms"]:
+        first, *rest = alarm["lines"]
+        warn_line(sys.stdout, f"  SHARED RECORD ALTERED: {first}")
+        for line in rest:
+            print(f"  {line}")
+
+
 def _print_backups(info: dict[str, Any]) -> None:
     print(f"Backups: {info['folder']} (the newest {info['keep']} automatic ones are kept)")
     if info["newest"]:
@@ -365,6 +408,7 @@ def _print_doctor(report: dict[str, Any]) -> None:
     for event_id, reason in local.get("refused", {}).items():
         print(f"  refused by the shared database: {event_id}: {reason}")
     _print_backups(report["backups"])
+    _print_record(report["record"])
     info = report["shared"]
     if info is None:
         print("Shared database: none (this desk works alone)")

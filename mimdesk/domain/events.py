@@ -79,6 +79,9 @@ class Event:
     occurred_at: datetime
     recorded_at: datetime
     payload_v: int = PAYLOAD_VERSION
+    # The writing desk's signature (mimdesk.store.signatures): evidence about the event, not
+    # part of it, so two copies that differ only here are the same fact.
+    signature: str = field(default="", compare=False, repr=False)
     server_seq: int | None = field(default=None, compare=False)
     # The one total order every desk agrees on. Kept, not computed on each use: sorting,
     # folding and building the timeline of a long incident ask for it several times an event.

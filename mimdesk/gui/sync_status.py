@@ -303,6 +303,7 @@ class SyncUi(QObject):
         self.hub = hub
         self.clock = clock
         self._warned_skew = False
+        self.record_banner: QWidget | None = None
         service, problem = build_service(app)
         self.bridge = SyncBridge(service, hub, self)
         self.chip = SyncChip(self.bridge, clock)
@@ -336,6 +337,9 @@ class SyncUi(QObject):
         self.bridge = SyncBridge(service, self.hub, self)
         self.chip.bridge = self.bridge
         self._adopt(problem)
+        show = getattr(self.record_banner, "show_status", None)
+        if show is not None:
+            self.bridge.status_changed.connect(show)
         self.bridge.start()
 
     @Slot()
@@ -367,6 +371,11 @@ def install(app: App, window: QWidget, hub: ChangeHub, clock: UiClock) -> SyncUi
     header = getattr(window, "header", None)
     if header is not None:
         header.set_connectivity_widget(ui.chip)
+        from mimdesk.gui.record_alarm import RecordAlarmBanner
+
+        ui.record_banner = RecordAlarmBanner(app.ctx, ui.bridge.status.record_alarms)
+        header.add_row(ui.record_banner)
+        ui.bridge.status_changed.connect(ui.record_banner.show_status)
     tools = getattr(window, "tools_menu", None)
     if tools is not None:
         tools.addAction(ui.chip.sync_now_action)

@@ -27,6 +27,9 @@ STATUS_COLOURS: dict[Status, str] = {
 }
 WARNING_BACKGROUND = "#f5b83d"
 WARNING_TEXT = "#1f1300"
+# The shared record was altered: white on the declared-incident red, on any window.
+ALARM_BACKGROUND = "#b42318"
+ALARM_TEXT = "#ffffff"
 
 
 def wants_dark(theme: str) -> bool:

@@ -28,8 +28,13 @@ EVENT_COLUMNS = (
     event_table.c.occurred_at,
     event_table.c.recorded_at,
     event_table.c.payload_v,
+    event_table.c.signature,
     event_table.c.server_seq,
 )
+
+
+# What a signature covers, and the signature (mimdesk.store.signatures).
+SIGNED_COLUMNS = EVENT_COLUMNS[:-1]
 
 
 def to_event(row: Sequence[Any]) -> Event:
@@ -59,7 +64,8 @@ def _event(row: Sequence[Any], occurred_at: datetime, recorded_at: datetime) -> 
         occurred_at=occurred_at,
         recorded_at=recorded_at,
         payload_v=row[10],
-        server_seq=row[11],
+        signature=row[11],
+        server_seq=row[12],
     )
 
 
@@ -76,6 +82,7 @@ def dict_to_event(r: Mapping[str, Any]) -> Event:
         occurred_at=r["occurred_at"],
         recorded_at=r["recorded_at"],
         payload_v=r["payload_v"],
+        signature=r.get("signature", ""),
         server_seq=r.get("server_seq"),
     )
 
@@ -96,5 +103,8 @@ def to_row(e: Event) -> dict[str, Any]:
         "author_login": e.author.login,
         "occurred_at": e.occurred_at,
         "recorded_at": e.recorded_at,
+        "signature": e.signature,
         "server_seq": e.server_seq,
+        # Stamped by the shared database on its copy; this desk's own row has none.
+        "db_login": "",
     }

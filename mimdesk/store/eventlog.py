@@ -16,10 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
 
 from mimdesk.domain.events import Event
 from mimdesk.domain.hlc import HybridClock
 from mimdesk.domain.summary import IncidentSummary
+from mimdesk.store import record_trust, signatures
 from mimdesk.store.event_rows import EVENT_COLUMNS, to_event, to_row
 from mimdesk.store.fileguard import close_engine
 from mimdesk.store.logfile import CHUNK, LogFile, driver, read_stream
@@ -77,13 +79,38 @@ class EventLog:
         """Write events durably, with their summaries, in one transaction."""
         if not events:
             return
+        rows = [to_row(e) for e in events]
         with self.projection.updating(), self.file.translated(), self.file.write() as conn:
-            driver(conn).executemany(_INSERT, [_bound(to_row(e)) for e in events])
+            self._sign(conn, rows)
+            driver(conn).executemany(_INSERT, [_bound(r) for r in rows])
             for stream_id in {e.stream_id for e in events}:
                 self.projection.project(
                     conn, stream_id, [e for e in events if e.stream_id == stream_id]
                 )
             self.file.advance_clock(conn, (e.hlc for e in events))
+
+    def _sign(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Sign this desk's new events. Another desk's (from an import) keep the signature
+        they came with: this desk cannot sign for another."""
+        signer = self.file.signer
+        if signer is None:
+            return
+        mine = [r for r in rows if r["desk_id"] == self.desk_id and not r["signature"]]
+        if not mine or not signer.public_key:
+            return  # no key to sign with: the entries are kept all the same
+        if not self.file.own_key_pinned:
+            now = max(r["recorded_at"] for r in mine)
+            if not record_trust.pin(conn, self.desk_id, signer.public_key, now):
+                record_trust.raise_alarm(
+                    conn,
+                    record_trust.AlarmKind.KEY_CHANGED,
+                    desk_id=self.desk_id,
+                    shown={"public_key": signer.public_key},
+                    found_at=now,
+                )
+            self.file.own_key_pinned = True
+        for row in mine:
+            row["signature"] = signer.sign(signatures.signed_bytes(row))
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -133,6 +160,32 @@ class EventLog:
                 to_event(r)
                 for r in conn.execute(select(*EVENT_COLUMNS).order_by(event_table.c.seq))
             )
+
+    # ---- the record's authenticity (record_trust.py) ----------------------------------------
+
+    def alarms(self) -> list[record_trust.Alarm]:
+        with self.file.translated(), self.file.read() as conn:
+            return record_trust.alarms(conn)
+
+    def alarm_count(self) -> int:
+        with self.file.translated(), self.file.read() as conn:
+            return record_trust.alarm_count(conn)
+
+    def desk_keys(self) -> dict[str, record_trust.DeskKeys]:
+        with self.file.translated(), self.file.read() as conn:
+            return record_trust.desk_keys(conn)
+
+    def check_signatures(
+        self,
+    ) -> tuple[dict[record_trust.Verdict, int], list[tuple[str, str, record_trust.Verdict]]]:
+        with self.file.translated(), self.file.read() as conn:
+            return record_trust.check_log(conn)
+
+    def integrity(self) -> str:
+        """SQLite's full integrity check: "ok", or the first problem it names."""
+        with self.file.translated(), self.file.driver_read() as raw:
+            row = raw.execute("PRAGMA integrity_check(1)").fetchone()
+        return str(row[0]) if row else "no answer"
 
     def close(self) -> None:
         close_engine(self.file.engine)
@@ -195,6 +248,9 @@ class EventLog:
 
     def acknowledged_ids(self, stream_id: str) -> dict[str, int]:
         return self.ledger.acknowledged_ids(stream_id)
+
+    def compare_shared(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        return self.ledger.compare_shared(rows)
 
     def unacknowledge(self, event_ids: Sequence[str]) -> int:
         return self.ledger.unacknowledge(event_ids)

@@ -24,6 +24,7 @@ from mimdesk.domain.hlc import HybridClock
 from mimdesk.domain.ids import new_id
 from mimdesk.store.event_rows import COLUMN_NAMES, driver_row_to_event
 from mimdesk.store.fileguard import write_guard
+from mimdesk.store.signatures import Signer
 from mimdesk.store.sqlite import translate
 
 # Ids per statement where a list of them is bound: SQLite caps the parameters of one.
@@ -79,6 +80,10 @@ class LogFile:
         # replication ledger): new events are stamped with wall time + offset, so a wrong OS
         # clock does little harm.
         self.clock_offset_ms = 0
+        # The desk's key (mimdesk.store.signatures): None leaves new events unsigned (a log
+        # opened by a tool, not by a desk).
+        self.signer: Signer | None = None
+        self.own_key_pinned = False
 
     # ---- transactions -------------------------------------------------------------------
 

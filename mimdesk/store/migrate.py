@@ -16,6 +16,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0001_event_log",
     "0002_summary_decision",
     "0003_sync_state",
+    "0004_signatures",
 )
 HEAD = KNOWN_REVISIONS[-1]
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -78,6 +88,12 @@ event_table = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
     # Set once the shared database has acknowledged the event (sync, a later issue).
     Column("server_seq", BigInteger, nullable=True),
+    # The writing desk's Ed25519 signature over the immutable fields (store/signatures.py);
+    # "" for an event written before desks signed.
+    Column("signature", String(100), nullable=False, server_default=""),
+    # The database login the shared database stamped on the row ("" until it is shared, or
+    # when it came from a server that does not stamp).
+    Column("db_login", String(128), nullable=False, server_default=""),
     Index("ix_event_stream_hlc", "stream_id", "hlc"),
     # The outbox: events the shared database has not acknowledged have no server_seq.
     Index("ix_event_server_seq", "server_seq"),
@@ -119,4 +135,32 @@ sync_state_table = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# The public keys of the desks this desk has met: the first key seen for a desk is pinned
+# (trust on first use); any other key later presented for it is kept beside it, unpinned,
+# and raises an alarm.
+desk_key_table = Table(
+    "desk_key",
+    metadata,
+    Column("desk_id", String(36), primary_key=True),
+    Column("public_key", String(100), primary_key=True),
+    Column("pinned", Integer, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+)
+
+# What this desk found wrong with the record: an event whose signature does not verify, a
+# desk presenting a changed key, the shared copy of an event differing from this desk's.
+# Kept until someone looks into it; never deleted by the sync.
+record_alarm_table = Table(
+    "record_alarm",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("desk_id", String(36), nullable=False),
+    # JSON: what this desk holds and what it was shown, field by field.
+    Column("detail", Text, nullable=False),
+    Column("found_at", UTCDateTime, nullable=False),
+    UniqueConstraint("kind", "event_id", "desk_id", name="uq_record_alarm_what"),
 )

@@ -208,6 +208,35 @@ class SummaryProjection:
                         progress(done, len(streams))
             return len(streams)
 
+    def differences(self) -> list[str]:
+        """The incidents whose stored summary is not what folding their events gives now,
+        each as a line naming the incident and the first field that differs (``mimdesk
+        verify``). Reads only: nothing is repaired."""
+        found = []
+        with self._file.translated(), self._file.read() as conn:
+            stored = {r.stream_id: r._mapping for r in conn.execute(select(summary_table)).all()}
+            streams = conn.execute(
+                select(event_table.c.stream_id)
+                .where(event_table.c.type == EventType.INCIDENT_REPORTED.value)
+                .distinct()
+            ).scalars()
+            for stream_id in streams:
+                state = folding.fold(read_stream(conn, stream_id))
+                if not state.reference:
+                    continue
+                row = stored.pop(stream_id, None)
+                if row is None:
+                    found.append(f"{state.reference}: no summary row")
+                    continue
+                for name, value in _values(state).items():
+                    if row[name] != value:
+                        found.append(
+                            f"{row['reference']}: {name} is {row[name]!r}, the log gives {value!r}"
+                        )
+                        break
+            found += [f"{row['reference']}: a summary without events" for row in stored.values()]
+        return found
+
     # ---- reading ------------------------------------------------------------------------
 
     def summary(self, stream_id: str) -> IncidentSummary | None:

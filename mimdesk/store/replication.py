@@ -8,6 +8,7 @@ epoch, clock offset, ...) is kept in sync_state. Every method is one local trans
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import bindparam, delete, func, inspect, or_, select, update
@@ -15,7 +16,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from mimdesk.domain.hlc import COUNTER_MASK, HybridClock, pack
-from mimdesk.store.event_rows import EVENT_COLUMNS, dict_to_event
+from mimdesk.store import record_trust, signatures
+from mimdesk.store.event_rows import EVENT_COLUMNS, SIGNED_COLUMNS, dict_to_event
 from mimdesk.store.logfile import CHUNK, LogFile
 from mimdesk.store.models import event_table, sync_state_table
 from mimdesk.store.projection import SummaryProjection
@@ -111,6 +113,7 @@ class ReplicationLedger:
                     ).all()
                 )
             new = [dict(r) for r in rows if r["event_id"] not in known]
+            self._check_pulled(conn, new, [r for r in rows if r["event_id"] in known])
             acks = {
                 r["event_id"]: r["server_seq"]
                 for r in rows
@@ -135,6 +138,73 @@ class ReplicationLedger:
             if before_commit is not None:
                 before_commit()
         return [r["event_id"] for r in new]
+
+    def _check_pulled(
+        self,
+        conn: Connection,
+        new: Sequence[Mapping[str, Any]],
+        known: Sequence[Mapping[str, Any]],
+    ) -> None:
+        """Raise an alarm for each pulled event whose signature does not hold, and for each
+        whose shared copy differs from the one this desk holds (which it keeps)."""
+        now = datetime.now(UTC)
+        keys = record_trust.desk_keys(conn)
+        record_trust.check_rows(conn, new, found_at=now, keys=keys)
+        if known:
+            compare_copies(conn, known, found_at=now, keys=keys)
+
+    def pin_keys(self, published: Mapping[str, str], own: str = "") -> list[str]:
+        """Pin the keys the shared database publishes (desk id -> public key); a desk that
+        presents a key other than the one pinned raises an alarm. ``own`` is the key the
+        server keeps for this desk: another than this desk's is an alarm too. Returns the
+        desks whose key changed."""
+        signer = self._file.signer
+        mine = signer.public_key if signer is not None else ""
+        with self._file.read() as conn:
+            pinned = record_trust.desk_keys(conn)
+        if all(pinned.get(d) and pinned[d].pinned == k for d, k in published.items()) and (
+            not own or not mine or own == mine
+        ):
+            return []  # nothing new: no write transaction on every pull
+        now = datetime.now(UTC)
+        changed = []
+        with self._file.translated(), self._file.write() as conn:
+            for desk_id, key in published.items():
+                if not record_trust.pin(conn, desk_id, key, now):
+                    changed.append(desk_id)
+                    record_trust.raise_alarm(
+                        conn,
+                        record_trust.AlarmKind.KEY_CHANGED,
+                        desk_id=desk_id,
+                        here={"public_key": record_trust.desk_keys(conn)[desk_id].pinned},
+                        shown={"public_key": key},
+                        found_at=now,
+                    )
+            if own and mine and own != mine:
+                changed.append(self._file.desk_id)
+                record_trust.raise_alarm(
+                    conn,
+                    record_trust.AlarmKind.KEY_CHANGED,
+                    desk_id=self._file.desk_id,
+                    here={"public_key": mine},
+                    shown={"public_key": own},
+                    found_at=now,
+                )
+        return changed
+
+    def compare_shared(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Anti-entropy's check of shared copies against this desk's (:func:`compare_copies`)."""
+        with self._file.translated(), self._file.write() as conn:
+            return compare_copies(conn, rows, found_at=datetime.now(UTC))
+
+    def acknowledged_rows(self) -> Iterable[Mapping[str, Any]]:
+        """Every acknowledged event's signed fields and signature, for anti-entropy's
+        content digest."""
+        with self._file.read() as conn:
+            rows = conn.execute(
+                select(*SIGNED_COLUMNS).where(event_table.c.server_seq.is_not(None))
+            )
+            yield from (dict(r._mapping) for r in rows)
 
     # ---- repair ---------------------------------------------------------------------------
 
@@ -216,6 +286,45 @@ class ReplicationLedger:
             for stream_id in {r.stream_id for r in rows}:
                 self._projection.refold(conn, stream_id)
             return len(rows)
+
+
+def compare_copies(
+    conn: Connection,
+    shown: Sequence[Mapping[str, Any]],
+    *,
+    found_at: datetime,
+    keys: Mapping[str, record_trust.DeskKeys] | None = None,
+) -> int:
+    """Compare the shared copies of events this desk holds with its own: each that differs
+    in a signed field or its signature raises an alarm naming both versions, and this
+    desk's copy stays as it is. The shared copy's own signature is checked too. Returns how
+    many differed."""
+    mine: dict[str, Mapping[str, Any]] = {}
+    ids = [r["event_id"] for r in shown]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = conn.execute(select(*SIGNED_COLUMNS).where(event_table.c.event_id.in_(chunk)))
+        mine.update({r.event_id: r._mapping for r in rows})
+    differing = 0
+    for row in shown:
+        here = mine.get(row["event_id"])
+        if here is None:
+            continue
+        same = signatures.signed_bytes(here) == signatures.signed_bytes(row)
+        if same and (here["signature"] or "") == (row.get("signature") or ""):
+            continue
+        differing += 1
+        record_trust.raise_alarm(
+            conn,
+            record_trust.AlarmKind.ALTERED,
+            event_id=row["event_id"],
+            desk_id=row["desk_id"],
+            here=record_trust.version_of(here),
+            shown=record_trust.version_of(row),
+            found_at=found_at,
+        )
+        record_trust.check_rows(conn, [row], found_at=found_at, keys=keys)
+    return differing
 
 
 def _sync_values(conn: Connection) -> dict[str, str]:

@@ -55,12 +55,13 @@ from mimdesk.store.models import NAMING_CONVENTION, UTCDateTime
 # ``min_client_schema`` is larger was upgraded by a newer MIM Desk that changed how desks
 # write: this one keeps working locally and does not sync. A database with a smaller version
 # needs ``mimdesk db upgrade --shared URL`` first.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Every Alembic revision of the shared schema this version knows, oldest first.
 KNOWN_REVISIONS: tuple[str, ...] = (
     "s0001_shared_log",
     "s0002_append_function",
     "s0003_history_guard",
+    "s0004_signed_log",
 )
 HEAD = KNOWN_REVISIONS[-1]
 # Bytes of payload (UTF-8) one event may carry: enforced by the server (a CHECK constraint and
@@ -108,6 +109,9 @@ event = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("app_version", String(40), nullable=False, server_default=""),
     Column("received_at", UTCDateTime, nullable=False),
+    Column("signature", String(100), nullable=False, server_default=""),
+    # The login that inserted the row, stamped by the server (revision s0004).
+    Column("db_login", String(128), nullable=False, server_default=""),
     Index("ix_event_stream_seq", "stream_id", "seq"),
     **_TABLE_OPTIONS,
 )
@@ -120,6 +124,16 @@ desk = Table(
     Column("app_version", String(40), nullable=False, server_default=""),
     Column("last_seen_at", UTCDateTime, nullable=True),
     Column("clock_offset_ms", BigInteger, nullable=True),
+    **_TABLE_OPTIONS,
+)
+
+desk_key = Table(
+    "desk_key",
+    metadata,
+    Column("desk_id", String(36), primary_key=True),
+    Column("public_key", String(100), nullable=False),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("db_login", String(128), nullable=False, server_default=""),
     **_TABLE_OPTIONS,
 )
 
@@ -140,6 +154,7 @@ EVENT_COLUMNS = (
     "author_login",
     "occurred_at",
     "recorded_at",
+    "signature",
 )
 
 
@@ -162,6 +177,14 @@ def append_sql(dialect: str) -> str:
     if dialect == "postgresql":
         return "SELECT id, assigned, fresh FROM mimdesk_append(:batch, :version)"
     return "CALL mimdesk_append(:batch, :version)"
+
+
+def publish_key_sql(dialect: str) -> str:
+    """Publish this desk's public key; answers the key the server keeps for the desk (the
+    first one published: a later, different one is not taken)."""
+    if dialect == "postgresql":
+        return "SELECT mimdesk_publish_key(:desk_id, :public_key)"
+    return "CALL mimdesk_publish_key(:desk_id, :public_key)"
 
 
 def desk_seen_sql(dialect: str) -> str:
@@ -305,12 +328,25 @@ def session_defaults_sql(connection: Connection) -> list[str]:
 # What a desk role may do, and nothing else: read events, the meta facts and the head; call
 # the append and desk-record steps. It has no privilege on sync_head, desk or any table that
 # holds state, so it cannot move the counter, and it cannot INSERT an event directly.
-DESK_SELECT = ("event", "sync_meta", VERSION_TABLE, "log_head")
-DESK_REVOKE = ("event", "sync_head", "sync_meta", "desk", VERSION_TABLE, "log_head")
-PG_FUNCTIONS = ("mimdesk_append(text, text)", "mimdesk_desk_seen(text, text, text, bigint)")
-MY_PROCEDURES = ("mimdesk_append", "mimdesk_desk_seen")
-# Tables whose write privileges older versions granted to desk roles (revision s0001).
-_WRITABLE = ("event", "sync_head", "desk")
+DESK_SELECT = ("event", "sync_meta", VERSION_TABLE, "log_head", "desk_key")
+DESK_REVOKE = (
+    "event",
+    "sync_head",
+    "sync_meta",
+    "desk",
+    VERSION_TABLE,
+    "log_head",
+    "desk_key",
+)
+PG_FUNCTIONS = (
+    "mimdesk_append(text, text)",
+    "mimdesk_desk_seen(text, text, text, bigint)",
+    "mimdesk_publish_key(text, text)",
+)
+MY_PROCEDURES = ("mimdesk_append", "mimdesk_desk_seen", "mimdesk_publish_key")
+# Tables whose write privileges a desk must not hold (older versions granted the first three
+# to desk roles, revision s0001).
+_WRITABLE = ("event", "sync_head", "desk", "desk_key")
 
 
 def check_role_name(role: str) -> str:

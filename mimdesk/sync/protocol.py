@@ -240,6 +240,39 @@ class Replicator:
         else:
             self.log.set_sync_state(values)
         self._record_desk(offset)
+        self._publish_key()
+
+    def _publish_key(self) -> None:
+        """Publish this desk's public key (the server keeps the first one a desk publishes)
+        and pin every desk's."""
+        conn = self.conn
+        assert conn is not None
+        signer = self.log.file.signer
+        mine = signer.public_key if signer is not None else ""
+        kept = ""
+        if mine:
+            tx, dog = self._tx()
+            with dog, tx:
+                kept = str(
+                    conn.execute(
+                        text(shared.publish_key_sql(conn.dialect.name)),
+                        {"desk_id": self.log.desk_id, "public_key": mine},
+                    ).scalar()
+                    or ""
+                )
+        self._pin_keys(own=kept)
+
+    def _pin_keys(self, own: str = "") -> None:
+        conn = self.conn
+        assert conn is not None
+        tx, dog = self._tx()
+        with dog, tx:
+            published = dict(
+                conn.execute(select(shared.desk_key.c.desk_id, shared.desk_key.c.public_key)).all()
+            )
+        changed = self.log.ledger.pin_keys(published, own=own)
+        if changed:
+            log.error("shared record: %d desk(s) present a changed key", len(changed))
 
     def _measure_offset(self, conn: Connection) -> int:
         return measure_offset(conn, self.wall)
@@ -407,6 +440,8 @@ class Replicator:
     def pull(self, progress: Callable[[Progress], None] | None = None) -> tuple[int, int, int]:
         """Pull until the cursor reaches the head; returns (new events, cursor, head)."""
         start = cursor = int(self.log.sync_state().get("pull_cursor", "0") or 0)
+        # A desk that joined since the last pull publishes its key before it pushes.
+        self._pin_keys()
         # Every seq up to this head was committed before it was read.
         head = self.head()
         inserted = 0

@@ -17,6 +17,7 @@ it under the old one sees its stream differ at its next comparison and takes the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import md5
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, Numeric, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from mimdesk.store import shared
+from mimdesk.store import shared, signatures
 from mimdesk.store.eventlog import EventLog
 from mimdesk.sync import ledger
 from mimdesk.sync.rows import pull_columns, readable
@@ -38,6 +39,7 @@ class Repair:
     differing: set[str] = field(default_factory=set)
     fetched: int = 0  # events this desk lacked
     repushed: int = 0  # events made pending again
+    altered: int = 0  # events whose shared copy differs from this desk's
 
 
 Digest = tuple[int, int, int]  # count, sum of seqs, sum of id hashes
@@ -90,6 +92,71 @@ def local_digest(
     return {s: (d[0], d[1], d[2]) for s, d in found.items()}
 
 
+# ---- the content digest: a row edited on the server -------------------------------------
+#
+# The id digest above cannot see a row whose text was changed in place. Per stream, the sum
+# of a 32-bit hash of each event's signed fields and signature (the payload through its own
+# MD5, to keep the string short) is compared as well; the server computes its side in SQL.
+# Rows this desk skipped on purpose are left out of both sides.
+
+_CONTENT_FIELDS = (
+    "event_id",
+    "stream_id",
+    "type",
+    "payload_v",
+    "hlc",
+    "desk_id",
+    "author_name",
+    "author_login",
+    "occurred_at",
+    "recorded_at",
+    "signature",
+)
+
+
+def content_hash(row: Mapping[str, Any]) -> int:
+    """The first 32 bits of the MD5 of the row's fields joined by '|', as the servers
+    compute it in SQL."""
+    payload = md5(str(row["payload"]).encode("utf-8"), usedforsecurity=False).hexdigest()
+    fields = [signatures.stamp(row[name]) for name in _CONTENT_FIELDS] + [payload]
+    joined = "|".join(fields).encode("utf-8")
+    return int(md5(joined, usedforsecurity=False).hexdigest()[:8], 16)
+
+
+def _sql_content_hash(dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        fields = ", ".join([f"event.{n}" for n in _CONTENT_FIELDS] + ["md5(event.payload)"])
+        bits: ColumnElement[Any] = literal_column(
+            f"('x' || substr(md5(concat_ws('|', {fields})), 1, 8))::bit(32)"
+        )
+        return cast(bits, BigInteger)
+    e = shared.event
+    columns = [getattr(e.c, name) for name in _CONTENT_FIELDS] + [func.md5(e.c.payload)]
+    joined = func.md5(func.concat_ws("|", *columns))
+    return cast(func.conv(func.substr(joined, 1, 8), 16, 10), Numeric(20, 0))
+
+
+def server_contents(conn: Connection, upto: int, skip: Sequence[int]) -> dict[str, int]:
+    """Per stream, the sum of the server's content hashes up to ``upto`` (``skip``: seqs
+    this desk set aside)."""
+    e = shared.event
+    query = (
+        select(e.c.stream_id, func.sum(_sql_content_hash(conn.dialect.name)))
+        .where(e.c.seq <= upto)
+        .group_by(e.c.stream_id)
+    )
+    if skip:
+        query = query.where(e.c.seq.not_in(list(skip)))
+    return {r[0]: int(r[1] or 0) for r in conn.execute(query).all()}
+
+
+def local_contents(log: EventLog) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for row in log.ledger.acknowledged_rows():
+        found[row["stream_id"]] = found.get(row["stream_id"], 0) + content_hash(row)
+    return found
+
+
 def repair(conn: Connection, log: EventLog) -> Repair:
     """Compare and heal; ``conn`` is a connection to the shared database (each read is its
     own short transaction, rolled back: nothing is written on the server)."""
@@ -97,12 +164,20 @@ def repair(conn: Connection, log: EventLog) -> Repair:
     cursor = int(state.get("pull_cursor", "0") or 0)
     skipped = {s: r for s, r in ledger.skipped(state).items() if s <= cursor}
     local = local_digest(log, skipped)
+    contents = local_contents(log)
     try:
         server = server_digest(conn, cursor)
+        server_content = server_contents(conn, cursor, sorted(skipped))
     finally:
         conn.rollback()
     result = Repair(streams=len(set(local) | set(server)))
     result.differing = {s for s in set(local) | set(server) if local.get(s) != server.get(s)}
+    altered = {
+        s
+        for s in set(contents) | set(server_content)
+        if contents.get(s, 0) != server_content.get(s, 0)
+    }
+    result.differing |= altered
     set_aside = {r.event_id for r in skipped.values()}
     for stream_id in sorted(result.differing):
         try:
@@ -115,6 +190,9 @@ def repair(conn: Connection, log: EventLog) -> Repair:
             conn.rollback()
         on_server = {r.event_id: r.seq for r in rows}
         mine = log.acknowledged_ids(stream_id)
+        if stream_id in altered:
+            shown = [row for r in rows if r.event_id in mine for row in [readable(r)[0]] if row]
+            result.altered += log.compare_shared(shown)
         lacking = []
         unusable = []
         for r in rows:

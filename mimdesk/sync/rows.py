@@ -49,6 +49,8 @@ def pull_columns(dialect: str) -> list[Any]:
         e.c.author_login,
         type_coerce(e.c.occurred_at, String).label("occurred_at"),
         type_coerce(e.c.recorded_at, String).label("recorded_at"),
+        e.c.signature,
+        e.c.db_login,
         size.label("size"),
     ]
 
@@ -70,4 +72,6 @@ def readable(r: Any) -> tuple[dict[str, Any] | None, str]:
     row = {name: getattr(r, name) for name in shared.EVENT_COLUMNS}
     row["occurred_at"], row["recorded_at"] = occurred, recorded
     row["server_seq"] = r.seq
+    row["signature"] = str(r.signature or "")
+    row["db_login"] = str(r.db_login or "")
     return row, ""

@@ -72,6 +72,9 @@ class Status:
     message: str = ""  # why BUSY / OFFLINE / INCOMPATIBLE, or an alarm while ONLINE, in words
     server_schema: int | None = None
     failures: int = 0
+    # Findings about the shared record this desk holds (mimdesk.store.record_trust): the
+    # window's red banner; counted by the worker, so the window never asks the database.
+    record_alarms: int = 0
 
     @property
     def schema_newer(self) -> bool:
@@ -188,6 +191,7 @@ class SyncService:
             State.LOCAL_ONLY if self.replicator is None else State.OFFLINE,
             pending=log_.pending_count() if self.replicator is not None else 0,
             last_good_sync=datetime.fromisoformat(last_ok) if last_ok else None,
+            record_alarms=log_.alarm_count(),
         )
         self.cycles = 0
 
@@ -351,6 +355,9 @@ class SyncService:
         if rep.gap_waiting is not None:
             alarms.append(f"waiting once for seq {rep.gap_waiting}, missing in the shared log")
         alarms.append(ledger.alarm({k: v for k, v in state.items() if k != "holes"}))
+        record_alarms = self.log.alarm_count()
+        if record_alarms:
+            alarms.insert(0, f"SHARED RECORD ALTERED ({record_alarms}; mimdesk doctor names them)")
         message = "; ".join(a for a in alarms if a)
         self.log.set_sync_state({"last_ok_at": now.isoformat(), "last_error": None})
         self._update(
@@ -362,6 +369,7 @@ class SyncService:
             next_retry=None,
             message=message,
             failures=0,
+            record_alarms=record_alarms,
             **skew,
         )
         return outcome

@@ -30,10 +30,13 @@ FIFO_TIMEOUT_S = 30  # the old behaviour: no answer at all
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with its SHA-256 and mode."""
+    """Every file under ``folder`` (the profile folder and the desk key in it too) with its
+    SHA-256 and mode."""
     return {
-        p.name: f"{hashlib.sha256(p.read_bytes()).hexdigest()} {oct(p.stat().st_mode)}"
-        for p in sorted(folder.iterdir())
+        str(p.relative_to(folder)): f"{hashlib.sha256(p.read_bytes()).hexdigest()} "
+        f"{oct(p.stat().st_mode)}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 

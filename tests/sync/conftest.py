@@ -85,6 +85,7 @@ class Server:
         with self.engine.begin() as conn:
             conn.execute(delete(shared.event))
             conn.execute(delete(shared.desk))
+            conn.execute(delete(shared.desk_key))
             conn.execute(update(shared.sync_head).values(last_seq=0))
             conn.execute(
                 update(shared.sync_meta)

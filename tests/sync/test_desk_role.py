@@ -98,6 +98,12 @@ def test_a_desk_login_shares_but_cannot_break_the_log(role_db, tmp_path):
             "empty the log": "TRUNCATE TABLE event",
             "forge a desk": "UPDATE desk SET label = 'forged'",
             "change the meta facts": "UPDATE sync_meta SET value = '1'",
+            "replace a desk's key": "UPDATE desk_key SET public_key = 'x'",
+            "remove the desk keys": "DELETE FROM desk_key",
+            "publish a key by hand": (
+                "INSERT INTO desk_key (desk_id, public_key, published_at) "
+                f"VALUES ('{new_id()}', 'k', '{STAMP}')"
+            ),
         }
         refused: dict[str, str] = {}
         engine = login.engine()
@@ -143,6 +149,24 @@ def test_a_desk_login_shares_but_cannot_break_the_log(role_db, tmp_path):
                 conn.commit()
                 assert [(r[0], r[1]) for r in got] == [(good["event_id"], 22)]
                 assert conn.execute(text("SELECT last_seq FROM log_head")).scalar_one() == 22
+                # The server stamps the login on the row, whatever the batch said.
+                stamped = conn.execute(
+                    text("SELECT db_login FROM event WHERE event_id = :id"),
+                    {"id": good["event_id"]},
+                ).scalar_one()
+                assert stamped == login.name
+                # Publishing another key for a desk that has one changes nothing.
+                keys = dict(conn.execute(text("SELECT desk_id, public_key FROM desk_key")).all())
+                assert len(keys) == 2
+                desk_id, key = next(iter(keys.items()))
+                kept = conn.execute(
+                    text(shared.publish_key_sql(conn.dialect.name)),
+                    {"desk_id": desk_id, "public_key": "forged"},
+                ).scalar()
+                conn.commit()
+                assert kept == key
+                again = conn.execute(text("SELECT desk_id, public_key FROM desk_key")).all()
+                assert dict(again) == keys
         finally:
             engine.dispose()
         print(f"\n{db.kind}: refused {json.dumps(refused, indent=1)}")

@@ -83,7 +83,10 @@ def test_an_s0001_server_upgrades_in_place_while_old_and_new_desks_work(
     assert mimdesk("--db", str(new_db), "new", "VPN down").code == 0
     refused = sync_once(new_db, url)
     assert refused.code == 3, refused.err
-    assert "schema version 1, older than this MIM Desk needs (version 2)" in refused.err
+    assert (
+        f"schema version 1, older than this MIM Desk needs (version {shared.SCHEMA_VERSION})"
+        in refused.err
+    )
     assert "Work continues on this desk" in refused.err
     assert "'mimdesk db upgrade --shared URL'" in refused.err
     listed = mimdesk("--db", str(new_db), "list")
@@ -112,7 +115,7 @@ def test_an_s0001_server_upgrades_in_place_while_old_and_new_desks_work(
         holder.close()
     out, err = upgrade.communicate(timeout=120)
     assert upgrade.returncode == 0, err
-    assert "upgraded the shared schema s0001_shared_log -> s0003_history_guard" in out
+    assert f"upgraded the shared schema s0001_shared_log -> {shared.HEAD}" in out
     assert revision(blank_db) == shared.HEAD
     again = mimdesk("db", "upgrade", "--shared", url)
     assert again.code == 0 and f"shared schema {shared.HEAD} is current" in again.out
@@ -126,7 +129,10 @@ def test_an_s0001_server_upgrades_in_place_while_old_and_new_desks_work(
     assert old_mimdesk(old_release, "--db", str(old_db), "note", ref, "old note 2").code == 0
     stale = old_mimdesk(old_release, "--db", str(old_db), "--shared", url, "sync", "--once")
     assert stale.code == 3, stale.err
-    assert "schema version 2, newer than this MIM Desk knows (version 1)" in stale.err
+    assert (
+        f"schema version {shared.SCHEMA_VERSION}, newer than this MIM Desk knows (version 1)"
+        in stale.err
+    )
     assert "install the newer MIM Desk" in stale.err
     assert blank_db.count() == 3  # nothing from the old desk's refused run
 
@@ -166,7 +172,7 @@ def test_db_init_in_the_readme_form_and_the_old_roles_rights_taken_away(
     try:
         run = mimdesk("db", "init", "--shared", url)
         assert run.code == 0, run.err
-        assert "upgraded the shared schema s0001_shared_log -> s0003_history_guard" in run.out
+        assert f"upgraded the shared schema s0001_shared_log -> {shared.HEAD}" in run.out
         if role is None:
             return
         took = "took away INSERT ON desk, INSERT ON event, UPDATE ON desk, UPDATE ON sync_head"
