@@ -91,6 +91,12 @@ def add_db_parsers(dbsub: Any) -> dict[str, Handler]:
         action="store_true",
         help="create no desk role (the logins' rights are then set by hand)",
     )
+    p.add_argument(
+        "--per-person",
+        action="store_true",
+        help="a database login for each person of the directory, given the desk role: the "
+        "server then stamps who wrote each entry",
+    )
     dbsub.add_parser("password", help="store the shared database password in the OS keyring")
     handlers: dict[str, Handler] = {"init": cmd_db_init, "password": cmd_db_password}
     upgrade = dbsub.choices.get("upgrade")
@@ -138,7 +144,7 @@ def _timeouts() -> Any:
 def cmd_db_init(_app: Any, args: argparse.Namespace) -> int:
     # Append-only by default: desks log in with the desk role, which cannot change history.
     role = None if args.no_role else args.create_role
-    return _manage_shared(args, create=True, role=role)
+    return _manage_shared(args, create=True, role=role, per_person=args.per_person)
 
 
 def cmd_db_upgrade(_app: Any, args: argparse.Namespace) -> int:
@@ -149,7 +155,9 @@ def cmd_db_upgrade(_app: Any, args: argparse.Namespace) -> int:
     return _manage_shared(args, create=False, role=None)
 
 
-def _manage_shared(args: argparse.Namespace, *, create: bool, role: str | None) -> int:
+def _manage_shared(
+    args: argparse.Namespace, *, create: bool, role: str | None, per_person: bool = False
+) -> int:
     """``db init`` (create or upgrade) and ``db upgrade --shared`` (upgrade only): see
     :func:`mimdesk.sync.admin.manage_shared`."""
     from mimdesk.sync.admin import manage_shared
@@ -157,7 +165,14 @@ def _manage_shared(args: argparse.Namespace, *, create: bool, role: str | None) 
     def warn(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    manage_shared(_target(_settings(), args), create=create, role=role, say=print, warn=warn)
+    manage_shared(
+        _target(_settings(), args),
+        create=create,
+        role=role,
+        say=print,
+        warn=warn,
+        per_person=per_person,
+    )
     return 0
 
 
@@ -299,7 +314,10 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
     report["local"] = doctor.local_report(app.log, app.database)
     report["backups"] = _backups_report(app)
     report["record"] = _record_report(app)
-    failed = bool(report["backups"]["problem"]) or bool(report["record"]["alarms"])
+    record = report["record"]
+    failed = bool(report["backups"]["problem"]) or bool(
+        record["alarms"] or record["logins_of_another"]
+    )
     try:
         tgt = _target(settings, args, required=False)
     except InvalidInput as exc:
@@ -337,7 +355,7 @@ def _backups_report(app: Any) -> dict[str, Any]:
 
 def _record_report(app: Any) -> dict[str, Any]:
     """This desk's signing key, the desks whose keys it pinned, the findings it raised."""
-    from mimdesk.usecases import record
+    from mimdesk.usecases import directory, record
 
     key = record.key_report(app.ctx)
     return {
@@ -345,6 +363,10 @@ def _record_report(app: Any) -> dict[str, Any]:
         "key_problem": key.problem,
         "fingerprint": key.fingerprint or None,
         "desks_pinned": key.desks_pinned,
+        "logins_of_another": [
+            {"event_id": e, "author": a, "login": login}
+            for e, a, login in directory.logins_of_another(app.ctx)
+        ],
         "alarms": [
             {
                 "kind": f.kind,
@@ -370,6 +392,15 @@ def _print_record(info: dict[str, Any]) -> None:
     else:
         print(f"Signing key: none; new entries are not signed ({info['key_problem']})")
     print(f"  keys pinned for {info['desks_pinned']} desk(s)")
+    others = info["logins_of_another"]
+    if others:
+        warn_line(
+            sys.stdout,
+            f"  {len(others)} entr{'y' if len(others) == 1 else 'ies'} written through a "
+            "database login that is not the author's",
+        )
+        for item in others[:10]:
+            print(f"    event {item['event_id']}: {item['author']} via login {item['login']}")
     for alarm in info["alarms"]:
         first, *rest = alarm["lines"]
         warn_line(sys.stdout, f"  SHARED RECORD ALTERED: {first}")
@@ -428,6 +459,13 @@ def _print_doctor(report: dict[str, Any]) -> None:
     if info.get("head") is not None:
         print(f"  shared log at seq {info['head']}; {info.get('to_fetch', 0)} to fetch")
     print(f"  clock offset to the server: {info['clock_offset_ms']} ms")
+    if info.get("login_mode") == "per-person":
+        print("  logins: one for each person; the server stamps each entry with its login")
+    elif info.get("login_mode"):
+        print(
+            "  logins: shared desk logins; the server cannot tell people apart "
+            "('mimdesk db init --shared URL --per-person' gives each person one)"
+        )
     rewrites = info.get("can_alter_history")
     if rewrites:
         from mimdesk.terminal import warn_line

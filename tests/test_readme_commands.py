@@ -97,6 +97,12 @@ ELSEWHERE: dict[str, tuple[str, str]] = {
     ),
     "mimdesk secret set smtp:HOST": ("tests/comms/test_cli_comms.py", '"secret", "set"'),
     "mimdesk backup OUT": ("tests/cli/test_backup_restore.py", '"backup", out'),
+    "mimdesk verify": ("tests/cli/test_verify.py", '"--db", db, "verify")'),
+    "mimdesk verify [--json]": ("tests/cli/test_verify.py", '"verify", "--json"'),
+    "mimdesk db init --shared postgresql://mimdesk@db.example.org/mimdesk --per-person": (
+        "tests/sync/test_person_logins.py",
+        '"--per-person"',
+    ),
     "mimdesk restore FILE": ("tests/cli/test_backup_restore.py", '"restore", out'),
     # The window, from the installed entry point, until its first paint.
     "uv run mimdesk": ("tests/test_readme_commands.py", "test_uv_run_mimdesk_opens_the_window"),

@@ -61,10 +61,27 @@ class AccountIndex:
 
     ``any_linked``: the directory links at least one account to someone (retired people
     included): the site uses account links (see :mod:`mimdesk.domain.entitlement`).
+    ``logins_per_person``: the shared database gives each person a login of their own, so
+    the login it stamps on an entry says who wrote it (:meth:`login_of_another`).
     """
 
     owners: Mapping[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     any_linked: bool = False
+    people: Mapping[str, Person] = field(default_factory=lambda: MappingProxyType({}))
+    logins_per_person: bool = False
+
+    def login_of_another(self, author: Author, db_login: str) -> bool:
+        """Whether the database login the server stamped on an entry is not its author's:
+        only where each person has a login of their own, and only for an entry the server
+        stamped. A login is a person's when it is one of their accounts, or its user part
+        (``CORP\\ana`` and ``ana@CORP.EXAMPLE`` are the login ``ana``)."""
+        if not self.logins_per_person or not db_login:
+            return False
+        person = self.people.get(" ".join(author.name.split()).casefold())
+        if person is None:
+            return True
+        wanted = db_login.casefold()
+        return not any(wanted in (a.casefold(), login_name(a)) for a in person.accounts)
 
     def person_of(self, account: str) -> Person | None:
         """The active person ``account`` is (case forgiven), or None."""
@@ -76,6 +93,20 @@ class AccountIndex:
         if owner is None or same_name(owner.name, author.name):
             return None
         return owner
+
+
+# How a shared database's logins map to people (its sync_meta login_mode, learnt by each
+# desk): one login for each person, or desk logins several people share.
+PER_PERSON_LOGINS = "per-person"
+SHARED_LOGINS = "shared"
+
+
+def login_name(account: str) -> str:
+    """The database login an OS account maps to: its user part, lower case
+    (``CORP\\Ana`` -> ``ana``, ``ana@CORP.EXAMPLE`` -> ``ana``), as PostgreSQL's pg_ident
+    maps a Kerberos principal."""
+    user = account.rsplit("\\", 1)[-1].split("@", 1)[0]
+    return user.strip().casefold()
 
 
 def same_name(a: str, b: str) -> bool:
@@ -118,16 +149,18 @@ class Directory:
     def accounts(self) -> AccountIndex:
         """Who each OS account is, indexed: for asking of many entries or many times."""
         owners: dict[str, Person] = {}
+        named: dict[str, Person] = {}
         linked = False
         for p in self.people.values():
             linked = linked or bool(p.accounts)
             if p.retired:
                 continue
+            named.setdefault(" ".join(p.name.split()).casefold(), p)
             for account in p.accounts:
                 # The first entry holding an account keeps it (two desks may have given it
                 # to two people before either saw the other's).
                 owners.setdefault(account.casefold(), p)
-        return AccountIndex(MappingProxyType(owners), linked)
+        return AccountIndex(MappingProxyType(owners), linked, MappingProxyType(named))
 
     def on_duty(self, role: str, week: str) -> str:
         return self.rota.get((week, role), "")

@@ -82,6 +82,9 @@ class Event:
     # The writing desk's signature (mimdesk.store.signatures): evidence about the event, not
     # part of it, so two copies that differ only here are the same fact.
     signature: str = field(default="", compare=False, repr=False)
+    # The database login the shared database stamped on its copy ("" on this desk's own
+    # copy, and from a server that does not stamp): who wrote it, as the server saw it.
+    db_login: str = field(default="", compare=False, repr=False)
     server_seq: int | None = field(default=None, compare=False)
     # The one total order every desk agrees on. Kept, not computed on each use: sorting,
     # folding and building the timeline of a long incident ask for it several times an event.

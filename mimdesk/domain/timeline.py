@@ -59,6 +59,8 @@ class TimelineEntry:
     original_text: str | None = None
     # A field change made without seeing another desk's change to the same field.
     concurrent: ConcurrentChange | None = None
+    # The database login the shared database stamped (mimdesk.domain.events.Event.db_login).
+    db_login: str = ""
 
     @property
     def backdated(self) -> bool:
@@ -257,6 +259,7 @@ class _EntryMaker:
                 corrected_by=note.corrected_by,
                 retracted=note.retracted,
                 original_text=note.original_text,
+                db_login=e.db_login,
             )
         kind, text = _describe(e)
         return TimelineEntry(
@@ -271,4 +274,5 @@ class _EntryMaker:
             corrects=e.payload.target if isinstance(e.payload, Corrected) else None,
             not_applied=self._conflicts.get(e.event_id),
             concurrent=self._concurrent.get(e.event_id),
+            db_login=e.db_login,
         )

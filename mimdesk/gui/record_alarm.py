@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.gui import theme
+from mimdesk.gui.widgets import plain_label
 from mimdesk.sync.service import Status
 from mimdesk.usecases import record
 from mimdesk.usecases.context import Context
@@ -43,7 +43,7 @@ class RecordAlarmBanner(QFrame):
             " font-weight: bold; }"
         )
         self._ctx = ctx
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setObjectName("recordAlarmText")
         self.label.setWordWrap(True)
         self.details_button = QPushButton("&Details…")
@@ -76,12 +76,12 @@ class RecordAlarmBanner(QFrame):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
-        layout.addWidget(
-            QLabel(
-                "Each finding names the entry and both versions. This desk never replaces its "
-                "own copy; ask the shared database's administrator who changed it."
-            )
+        intro = plain_label(
+            "Each finding names the entry and both versions. This desk never replaces its "
+            "own copy; ask the shared database's administrator who changed it."
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(view, 1)
         layout.addWidget(buttons)
         dialog.resize(760, 420)

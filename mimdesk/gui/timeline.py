@@ -519,7 +519,7 @@ class TimelineTab(QWidget):
         for row in range(first, last + 1):
             entry = self.model.entry(row)
             # A flagged author's cell has a sign beside the name: measured apart.
-            flagged = self.model.signed_as_another(entry) is not None
+            flagged = self.model.flag(entry) is not None
             authors.setdefault(f"{flagged:d}{entry.author.name}", row)
             kinds.setdefault(entry.kind, row)
             if not backdated and entry.backdated:

@@ -85,6 +85,20 @@ def signed_as_another_text(entry: TimelineEntry, owner: Person) -> str:
     return f"Written by account {entry.author.login}, which is {owner.name}'s"
 
 
+def flag_text(accounts: AccountIndex, entry: TimelineEntry) -> str | None:
+    """Why an entry's author is in doubt, or None: signed with a name its OS account is not,
+    or written through a database login that is not its author's."""
+    owner = accounts.signed_as_another(entry.author)
+    if owner is not None:
+        return f"{signed_as_another_text(entry, owner)} in the directory"
+    if accounts.login_of_another(entry.author, entry.db_login):
+        return (
+            f"Written through the database login {entry.db_login}, which is not "
+            f"{entry.author.name}'s"
+        )
+    return None
+
+
 def _day(entry: TimelineEntry) -> date:
     return entry.occurred_at.astimezone().date()
 
@@ -162,7 +176,7 @@ class TimelineModel(RowsModel[TimelineEntry]):
         changed = [
             row
             for row, entry in enumerate(self._rows)
-            if old.signed_as_another(entry.author) != accounts.signed_as_another(entry.author)
+            if flag_text(old, entry) != flag_text(accounts, entry)
         ]
         last = self.columnCount() - 1
         start = 0
@@ -175,9 +189,9 @@ class TimelineModel(RowsModel[TimelineEntry]):
     def accounts(self) -> AccountIndex:
         return self._accounts
 
-    def signed_as_another(self, entry: TimelineEntry) -> Person | None:
-        """The person whose account wrote ``entry`` under another name, or None."""
-        return self._accounts.signed_as_another(entry.author)
+    def flag(self, entry: TimelineEntry) -> str | None:
+        """Why ``entry``'s author is in doubt (:func:`flag_text`), or None."""
+        return flag_text(self._accounts, entry)
 
     def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
         new = list(entries)
@@ -273,13 +287,13 @@ class TimelineModel(RowsModel[TimelineEntry]):
     def _flag(self, entry: TimelineEntry, role: int) -> Any:
         """The author's cell of an entry signed by another person's account: a warning sign,
         and the same in words for a screen reader."""
-        owner = self.signed_as_another(entry)
-        if owner is None:
+        flag = self.flag(entry)
+        if flag is None:
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{entry.author.name}. {signed_as_another_text(entry, owner)}."
+            return f"{entry.author.name}. {flag}."
         return theme.error_colour(QGuiApplication.palette())
 
     def _font(self, entry: TimelineEntry, column: int) -> QFont | None:
@@ -303,9 +317,9 @@ class TimelineModel(RowsModel[TimelineEntry]):
         if entry.concurrent:
             lines.append(concurrent_text(entry) + ". “Use other value” sets the other one.")
         lines.append(f"{kind_label(entry.kind)} by {entry.author.name}")
-        owner = self.signed_as_another(entry)
-        if owner is not None:
-            lines.append(f"⚠ {signed_as_another_text(entry, owner)} in the directory.")
+        flag = self.flag(entry)
+        if flag is not None:
+            lines.append(f"⚠ {flag}.")
         lines.append(f"Happened {format_local(entry.occurred_at)}")
         if entry.backdated:
             lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")

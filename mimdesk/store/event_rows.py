@@ -15,7 +15,7 @@ from mimdesk.domain.events import Author, Event
 from mimdesk.store.models import event_table
 
 # The envelope columns, in the order to_event reads them; server_seq is last, so that
-# EVENT_COLUMNS[:-1] is an event as another desk relays it.
+# EVENT_COLUMNS[:-1] is an event as another desk relays it (the server stamps db_login again).
 EVENT_COLUMNS = (
     event_table.c.event_id,
     event_table.c.stream_id,
@@ -29,12 +29,13 @@ EVENT_COLUMNS = (
     event_table.c.recorded_at,
     event_table.c.payload_v,
     event_table.c.signature,
+    event_table.c.db_login,
     event_table.c.server_seq,
 )
 
 
 # What a signature covers, and the signature (mimdesk.store.signatures).
-SIGNED_COLUMNS = EVENT_COLUMNS[:-1]
+SIGNED_COLUMNS = EVENT_COLUMNS[:-2]
 
 
 def to_event(row: Sequence[Any]) -> Event:
@@ -65,7 +66,8 @@ def _event(row: Sequence[Any], occurred_at: datetime, recorded_at: datetime) -> 
         recorded_at=recorded_at,
         payload_v=row[10],
         signature=row[11],
-        server_seq=row[12],
+        db_login=row[12],
+        server_seq=row[13],
     )
 
 
@@ -83,6 +85,7 @@ def dict_to_event(r: Mapping[str, Any]) -> Event:
         recorded_at=r["recorded_at"],
         payload_v=r["payload_v"],
         signature=r.get("signature", ""),
+        db_login=r.get("db_login", ""),
         server_seq=r.get("server_seq"),
     )
 
@@ -106,5 +109,5 @@ def to_row(e: Event) -> dict[str, Any]:
         "signature": e.signature,
         "server_seq": e.server_seq,
         # Stamped by the shared database on its copy; this desk's own row has none.
-        "db_login": "",
+        "db_login": e.db_login,
     }

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
-from mimdesk.domain.events import Event
+from mimdesk.domain.events import Author, Event
 from mimdesk.domain.hlc import HybridClock
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.store import record_trust, signatures
@@ -180,6 +180,19 @@ class EventLog:
     ) -> tuple[dict[record_trust.Verdict, int], list[tuple[str, str, record_trust.Verdict]]]:
         with self.file.translated(), self.file.read() as conn:
             return record_trust.check_log(conn)
+
+    def stamped_logins(self) -> list[tuple[str, Author, str]]:
+        """(event id, author, login) of every event the shared database stamped a login on."""
+        with self.file.translated(), self.file.read() as conn:
+            rows = conn.execute(
+                select(
+                    event_table.c.event_id,
+                    event_table.c.author_name,
+                    event_table.c.author_login,
+                    event_table.c.db_login,
+                ).where(event_table.c.db_login != "")
+            ).all()
+        return [(r[0], Author(r[1], r[2]), r[3]) for r in rows]
 
     def integrity(self) -> str:
         """SQLite's full integrity check: "ok", or the first problem it names."""

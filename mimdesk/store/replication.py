@@ -259,12 +259,19 @@ class ReplicationLedger:
     def restamp_pending(self, newest_ms: int, now_ms: int) -> int:
         """Stamp again the pending (never shared) events whose HLC is past ``newest_ms``, in
         their order, from ``now_ms`` on, and move the clock back to match: a desk whose clock
-        ran fast must not push events that would win every later edit. Returns how many."""
+        ran fast must not push events that would win every later edit. Returns how many.
+
+        Only this desk's own events: another desk's (pending again after a reset) carry that
+        desk's signature over their HLC. Each restamped event is signed again."""
         limit = pack(newest_ms, COUNTER_MASK)
         with self._projection.updating(), self._file.write() as conn:
             rows = conn.execute(
-                select(event_table.c.seq, event_table.c.stream_id)
-                .where(event_table.c.server_seq.is_(None), event_table.c.hlc > limit)
+                select(event_table.c.seq, *SIGNED_COLUMNS)
+                .where(
+                    event_table.c.server_seq.is_(None),
+                    event_table.c.hlc > limit,
+                    event_table.c.desk_id == self._file.desk_id,
+                )
                 .order_by(event_table.c.hlc, event_table.c.desk_id, event_table.c.event_id)
             ).all()
             if not rows:
@@ -275,11 +282,18 @@ class ReplicationLedger:
                 )
             ).scalar()
             clock = HybridClock(floor or 0)
+            signer = self._file.signer
+            changes = []
+            for r in rows:
+                row = {**r._mapping, "hlc": clock.tick(now_ms)}
+                if signer is not None and row["signature"] and signer.public_key:
+                    row["signature"] = signer.sign(signatures.signed_bytes(row))
+                changes.append({"b_seq": r.seq, "b_hlc": row["hlc"], "b_sig": row["signature"]})
             conn.execute(
                 update(event_table)
                 .where(event_table.c.seq == bindparam("b_seq"))
-                .values(hlc=bindparam("b_hlc")),
-                [{"b_seq": r.seq, "b_hlc": clock.tick(now_ms)} for r in rows],
+                .values(hlc=bindparam("b_hlc"), signature=bindparam("b_sig")),
+                changes,
             )
             self._file.clock.last = clock.last
             self._file.store_clock(conn)

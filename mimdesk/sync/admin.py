@@ -25,10 +25,22 @@ class SharedUnavailable(MimDeskError):
 
 
 def manage_shared(
-    tgt: SharedTarget, *, create: bool, role: str | None, say: Say, warn: Say
+    tgt: SharedTarget,
+    *,
+    create: bool,
+    role: str | None,
+    say: Say,
+    warn: Say,
+    per_person: bool = False,
 ) -> None:
     """``db init`` (``create``: create or upgrade) and ``db upgrade --shared`` (upgrade only);
-    ``role`` is a group role for desk logins to create as well."""
+    ``role`` is a group role for desk logins to create as well; ``per_person`` gives each
+    person of the shared directory a login of their own (:mod:`.person_logins`)."""
+    if per_person and role is None:
+        raise InvalidInput(
+            "--per-person gives each person's login the desk role, and --no-role makes none.",
+            "Leave out --no-role, or name the role with --create-role NAME.",
+        )
     if role is not None:
         try:
             shared.check_role_name(role)
@@ -78,6 +90,19 @@ def manage_shared(
             except DBAPIError as exc:
                 conn.rollback()
                 raise _role_not_made(tgt.display, role, exc) from None
+            if per_person and role is not None:
+                from mimdesk.sync import person_logins
+
+                try:
+                    person_logins.set_up(conn, role, say)
+                except DBAPIError as exc:
+                    conn.rollback()
+                    reason = " ".join(str(exc.orig or exc).split())[:200]
+                    raise SharedUnavailable(
+                        f"{tgt.display}: the logins could not be made ({reason}).",
+                        "Run it as a login that may create roles (CREATEROLE), or make them "
+                        "by hand and run db init --per-person again to give them the role.",
+                    ) from None
     except DBAPIError as exc:
         raise SharedUnavailable(
             f"Could not use {tgt.display}: {' '.join(str(exc.orig or exc).split())[:300]}",

@@ -64,6 +64,7 @@ def shared_report(
         known_schema_version=shared.SCHEMA_VERSION,
         head=found.head,
         clock_offset_ms=found.clock_offset_ms,
+        login_mode=found.login_mode,
     )
     failed = False
     if found.head is not None:

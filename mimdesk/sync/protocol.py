@@ -42,7 +42,7 @@ from sqlalchemy.exc import DBAPIError
 from mimdesk import __version__
 from mimdesk.store import shared
 from mimdesk.store.eventlog import EventLog
-from mimdesk.sync import faults, ledger, repair
+from mimdesk.sync import faults, ledger, person_logins, repair
 from mimdesk.sync.rows import payload_bytes, pull_columns, readable, wire
 from mimdesk.sync.server_errors import Busy, Refused, classify, server_words
 from mimdesk.sync.target import Timeouts, Watchdog
@@ -230,6 +230,8 @@ class Replicator:
         values: dict[str, str | None] = {
             "clock_offset_ms": str(offset),
             "server_schema": str(version),
+            # Whether each person has a login of their own (db init --per-person).
+            "login_mode": person_logins.login_mode(meta),
         }
         if state.get("log_epoch") != epoch or head < cursor:
             if state.get("log_epoch"):
@@ -606,6 +608,7 @@ class Probe:
     head: int | None = None
     clock_offset_ms: int | None = None
     server: str = ""
+    login_mode: str = ""
 
 
 def probe(engine: Engine, wall: Callable[[], float] = time.time) -> Probe:
@@ -632,4 +635,5 @@ def probe(engine: Engine, wall: Callable[[], float] = time.time) -> Probe:
         head=head,
         clock_offset_ms=offset,
         server=server.split("\n")[0][:80],
+        login_mode=person_logins.login_mode(meta) if meta else "",
     )

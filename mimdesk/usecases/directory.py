@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from dataclasses import replace
 
 from mimdesk.comms.addresses import canonical_list
 from mimdesk.domain.directory import (
+    PER_PERSON_LOGINS,
     TIERS,
     AccountIndex,
     Directory,
@@ -51,17 +53,38 @@ def accounts(ctx: Context) -> AccountIndex:
     refresh, the account check). Folded again only when the directory's stream changed: the
     read model keys its snapshot of the stream on the stream's count, last row and HLCs, and
     reads only new rows; an unchanged directory costs one small query."""
+    # The shared database gives each person a login of their own (db init --per-person):
+    # the login it stamps then says who wrote an entry. Learnt by the sync at each connect.
+    per_person = ctx.log.sync_state().get("login_mode") == PER_PERSON_LOGINS
     snapshot = read_model.of(ctx.log).incident(DIRECTORY_STREAM)
     if snapshot is None:
-        return AccountIndex()
+        return AccountIndex(logins_per_person=per_person)
     with _ACCOUNTS_LOCK:
         cached = _ACCOUNTS.get(ctx.log)
     if cached is not None and cached[0] is snapshot:
-        return cached[1]
-    index = fold_directory(snapshot.events).accounts()
-    with _ACCOUNTS_LOCK:
-        _ACCOUNTS[ctx.log] = (snapshot, index)
-    return index
+        index = cached[1]
+    else:
+        index = fold_directory(snapshot.events).accounts()
+        with _ACCOUNTS_LOCK:
+            _ACCOUNTS[ctx.log] = (snapshot, index)
+    return (
+        index
+        if index.logins_per_person == per_person
+        else replace(index, logins_per_person=per_person)
+    )
+
+
+def logins_of_another(ctx: Context) -> list[tuple[str, str, str]]:
+    """(event id, author, database login) of each entry the shared database stamped with a
+    login that is not its author's: none unless each person has a login of their own."""
+    index = accounts(ctx)
+    if not index.logins_per_person:
+        return []
+    return [
+        (event_id, author.name, login)
+        for event_id, author, login in ctx.log.stamped_logins()
+        if index.login_of_another(author, login)
+    ]
 
 
 def services(ctx: Context) -> list[Service]:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from mimdesk.domain.events import Author
 from mimdesk.gui.timeline import AUTHOR, TEXT
+from mimdesk.store.event_rows import to_row
 from mimdesk.usecases import directory, timeline
 
 from .conftest import wait_written
@@ -73,3 +74,39 @@ def test_an_entry_signed_by_another_persons_account_is_flagged(qtbot, signed, wo
     wait_written(qtbot, workspace)
     qtbot.waitUntil(lambda: not flagged(model, other))
     assert "Written by account" not in model.index(other, AUTHOR).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_an_entry_written_through_another_persons_login_is_flagged(app, reported, request):
+    """Where each person has a database login (db init --per-person), the login the server
+    stamped on an entry that is not its author's is flagged too."""
+    ctx = app.ctx
+    directory.save_person(ctx, name="Ana Costa", accounts=["CORP\\ana"])
+    directory.save_person(ctx, name="Ben Okafor", accounts=["ben@CORP.EXAMPLE"])
+    pulled = []
+    for author, text, login in (
+        (Author("Ana Costa", "CORP\\ana"), "Failover started", "ana"),
+        (Author("Ben Okafor", "CORP\\ben"), "Ben never wrote this", "ana"),
+    ):
+        event = ctx.event(reported.stream_id, timeline_payload(text))
+        row = to_row(replace(event, author=author, db_login=login))
+        pulled.append({**row, "server_seq": len(pulled) + 1})
+    app.log.apply_pulled(pulled, state={"login_mode": "per-person"})
+    window = request.getfixturevalue("workspace").window
+    window.tabs.setCurrentWidget(window.timeline)
+    model = window.timeline.model
+    ben = row_of(model, "Ben never wrote this")
+    assert flagged(model, ben)
+    assert not flagged(model, row_of(model, "Failover started"))
+    said = model.index(ben, AUTHOR).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert said == "Ben Okafor. Written through the database login ana, which is not Ben Okafor's."
+    # With logins shared by desks, the login says nothing of who wrote it: no flag.
+    app.log.set_sync_state({"login_mode": "shared"})
+    window.timeline.reload_accounts()
+    assert not flagged(model, ben)
+
+
+def timeline_payload(text: str):
+    from mimdesk.domain import schema
+    from mimdesk.domain.events import EventType
+
+    return schema.decode(EventType.NOTE_ADDED, 1, {"text": text, "kind": "observation"})

@@ -396,6 +396,8 @@ def test_a_fast_clock_is_reported_and_its_events_restamped(shared_db, desks, mon
     )
     converge([a, b], target)
     assert a.log.summary(sid).title == b.log.summary(sid).title == "later title"
+    # Restamped events were signed again: their new HLCs verify on the other desk.
+    assert b.log.check_signatures()[1] == [] and b.log.alarms() == []
 
 
 def test_a_new_log_epoch_makes_desks_push_everything_again(shared_db, desks):

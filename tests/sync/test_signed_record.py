@@ -11,6 +11,7 @@ from mimdesk.store import shared
 from mimdesk.store.record_trust import AlarmKind, Verdict
 from mimdesk.usecases import incidents, timeline
 from tests.support.recorded import as_json
+from tests.sync.desk_procs import mimdesk
 from tests.sync.helpers import sync
 
 
@@ -82,6 +83,15 @@ def test_a_row_edited_on_the_server_raises_the_alarm_on_old_and_new_desks(shared
     # A second sync finds the same thing, and records it once.
     sync(ana, target)
     assert len(ana.log.alarms()) == len(kinds)
+    # doctor names the entry, its incident and both versions, and fails.
+    doctor = mimdesk("--db", str(ana.database), "doctor")
+    assert doctor.code == 1, doctor.err
+    assert (
+        f"SHARED RECORD ALTERED: event {row.event_id} of {summary.reference}: the shared "
+        "database's copy differs from this desk's"
+    ) in doctor.out
+    assert "payload, this desk's copy: '{" in doctor.out
+    assert "Restarted the VPN at 10:05" in doctor.out and "Nothing was done" in doctor.out
 
 
 def test_a_changed_key_for_a_known_desk_is_an_alarm(shared_db, desks):
