@@ -179,6 +179,16 @@ def append_sql(dialect: str) -> str:
     return "CALL mimdesk_append(:batch, :version)"
 
 
+def run_raw(conn: Connection, sql: str) -> None:
+    """Run SQL as written, past the driver's parameter formatting: MariaDB's host '%' and
+    PostgreSQL's ``$$`` bodies reach the server as they are."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
 def publish_key_sql(dialect: str) -> str:
     """Publish this desk's public key; answers the key the server keeps for the desk (the
     first one published: a later, different one is not taken)."""

@@ -89,7 +89,7 @@ def set_up(conn: Connection, role: str, say: Say) -> dict[str, list[str]]:
             continue
         for login in usable:
             for statement in _statements(login, role, dialect):
-                _raw(conn, statement)
+                shared.run_raw(conn, statement)
         done[person.name] = usable
     _record_mode(conn, PER_PERSON_LOGINS)
     conn.commit()
@@ -102,15 +102,6 @@ def set_up(conn: Connection, role: str, say: Say) -> dict[str, list[str]]:
         )
     say(_how_to_log_in(dialect))
     return done
-
-
-def _raw(conn: Connection, sql: str) -> None:
-    """Run SQL as written: MariaDB's host '%' must not meet the driver's % formatting."""
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-    finally:
-        cursor.close()
 
 
 def _how_to_log_in(dialect: str) -> str:
