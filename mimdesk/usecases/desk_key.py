@@ -63,6 +63,11 @@ def _from_keyring(desk_id: str) -> bytes | None:
         text = secrets.get_secret(secret_name(desk_id))
     except secrets.SecretStoreUnavailable:
         return None
+    except Exception as exc:
+        # A keyring backend is another party's code: one that fails in its own way must not
+        # stop this desk writing. The file is the fallback the issue names.
+        log.warning("desk key: the keyring failed (%s); using the key file", type(exc).__name__)
+        return None
     return _decode(text) if text else None
 
 
@@ -86,6 +91,9 @@ def _to_keyring(desk_id: str, raw: bytes) -> bool:
     try:
         secrets.set_secret(secret_name(desk_id), base64.b64encode(raw).decode("ascii"))
     except secrets.SecretStoreUnavailable:
+        return False
+    except Exception as exc:  # as in _from_keyring
+        log.warning("desk key: the keyring failed (%s); using the key file", type(exc).__name__)
         return False
     return True
 

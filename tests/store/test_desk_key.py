@@ -144,3 +144,22 @@ def test_a_damaged_key_file_leaves_entries_unsigned_and_says_why(no_keyring, app
     assert isinstance(signer, desk_key.LazySigner)
     assert "does not hold a desk key" in signer.problem
     assert "not a key" not in signer.problem
+
+
+class BrokenKeyring(DictKeyring):
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyError("a backend that fails in its own way")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("a backend that fails in its own way")
+
+
+def test_a_keyring_that_fails_its_own_way_falls_back_to_the_file(app, ctx, home):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(BrokenKeyring())
+    try:
+        incidents.report(ctx, title="Mail down")  # the entry is written, and signed
+    finally:
+        keyring.set_keyring(previous)
+    assert len(_key_files(home)) == 1
+    assert app.log.check_signatures()[0][Verdict.GOOD] == 1

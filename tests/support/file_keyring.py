@@ -25,7 +25,9 @@ def environment(path: Path) -> dict[str, str]:
 
 
 class FileKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    # Chosen by name only (PYTHON_KEYRING_BACKEND): importing this module must not make it
+    # the keyring of every later test in the process, where its variable is not set.
+    priority = -1  # type: ignore[assignment]
 
     @staticmethod
     def _path() -> Path:
