@@ -200,7 +200,7 @@ def _cmd_approve(app: Any, args: argparse.Namespace) -> int:
     from mimdesk.usecases import comms, incidents
 
     found = comms.resolve_draft(app.ctx, reference=args.ref, typed=args.draft)
-    comms.approve(app.ctx, reference=args.ref, draft_id=found.draft_id)
+    comms.approve(app.ctx, reference=args.ref, draft_id=found.draft_id, settings=app.settings)
     state = incidents.get(app.ctx, args.ref).state
     number = comms.draft_number(state, found.draft_id)
     print(f"Draft {number} approved by {state.drafts[found.draft_id].approved_by}.")
@@ -219,7 +219,7 @@ def _cmd_send(app: Any, args: argparse.Namespace) -> int:
         rendered = _rendered(ctx, settings, args)
         draft_id = _saved(ctx, settings, args, rendered, recipients=args.to, channel=args.channel)
     if args.approve:
-        comms.approve(ctx, reference=args.ref, draft_id=draft_id)
+        comms.approve(ctx, reference=args.ref, draft_id=draft_id, settings=settings)
     result, _ = comms.send(
         ctx,
         reference=args.ref,
@@ -233,6 +233,14 @@ def _cmd_send(app: Any, args: argparse.Namespace) -> int:
         to = ", ".join(result.recipients) or "no recipients yet"
         extra = f" ({result.detail})" if result.detail else ""
         print(f"Sent by {args.channel} to {to}{extra}. Draft {draft_id}.")
+        return 0
+    if result.outcome == "handed":
+        # Written, not sent: the record says so, and the timer keeps running.
+        print(
+            f"Written for your mail client, not sent: {result.detail}. Open it there and send "
+            "it, then record it in the window (Mark sent) or with 'mimdesk update "
+            f"{args.ref} AUDIENCE --channel email'."
+        )
         return 0
     if result.outcome == "queued":
         print(

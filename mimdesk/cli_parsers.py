@@ -75,9 +75,11 @@ def add_incident_parsers(sub: Commands) -> None:
     p.add_argument("--kind", default="observation")
     p.add_argument("--at", help="when it happened, to back-date it (local time or ISO-8601)")
 
-    p = sub.add_parser("status", help="move an incident to another status")
+    p = sub.add_parser(
+        "status", help="move an incident to another status (declare and reject are their own)"
+    )
     p.add_argument("ref")
-    p.add_argument("status")
+    p.add_argument("status", help="investigating, identified, mitigated, resolved, closed")
     p.add_argument("--reason", default="")
     p.add_argument("--at", help="when it happened (local time or ISO-8601)")
 

@@ -24,7 +24,7 @@ from mimdesk.domain.cadence import Audience, TimerPolicy
 from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
 from mimdesk.domain.roles import RoleDef
 from mimdesk.domain.vocabulary import Term, Vocabularies, Vocabulary
-from mimdesk.paths import Paths, site_config_candidates
+from mimdesk.paths import Paths, files_folder, site_config_candidates
 from mimdesk.resources import resource_path
 
 BUILTIN = "built-in"
@@ -62,6 +62,19 @@ class BackupSettings:
     folder: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    """[files]: where the files a person will look for go when no path is given (.eml
+    drafts, role cards, PDFs, exports); "" = "MIM Desk" under Documents
+    (:func:`mimdesk.paths.files_folder`)."""
+
+    folder: str = ""
+
+    @property
+    def path(self) -> Path:
+        return files_folder(self.folder)
+
+
 @dataclass
 class Settings:
     display_name: str
@@ -83,6 +96,7 @@ class Settings:
     locked: set[str] = field(default_factory=set)
     report: ReportSettings = field(default_factory=ReportSettings)
     backups: BackupSettings = field(default_factory=BackupSettings)
+    files: FileSettings = field(default_factory=FileSettings)
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked
@@ -178,7 +192,8 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
                 )
                 continue
             anchor_paths(report.data, path.parent)
-            _merge(merged, report.data, f"{layer} ({path})", sources)
+            # An earlier release's keys in today's (require_approval -> approval).
+            _merge(merged, policy.upgrade(report.data), f"{layer} ({path})", sources)
     try:
         managed = policy.read_managed(env)
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -239,6 +254,7 @@ def _settings(
             keep=int(merged.get("backups", {}).get("keep", 7)),
             folder=str(merged.get("backups", {}).get("folder", "")),
         ),
+        files=FileSettings(folder=str(merged.get("files", {}).get("folder", ""))),
         comms=CommsSettings.from_table(merged.get("comms", {})),
         shared_url=str(merged.get("shared", {}).get("url", "")),
         shared_tls=str(merged.get("shared", {}).get("tls", "")),
@@ -275,6 +291,7 @@ def _timer_policy(merged: Mapping[str, Any]) -> TimerPolicy:
         amber_minutes=int(timers.get("amber_minutes", 5)),
         remind_every_minutes=int(timers.get("remind_every_minutes", 5)),
         mim_reminder_minutes=int(timers.get("mim_reminder_minutes", 3)),
+        first_notification_minutes=int(timers.get("first_notification_minutes", 15)),
     )
 
 
@@ -303,6 +320,7 @@ def _checklist(merged: Mapping[str, Any]) -> Checklist:
                 severity=str(c.get("severity", "")),
                 prefill=str(c.get("prefill", "")),
                 reason=str(c.get("reason", "")),
+                met_when=str(c.get("met_when", "yes")) == "yes",
             )
         )
     return Checklist(

@@ -107,6 +107,7 @@ SECTIONS: dict[str, dict[str, Check]] = {
         "amber_minutes": _non_negative,
         "remind_every_minutes": _non_negative,
         "mim_reminder_minutes": _non_negative,
+        "first_notification_minutes": _non_negative,
         "sound": FLAG,
     },
     "report": {
@@ -115,6 +116,8 @@ SECTIONS: dict[str, dict[str, Check]] = {
         "page_size": _one_of(PAGE_SIZES),
     },
     "backups": {"keep": lambda v: _whole(v, 1, 365), "folder": TEXT},
+    # Where the files a person looks for go (.eml drafts, role cards, PDFs, exports).
+    "files": {"folder": TEXT},
     "shared": {
         "url": TEXT,
         "tls": _one_of(("", "disable", "require", "verify-ca", "verify-full")),
@@ -150,6 +153,7 @@ LISTS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
             "severity": TEXT,
             "prefill": _one_of(PREFILLS),
             "reason": TEXT,
+            "met_when": _one_of(("yes", "no")),
         },
         ("id", "question", "kind"),
     ),

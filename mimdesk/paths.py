@@ -17,6 +17,9 @@ import platformdirs
 
 APP_NAME = "MIMDesk"
 DB_FILENAME = "mimdesk.sqlite3"
+# The folder, under the person's Documents, of the files they will look for: .eml drafts,
+# role cards, PDFs, exports (``[files] folder`` names another).
+FILES_FOLDER_NAME = "MIM Desk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,22 @@ def default_paths(env: Mapping[str, str] = os.environ) -> Paths:
         Path(platformdirs.user_config_dir(name, appauthor=False, roaming=True)),
         Path(platformdirs.user_data_dir(name, appauthor=False)),
     )
+
+
+def files_folder(named: str = "", env: Mapping[str, str] = os.environ) -> Path:
+    """Where the files a person will look for go when no path is given: ``named`` (the
+    ``[files] folder`` setting; ~ and $VARS expanded, a relative one taken from Documents),
+    else "MIM Desk" under the person's Documents. Never a temporary folder or the working
+    directory: a file written there is lost or not found again.
+
+    Under ``MIMDESK_HOME`` (tests, trying things) the default is that folder's "MIM Desk"."""
+    home = env.get("MIMDESK_HOME")
+    documents = Path(home) if home else Path(platformdirs.user_documents_dir())
+    text = named.strip()
+    if not text:
+        return documents / FILES_FOLDER_NAME
+    expanded = Path(os.path.expandvars(os.path.expanduser(text)))
+    return expanded if expanded.is_absolute() else documents / expanded
 
 
 # The MSI records the site file named at install (``msiexec /i ... SITECONFIG=PATH``) here, in a

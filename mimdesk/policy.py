@@ -36,7 +36,7 @@ POLICY_KEYS: tuple[str, ...] = (
     "declaration.rule",
     "declaration.score_threshold",
     "declaration.default_severity",
-    "comms.require_approval",
+    "comms.approval",
     "comms.templates_dir",
     "comms.smtp.verify",
     "shared.url",
@@ -45,7 +45,13 @@ POLICY_KEYS: tuple[str, ...] = (
     "report.organisation",
     "report.classification",
     "report.page_size",
+    "files.folder",
 )
+
+
+# Keys of earlier releases' policies, still read (and upgraded, :func:`upgrade`) but no
+# longer offered: comms.require_approval (yes/no) is comms.approval "mim" or "none".
+LEGACY_POLICY_KEYS: tuple[str, ...] = ("comms.require_approval",)
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,7 +97,7 @@ def read_windows_registry(winreg: Any = None) -> list[tuple[str, dict[str, Any]]
                 except OSError:
                     break
                 index += 1
-                if name in POLICY_KEYS:
+                if name in POLICY_KEYS or name in LEGACY_POLICY_KEYS:
                     flat[name] = _registry_value(name, value, kind, winreg)
         finally:
             winreg.CloseKey(key)
@@ -103,15 +109,16 @@ def read_windows_registry(winreg: Any = None) -> list[tuple[str, dict[str, Any]]
 _BOOL_KEYS = {
     "timers.run_after_mitigation",
     "timers.sound",
-    "comms.require_approval",
     "comms.smtp.verify",
 }
+# The earlier releases' keys that were true/false (all of LEGACY_POLICY_KEYS so far).
+_LEGACY_BOOL_KEYS = {"comms.require_approval"}
 
 
 def _registry_value(name: str, value: Any, kind: int, winreg: Any) -> Any:
     # ADMX "boolean" policies are REG_DWORD 0/1; numbers are REG_DWORD; texts REG_SZ.
     if kind == winreg.REG_DWORD:
-        return bool(value) if name in _BOOL_KEYS else int(value)
+        return bool(value) if name in _BOOL_KEYS | _LEGACY_BOOL_KEYS else int(value)
     return str(value)
 
 
@@ -121,7 +128,7 @@ def read_macos_forced(
     """Forced values of the managed preferences domain (a configuration profile)."""
     if copy_value is None or is_forced is None:
         copy_value, is_forced = _core_foundation()
-    flat = {k: copy_value(k) for k in POLICY_KEYS if is_forced(k)}
+    flat = {k: copy_value(k) for k in (*POLICY_KEYS, *LEGACY_POLICY_KEYS) if is_forced(k)}
     flat = {k: v for k, v in flat.items() if v is not None}
     return [(f"configuration profile ({MAC_DOMAIN})", nest(flat))] if flat else []
 
@@ -185,6 +192,22 @@ def _core_foundation() -> tuple[Callable[[str], Any], Callable[[str], bool]]:  #
 
 def read_managed(env: Mapping[str, str] = os.environ) -> list[tuple[str, dict[str, Any]]]:
     """Every managed layer in force, lowest precedence first."""
+    return [(where, upgrade(data)) for where, data in _read_managed(env)]
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Settings written for an earlier release, in today's keys: ``comms.require_approval``
+    (yes/no) becomes ``comms.approval`` ("mim" or "none"), so that a policy locks, and a
+    site or user file sets, the one key in force."""
+    comms = data.get("comms")
+    if isinstance(comms, dict) and "require_approval" in comms:
+        legacy = comms.pop("require_approval")
+        if "approval" not in comms and isinstance(legacy, bool):
+            comms["approval"] = "mim" if legacy else "none"
+    return data
+
+
+def _read_managed(env: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
     if env.get("MIMDESK_MANAGED_DIR"):
         return read_folder(Path(env["MIMDESK_MANAGED_DIR"]))
     if sys.platform == "win32":  # pragma: no cover - exercised with a fake registry in tests

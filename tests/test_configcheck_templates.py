@@ -104,7 +104,7 @@ def test_the_samples_cover_every_kind_style_and_page():
     samples = sample_messages(CommsSettings(), ["executives"], now)
     assert {kind for kind, _, _ in samples} == set(KINDS)
     styles = {values["style"] for _, _, values in samples}
-    assert styles == {"external", "brief", "business", "technical", "desk"}
+    assert styles == {"external", "brief", "business", "technical", "desk", "staff"}
     # The built-in templates render with them: the samples hold what a draft holds.
     templates = Templates()
     for kind, audience, values in samples:

@@ -52,7 +52,10 @@ RUN: dict[str, list[list[str]]] = {
         ["note", "{ref}", "Restarted the relay"],
         ["note", "{ref}", "Monitoring alerted", "--kind", "action", "--at", "2026-11-28 09:40"],
     ],
-    "mimdesk status REF declared\\|investigating\\|…": [["status", "{ref}", "declared"]],
+    "mimdesk status REF investigating\\|identified\\|mitigated\\|…": [
+        ["declare", "{ref}", "--severity", "SEV1", "--mim", "Ana Costa", "--rationale", "Test"],
+        ["status", "{ref}", "investigating"],
+    ],
     "mimdesk set REF FIELD VALUE": [["set", "{ref}", "bridge", "https://meet.example/mi"]],
     "mimdesk assign REF ROLE PERSON": [["assign", "{ref}", "mim", "Ana Costa"]],
     "mimdesk handover REF ROLE PERSON --note …": [

@@ -17,6 +17,7 @@ from mimdesk.comms.checklist import internal_names
 from mimdesk.comms.settings import CommsSettings
 from mimdesk.domain import cadence
 from mimdesk.domain.cadence import Level, TimerPolicy
+from mimdesk.domain.clock import minute_up
 from mimdesk.domain.directory import Person
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import Status
@@ -109,8 +110,9 @@ def next_updates(
 ) -> dict[str, datetime | None]:
     """When each audience hears next, if this message goes out now.
 
-    Sending resets the audience's timer, so the promise is now + its interval, rounded down to
-    five minutes: promising a little early is safe, promising late is not. A paused timer
+    Sending resets the audience's timer, so the promise is now + its interval, rounded up to
+    the minute (:func:`~mimdesk.domain.clock.minute_up`): the minute the header's countdown
+    shows once the message has gone out, and never a time already past. A paused timer
     (mitigated by policy, resolved) makes no promise.
     """
     out: dict[str, datetime | None] = {}
@@ -118,11 +120,31 @@ def next_updates(
         if timer.level is Level.PAUSED:
             out[timer.audience] = None
             continue
-        due = now + timer.interval
-        out[timer.audience] = due - timedelta(
-            minutes=due.minute % 5, seconds=due.second, microseconds=due.microsecond
-        )
+        out[timer.audience] = minute_up(now + timer.interval)
     return out
+
+
+def past_promise(
+    state: IncidentState,
+    policy: TimerPolicy,
+    comms: CommsSettings,
+    *,
+    audience: str,
+    body: str,
+    written_at: datetime,
+    now: datetime,
+) -> str:
+    """The "next update by" time a text written at ``written_at`` promises, as the templates
+    wrote it, when that time is already past at ``now``; "" when it promises none or a time
+    still to come. Sending it would promise the audience a moment gone."""
+    interval = cadence.intervals(state, policy).get(audience)
+    if not interval:
+        return ""
+    promised = minute_up(written_at + timedelta(minutes=interval))
+    if promised > now:
+        return ""
+    text = when(promised, zone(comms), written_at)
+    return text if text in body else ""
 
 
 def build(

@@ -117,7 +117,9 @@ def attempt(
 
     try:
         templates = Templates(settings.comms.templates_dir)
-        chan = channels.make(channel, settings.comms, templates, lookup, out=out)
+        chan = channels.make(
+            channel, settings.comms, templates, lookup, out=out, folder=settings.files.path
+        )
         message = outgoing(
             state,
             reference=reference,

@@ -16,7 +16,17 @@ from mimdesk.comms.addresses import parse_address
 from mimdesk.errors import InvalidInput
 
 SECURITIES = ("starttls", "tls", "none")
-STYLES = ("external", "brief", "business", "technical", "desk")
+# Who must approve a message before MIM Desk sends it (``[comms] approval``): nobody; the
+# incident's Major Incident Manager; any person the directory names as an approver; or a
+# named approver by voice, recorded by a person at the desk.
+APPROVAL_MODES = ("none", "mim", "approver", "verbal")
+APPROVAL_LABELS = {
+    "none": "No approval",
+    "mim": "The Major Incident Manager approves",
+    "approver": "A named approver approves",
+    "verbal": "A named approver approves by voice, recorded at the desk",
+}
+STYLES = ("external", "brief", "business", "technical", "desk", "staff")
 # Settings that name a folder or file: a relative one is relative to the file that set it.
 PATH_KEYS = ("templates_dir", "status_page_dir", "ca_file")
 SMTP_PATH_KEYS = ("ca_file",)
@@ -44,7 +54,7 @@ class SmtpSettings:
 @dataclass(frozen=True, slots=True)
 class CommsSettings:
     templates_dir: str = ""
-    require_approval: bool = False
+    approval: str = "none"  # one of APPROVAL_MODES
     timezone: str = ""  # IANA name for times in messages; "" = this computer's zone
     from_name: str = "IT Service Desk"
     from_address: str = ""
@@ -56,6 +66,9 @@ class CommsSettings:
     status_page_title: str = "Service status"
     status_page_keep_days: int = 3
     mailto_max_length: int = 2000
+    # The people who may approve messages in the "approver" and "verbal" modes, named as the
+    # directory names them (the incident's MIM may approve in every mode).
+    approvers: tuple[str, ...] = ()
     # audience id -> default recipients for e-mail
     recipients: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # audience id -> wording style of the templates (STYLES)
@@ -65,12 +78,17 @@ class CommsSettings:
     def style(self, audience: str) -> str:
         return self.audience_style.get(audience, "business")
 
+    @property
+    def require_approval(self) -> bool:
+        return self.approval != "none"
+
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> CommsSettings:
         smtp = table.get("smtp", {})
         return cls(
             templates_dir=str(table.get("templates_dir", "")),
-            require_approval=bool(table.get("require_approval", False)),
+            approval=approval_mode(table),
+            approvers=tuple(str(a).strip() for a in table.get("approvers", ()) if str(a).strip()),
             timezone=str(table.get("timezone", "")),
             from_name=str(table.get("from_name", "IT Service Desk")),
             from_address=str(table.get("from_address", "")),
@@ -97,6 +115,18 @@ class CommsSettings:
                 verify=bool(smtp.get("verify", True)),
             ),
         )
+
+
+def approval_mode(table: Mapping[str, Any]) -> str:
+    """``approval`` as written; true (and the earlier ``require_approval = true``) means the
+    Major Incident Manager approves, false means no approval."""
+    value = table.get("approval", table.get("require_approval", False))
+    if value is True:
+        return "mim"
+    if value is False:
+        return "none"
+    text = str(value).strip().casefold()
+    return text if text in APPROVAL_MODES else "mim"  # unknown: the strict reading
 
 
 def _canonical(entry: str) -> str:
@@ -206,6 +236,8 @@ _address = _mailbox(bare=False)
 
 FIELDS: dict[str, Check] = {
     "templates_dir": _text,
+    "approval": lambda v: None if isinstance(v, bool) else _one_of(APPROVAL_MODES)(v),
+    # The earlier yes/no form: true means "mim".
     "require_approval": _flag,
     "timezone": _timezone,
     "from_name": _text,
@@ -254,6 +286,9 @@ def check(table: Any, errors: list[str], warnings: list[str], base: Path | None 
                     problem = _address(address) or (None if address else "is empty")
                     if problem:
                         errors.append(f"{where}.{audience}[{n}]: {problem}")
+        elif key == "approvers":
+            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+                errors.append(f"{where}: must be a list of names, as the directory has them")
         elif key == "audience_style":
             if not isinstance(value, Mapping):
                 errors.append(f"{where}: must be a table of audience = style")

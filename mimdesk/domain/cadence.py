@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import Status
+from mimdesk.domain.wording import audience_title
 
 
 class Level(StrEnum):
@@ -41,12 +42,14 @@ class TimerPolicy:
     amber_minutes: int = 5
     remind_every_minutes: int = 5
     mim_reminder_minutes: int = 3
+    # The initial notification goes out within this many minutes of declaring.
+    first_notification_minutes: int = 15
 
     def audience_label(self, audience_id: str) -> str:
         for a in self.audiences:
             if a.id == audience_id:
                 return a.label
-        return audience_id.replace("_", " ").capitalize()
+        return audience_title(audience_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 
+def minute_up(when: datetime) -> datetime:
+    """``when`` rounded up to the whole minute: how a promised or due time is shown, so that
+    a promise ("next update by 10:33") is never earlier than the moment it names and the
+    message and the countdown name the same minute."""
+    if when.second or when.microsecond:
+        return when.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return when
+
+
 def elapsed(start: datetime | None, now: datetime, end: datetime | None = None) -> timedelta | None:
     """Time from ``start`` until ``end`` (or ``now`` while it runs); None before it started."""
     if start is None:

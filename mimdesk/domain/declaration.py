@@ -44,9 +44,34 @@ class Criterion:
     severity: str = ""
     prefill: str = ""
     reason: str = ""
+    # A yes/no question is met by this answer: a question asked plainly ("Is there a
+    # workaround?") may be met by "no", so that no question needs a double negative.
+    met_when: bool = True
 
     def choice(self, value: Any) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
+
+    def answer_label(self, answer: Any) -> str:
+        """An answer in words, as the question offers it: never a stored value such as
+        ``over_4h``."""
+        return answer_label(self, answer)
+
+
+def answer_label(criterion: Criterion | None, answer: Any) -> str:
+    """An answer in words: yes or no, a number with separators, a choice's label. A choice
+    the site's checklist no longer offers is shown as recorded, made readable."""
+    if answer is None:
+        return "not answered"
+    if answer is True:
+        return "yes"
+    if answer is False:
+        return "no"
+    if isinstance(answer, int | float):
+        return f"{answer:,.0f}"
+    choice = criterion.choice(answer) if criterion is not None else None
+    if choice is not None:
+        return choice.label
+    return str(answer).replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +146,10 @@ class Checklist:
 def _is_met(criterion: Criterion, answer: Any) -> tuple[bool, int, bool, str]:
     """Whether an answer meets the criterion: (met, weight, decisive, label for the reason)."""
     if criterion.kind == "yesno":
-        met = answer is True
-        return met, criterion.weight, criterion.decisive, "yes"
+        if not isinstance(answer, bool):
+            return False, 0, False, ""
+        met = answer is criterion.met_when
+        return met, criterion.weight, criterion.decisive, answer_label(criterion, answer)
     if criterion.kind == "number":
         if isinstance(answer, bool) or not isinstance(answer, int | float):
             return False, 0, False, ""

@@ -40,6 +40,8 @@ class EventType(StrEnum):
     MESSAGE_SENT = "comms.sent"
     SEND_FAILED = "comms.failed"
     SNOOZED = "comms.snoozed"
+    HANDED_TO_MAIL_CLIENT = "comms.handed_to_mail_client"
+    APPROVED_VERBALLY = "comms.approved_verbally"
     POSTMORTEM_CHANGED = "postmortem.field_changed"
     FOLLOWUP_ADDED = "followup.added"
     FOLLOWUP_UPDATED = "followup.updated"

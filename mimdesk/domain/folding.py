@@ -35,6 +35,7 @@ from mimdesk.domain.incident import (
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.payloads import (
     Approved,
+    ApprovedVerbally,
     Assessed,
     CadenceSet,
     Corrected,
@@ -44,6 +45,7 @@ from mimdesk.domain.payloads import (
     FieldChanged,
     FollowUpAdded,
     FollowUpUpdated,
+    HandedToMailClient,
     IncidentReported,
     MalformedPayload,
     MessageSent,
@@ -368,7 +370,11 @@ def _drafted(state: IncidentState, e: Event, p: Drafted) -> None:
     )
 
 
-def _draft_moved(state: IncidentState, e: Event, p: Approved | Queued | SendFailed) -> None:
+def _draft_moved(
+    state: IncidentState,
+    e: Event,
+    p: Approved | ApprovedVerbally | HandedToMailClient | Queued | SendFailed,
+) -> None:
     draft = state.drafts.get(p.draft_id)
     if draft is None:
         state.conflicts.append(Conflict(e.event_id, "not applied: no such draft"))
@@ -378,6 +384,13 @@ def _draft_moved(state: IncidentState, e: Event, p: Approved | Queued | SendFail
         return
     if isinstance(p, Approved):
         draft = replace(draft, state="approved", approved_by=e.author.name)
+    elif isinstance(p, ApprovedVerbally):
+        draft = replace(
+            draft, state="approved", approved_by=p.approver, approval_recorded_by=e.author.name
+        )
+    elif isinstance(p, HandedToMailClient):
+        # Not sent: the person sends it from the mail client and then records it.
+        draft = replace(draft, state="handed", channel="eml")
     elif isinstance(p, Queued):
         draft = replace(draft, state="queued", channel=p.channel or draft.channel)
     else:
@@ -467,6 +480,8 @@ _Handler = Callable[[IncidentState, Event, Any], None]
 _HANDLERS: dict[type[Payload], _Handler] = {
     Drafted: _drafted,
     Approved: _draft_moved,
+    ApprovedVerbally: _draft_moved,
+    HandedToMailClient: _draft_moved,
     Queued: _draft_moved,
     SendFailed: _draft_moved,
     PostmortemChanged: _postmortem_changed,

@@ -90,7 +90,7 @@ class SentMessage:
     by: Author
 
 
-DRAFT_STATES = ("drafted", "approved", "queued", "sent", "failed")
+DRAFT_STATES = ("drafted", "approved", "handed", "queued", "sent", "failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,8 @@ class Draft:
     drafted_at: datetime
     approved_by: str = ""
     last_error: str = ""
+    # For an approval given by voice: who at the desk recorded it ("" for one given here).
+    approval_recorded_by: str = ""
 
 
 POSTMORTEM_FIELDS = (

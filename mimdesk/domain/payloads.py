@@ -243,6 +243,31 @@ class Approved(Payload):
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovedVerbally(Payload):
+    """A person at the desk records that a named approver approved the draft by voice (on
+    the phone, on the bridge). The event's author is who recorded it; ``approver`` is who
+    approved, as the directory names them."""
+
+    TYPE = EventType.APPROVED_VERBALLY
+    draft_id: str
+    approver: str
+    note: str = _sparse("")
+
+
+@dataclass(frozen=True, slots=True)
+class HandedToMailClient(Payload):
+    """The draft was written as an .eml file and handed to the person's mail client. Nothing
+    has left the building: it is not sent, resets no timer and counts as no update, until a
+    person records how it went out (MESSAGE_SENT by other means)."""
+
+    TYPE = EventType.HANDED_TO_MAIL_CLIENT
+    draft_id: str
+    recipients: tuple[str, ...] = ()
+    # The file's name only: its folder names the person's profile, which the log need not keep.
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Queued(Payload):
     """Waiting in the outbox for its channel to come back; only the desk that queued it
     retries it."""
@@ -267,6 +292,9 @@ class MessageSent(Payload):
     body: str = ""
     draft_id: str | None = None
     kind: str = _sparse("")
+    # Recorded by a person (Mark sent) while the site required an approval the draft lacked:
+    # what happened is recorded, and the timeline and the PDF say it went out unapproved.
+    without_approval: bool = _sparse(False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,6 +446,8 @@ PAYLOAD_CLASSES: tuple[type[Payload], ...] = (
     MessageSent,
     SendFailed,
     Snoozed,
+    HandedToMailClient,
+    ApprovedVerbally,
     PostmortemChanged,
     FollowUpAdded,
     FollowUpUpdated,

@@ -4,6 +4,10 @@ The timeline is built from the same log as the state. Entries are in the order t
 happened (the time the user gave, so back-filled entries land in their place), ties broken by
 the log order. Corrections are entries of their own and mark the entry they correct; events the
 fold did not apply say so.
+
+Edits to the postmortem's fields are the review's own history, not something that happened in
+the incident: :func:`incident_entries` leaves them out of the timeline people read (the window,
+the PDF), and :func:`review_history` gives them on their own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from mimdesk.domain.incident import ConcurrentChange, IncidentState
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.payloads import (
     Approved,
+    ApprovedVerbally,
     Assessed,
     CadenceSet,
     Corrected,
@@ -28,6 +33,7 @@ from mimdesk.domain.payloads import (
     FieldChanged,
     FollowUpAdded,
     FollowUpUpdated,
+    HandedToMailClient,
     IncidentReported,
     MalformedPayload,
     MessageSent,
@@ -40,6 +46,14 @@ from mimdesk.domain.payloads import (
     StatusChanged,
 )
 from mimdesk.domain.roles import role_label
+from mimdesk.domain.wording import audience_name, channel_name
+
+# The kind of a postmortem field edit: the review's history, kept apart from the incident's.
+REVIEW_KIND = "postmortem"
+# Status changes and decisions: what "milestones only" keeps (also the report, the
+# declaration, mitigation and resolution, which are status changes).
+MILESTONE_KINDS = frozenset({"report", "status", "decision"})
+EXCERPT_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +80,29 @@ class TimelineEntry:
     def backdated(self) -> bool:
         return (self.recorded_at - self.occurred_at).total_seconds() > 60
 
+    @property
+    def is_review(self) -> bool:
+        return self.kind == REVIEW_KIND
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind in MILESTONE_KINDS
+
+
+def incident_entries(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """The incident's timeline as people read it: without the review's edits."""
+    return [e for e in entries if not e.is_review]
+
+
+def review_history(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """Who edited which part of the postmortem, and when, in that order."""
+    return [e for e in entries if e.is_review]
+
+
+def _excerpt(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1].rstrip() + "…"
+
 
 def _describe(e: Event) -> tuple[str, str]:
     match e.payload:
@@ -90,28 +127,36 @@ def _describe(e: Event) -> tuple[str, str]:
             done = "done" if p.done else "not done"
             return "role", f"{role_label(p.role)} duty {done}: {p.duty}"
         case CadenceSet() as p:
-            audience = p.audience.replace("_", " ")
+            audience = audience_name(p.audience)
             if not p.minutes:
                 return "comms", f"Updates to {audience} switched off"
             return "comms", f"Updates to {audience} every {p.minutes} min"
         case MessageSent() as p:
-            audience = p.audience.replace("_", " ")
-            channel = p.channel or "other means"
+            audience = audience_name(p.audience)
+            channel = channel_name(p.channel) or "other means"
             subject = f": {p.subject}" if p.subject else ""
-            return "update", f"Update sent to {audience} by {channel}{subject}"
+            unapproved = " (sent without approval)" if p.without_approval else ""
+            return "update", f"Update sent to {audience} by {channel}{subject}{unapproved}"
         case Drafted() as p:
-            audience = p.audience.replace("_", " ")
+            audience = audience_name(p.audience)
             kind = p.kind.replace("_", " ")
             return "comms", f"Draft {kind} for {audience}: {p.subject}"
         case Approved():
             return "comms", "Draft approved for sending"
+        case ApprovedVerbally() as p:
+            return "comms", f"Draft approved for sending by {p.approver}, by voice (recorded here)"
+        case HandedToMailClient() as p:
+            to = f" for {', '.join(p.recipients)}" if p.recipients else ""
+            return "comms", f"Draft handed to the mail client{to}: not sent until marked sent"
         # An empty channel is never written (it is the default), so "" means none was recorded.
         case Queued() as p:
-            return "comms", f"Queued in the outbox for {p.channel or '?'}"
+            return "comms", f"Queued in the outbox for {channel_name(p.channel) or '?'}"
         case SendFailed() as p:
-            return "comms", f"Sending by {p.channel or '?'} failed: {p.reason}"
+            return "comms", f"Sending by {channel_name(p.channel) or '?'} failed: {p.reason}"
         case PostmortemChanged() as p:
-            return "postmortem", f"Postmortem {p.field.replace('_', ' ')} edited"
+            what = f"Postmortem {p.field.replace('_', ' ')}"
+            value = _excerpt(p.value)
+            return REVIEW_KIND, f"{what} edited: {value}" if value else f"{what} cleared"
         case FollowUpAdded() as p:
             owner = f" (owner {p.owner})" if p.owner else ""
             return "follow-up", f"Follow-up added: {p.title}{owner}"
@@ -121,7 +166,7 @@ def _describe(e: Event) -> tuple[str, str]:
             changed = ", ".join(f"{k} {v}" for k, v in changes)
             return "follow-up", f"Follow-up updated: {changed}"
         case Snoozed() as p:
-            audience = p.audience.replace("_", " ")
+            audience = audience_name(p.audience)
             return "comms", f"Reminder for {audience} snoozed until {p.until_time:%H:%M} UTC"
         case RoleReleased() as p:
             note = f": {p.note}" if p.note else ""

@@ -67,11 +67,13 @@ class AlertBanner(QFrame):
         )
         self._open_incident = open_incident
         self._stream_id = ""
+        self.alerts: list[Alert] = []
         self.label = plain_label()  # it names incidents by their titles
         self.label.setObjectName("alertText")
         self.label.setWordWrap(True)
-        self.open_button = QPushButton("&Open incident")
-        self.dismiss_button = QPushButton("&Dismiss")
+        # No access keys: the banner floats over every tab, whose buttons have the letters.
+        self.open_button = QPushButton("Open incident")
+        self.dismiss_button = QPushButton("Dismiss")
         self.open_button.clicked.connect(self._open)
         self.dismiss_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
@@ -82,9 +84,24 @@ class AlertBanner(QFrame):
         self.hide()
 
     def show_alerts(self, alerts: list[Alert]) -> None:
+        self.alerts = list(alerts)
         self._stream_id = alerts[0].stream_id
         self.label.setText("\n".join(a.text for a in alerts))
         self.show()
+
+    def keep(self, still: Callable[[Alert], bool]) -> None:
+        """Keep only the reminders that ``still`` holds: one whose update was recorded (or
+        whose MIM was named) goes at once, and the banner with the last one."""
+        if not self.isVisible():
+            return
+        kept = [a for a in self.alerts if still(a)]
+        if len(kept) == len(self.alerts):
+            return
+        if kept:
+            self.show_alerts(kept)
+        else:
+            self.alerts = []
+            self.hide()
 
     def _open(self) -> None:
         self.hide()
@@ -116,6 +133,7 @@ class UpdateAlerts(QObject):
         super().__init__(parent or window)
         self._window = window
         self._ctx = ctx
+        self._clock = clock
         self._current = current
         self._ahead: dict[str, IncidentView] = {}  # read ahead, waiting for their broadcast
         self._settings = settings
@@ -193,6 +211,7 @@ class UpdateAlerts(QObject):
                 self._take(fresh)
         if changes.incidents_list:
             self.reload()
+            self.clear_answered(self._clock.now())
 
     @Slot(object)
     def _take(self, view: IncidentView | None) -> None:
@@ -203,12 +222,30 @@ class UpdateAlerts(QObject):
         # The log only grows: never trade a view for one of fewer events (an older read).
         if len(view.events) >= len(held.events):
             self._views[view.state.stream_id] = view
+            self.clear_answered(self._clock.now())
+
+    def still_due(self, alert: Alert, now: datetime) -> bool:
+        """Whether what ``alert`` reminds of still holds: the update overdue, the MIM missing."""
+        view = self._views.get(alert.stream_id)
+        if view is None:
+            return False  # no longer active
+        if alert.kind == MIM_KEY:
+            return mim_missing(view.state)
+        return any(
+            t.audience == alert.kind and t.overdue
+            for t in timers_uc.timers(view, self._settings, now)
+        )
+
+    def clear_answered(self, now: datetime) -> None:
+        """Take off the banner the reminders answered since it was shown."""
+        self.banner.keep(lambda alert: self.still_due(alert, now))
 
     @Slot(object)
     def check(self, now: datetime) -> list[Alert]:
         policy = self._settings.timers
         every = timedelta(minutes=max(1, policy.remind_every_minutes))
         mim_every = timedelta(minutes=max(1, policy.mim_reminder_minutes))
+        self.clear_answered(now)
         raised: list[Alert] = []
         for stream_id, view in self._views.items():
             ref = view.reference
@@ -258,7 +295,7 @@ def install(window: MainWindow) -> tuple[CountdownRow, UpdateAlerts]:
     row = CountdownRow(window.current, window.clock, window.ops, settings)
     window.header.add_row(row)
     banner = AlertBanner(window.open_incident)
-    window.header.add_row(banner)
+    window.add_banner(banner)  # over the work area: showing it moves nothing
     alerts = UpdateAlerts(
         window,
         window.app.ctx,

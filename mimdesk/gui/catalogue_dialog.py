@@ -292,7 +292,7 @@ class CatalogueOpener(QObject):
         self._window = window
         self._ops = ops
         self.dialog: ServiceCatalogueDialog | None = None
-        self.action = QAction("&Service catalogue…", window)
+        self.action = QAction("Service &catalogue…", window)
         self.action.setObjectName("serviceCatalogueAction")
         self.action.setStatusTip("The services the desk supports, used to prefill the checklist")
         self.action.triggered.connect(self.show)

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 from mimdesk.app import App
 from mimdesk.comms import CHANNELS, KINDS
 from mimdesk.comms.checklist import Missing
-from mimdesk.domain.clock import format_duration, format_local
+from mimdesk.domain.clock import format_duration, format_local, minute_up
 from mimdesk.domain.incident import Draft
-from mimdesk.domain.roles import MIM
+from mimdesk.domain.lifecycle import Status
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.comms_outbox import STATE_LABELS
 from mimdesk.gui.uiclock import UiClock
-from mimdesk.gui.widgets import ErrorLabel, describe, join_addresses, muted
+from mimdesk.gui.widgets import ErrorLabel, describe, join_addresses, muted, plain_tip
 from mimdesk.usecases import comms, timers
 from mimdesk.usecases.incidents import IncidentView
 
@@ -46,6 +46,13 @@ CHECKLIST = {
     "actions": "What is being done",
     "next_update": "When the next update comes",
 }
+# The kind of message a status calls for; a composer holding an ongoing kind follows it.
+STATUS_KINDS = {
+    Status.MITIGATED: "mitigated",
+    Status.RESOLVED: "resolved",
+    Status.CLOSED: "resolved",
+}
+ONGOING_KINDS = frozenset({"initial", "scoping", "update", "long_running", "mitigated"})
 # Channels that carry the HTML rendering; the others post plain text.
 HTML_CHANNELS = frozenset({"eml", "smtp", "statuspage"})
 CHECK_DELAY_MS = 250
@@ -67,6 +74,8 @@ class ComposerPanel(QWidget):
         self.baseline: tuple[str, str, str] = ("", "", "")
         self.loading = False
         self.busy = False
+        # Said under the state while the text predates the incident's status.
+        self.stale_note = ""
         self.missing: list[Missing] = []
         # The preview is shown beside the log and outbox, but it is this text's.
         self.preview = QTextBrowser()
@@ -113,7 +122,7 @@ class ComposerPanel(QWidget):
         self.audience_combo.setObjectName("audienceCombo")
         for audience in self._app.settings.timers.audiences:
             self.audience_combo.addItem(audience.label, audience.id)
-        self.template_button = QPushButton("New draft from &template")
+        self.template_button = QPushButton("Ne&w draft from template")
         self.template_button.setToolTip("Fill subject and body from the templates (Ctrl+Shift+T)")
         pick = QHBoxLayout()
         pick.addWidget(_buddy_label("&Kind:", self.kind_combo))
@@ -151,7 +160,7 @@ class ComposerPanel(QWidget):
         form.addRow("&Open draft:", self.drafts_combo)
         form.addRow("&Recipients:", self.recipients_edit)
         form.addRow("", self.recipients_note)
-        form.addRow("&Subject:", self.subject_edit)
+        form.addRow("Su&bject:", self.subject_edit)
         return form
 
     def _build_checklist(self) -> QGroupBox:
@@ -173,7 +182,7 @@ class ComposerPanel(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(10)
-        self.save_button = QPushButton("Sa&ve draft")
+        self.save_button = QPushButton("Save &draft")
         self.approve_button = QPushButton("A&pprove")
         self.approve_button.setToolTip("The Major Incident Manager approves this draft")
         self.send_button = QPushButton("&Send")
@@ -182,7 +191,7 @@ class ComposerPanel(QWidget):
         self.send_button.setToolTip("Send through the chosen channel (Ctrl+Shift+Return)")
         self.copy_button = QPushButton("&Copy")
         self.copy_button.setToolTip("Plain text and HTML to the clipboard (Ctrl+Shift+C)")
-        self.mail_button = QPushButton("&Mail client…")
+        self.mail_button = QPushButton("Ma&il client…")
         self.mail_button.setToolTip(
             "Open as an unsent message in your mail program (Outlook, Apple Mail…) to edit and send"
         )
@@ -190,8 +199,18 @@ class ComposerPanel(QWidget):
         self.mark_button.setToolTip(
             "It went out by other means (phone, SMS, on the bridge): record it as sent"
         )
+        self.verbal_button = QPushButton("Verbal approva&l…")
+        self.verbal_button.setObjectName("verbalApprovalButton")
+        self.verbal_button.setToolTip(
+            "An approver approved this draft by voice (phone, bridge): record who, under your name"
+        )
+        # Each button's own tooltip, given back when approval no longer holds it back.
+        self._tips = {
+            b: b.toolTip() for b in (self.send_button, self.copy_button, self.mail_button)
+        }
+        self._tips[self.mark_button] = self.mark_button.toolTip()
         send_row = QHBoxLayout()
-        send_row.addWidget(_buddy_label("C&hannel:", self.channel_combo))
+        send_row.addWidget(_buddy_label("Cha&nnel:", self.channel_combo))
         send_row.addWidget(self.channel_combo, 1)
         send_row.addWidget(self.save_button)
         send_row.addWidget(self.approve_button)
@@ -200,6 +219,7 @@ class ComposerPanel(QWidget):
         other_row.addWidget(self.copy_button)
         other_row.addWidget(self.mail_button)
         other_row.addWidget(self.mark_button)
+        other_row.addWidget(self.verbal_button)
         other_row.addStretch(1)
         return send_row, other_row
 
@@ -295,7 +315,34 @@ class ComposerPanel(QWidget):
                 self.new_from_template()
             else:
                 self.set_text("", "", "")
+        elif (
+            previous is not None and view is not None and previous.state.status != view.state.status
+        ):
+            self._status_moved(view.state.status)
         self.fill_drafts()
+
+    def _status_moved(self, status: Status) -> None:
+        """The incident moved on (mitigated, resolved…): an untouched text from the template
+        is made again for the new status, in the kind that status calls for; a text the
+        person edited or saved is kept, and flagged as written before."""
+        untouched = self.draft_id is None and (
+            not self.dirty or not self.body_edit.toPlainText().strip()
+        )
+        if not untouched:
+            self.stale_note = (
+                f"The incident is {status.label} now, and this text was written before: "
+                "check it, or make a new draft from the template."
+            )
+            self.update_state()
+            return
+        follows = STATUS_KINDS.get(status)
+        if follows and self.kind in ONGOING_KINDS and follows != self.kind:
+            self.loading = True
+            try:
+                self.set_kind(follows)
+            finally:
+                self.loading = False
+        self.new_from_template()
 
     def read_lists(self) -> None:
         ctx, settings = self._app.ctx, self._app.settings
@@ -339,7 +386,8 @@ class ComposerPanel(QWidget):
         if found is None or found.due_at is None or found.remaining is None:
             self.timer_label.setText(f"No update timer runs for {label}.")
             return
-        due = format_local(found.due_at, date=False)
+        # Rounded up, as the messages promise it and the header shows it: the same minute.
+        due = format_local(minute_up(found.due_at), date=False)
         if found.remaining.total_seconds() < 0:
             late = format_duration(-found.remaining)
             self.timer_label.setText(f"Update to {label} overdue since {due} ({late} late).")
@@ -350,9 +398,10 @@ class ComposerPanel(QWidget):
     def update_state(self) -> None:
         settings = self._app.settings
         draft = self.draft()
-        needs_approval = settings.comms.require_approval
-        mim = self.view.state.holder(MIM) if self.view else ""
+        mode = settings.comms.approval
+        needs_approval = mode != "none"
         self.approve_button.setVisible(needs_approval)
+        self.verbal_button.setVisible(mode == "verbal")
         if draft is None:
             text = "New draft, not saved yet."
         else:
@@ -360,18 +409,59 @@ class ComposerPanel(QWidget):
             text += " (edited since)." if self.dirty else "."
             if draft.state == "failed" and draft.last_error:
                 text += f" Last attempt: {draft.last_error}."
+            if draft.state == "handed":
+                text += " Send it from your mail client, then press Mark sent…."
         approved = draft is not None and bool(draft.approved_by) and not self.dirty
-        if needs_approval:
-            if approved and draft is not None:
-                text += f" Approved by {draft.approved_by}."
-            else:
-                text += f" Needs approval by {mim or 'the Major Incident Manager'} before sending."
+        # What is missing, in words: the buttons it holds back say it in their tooltips.
+        gap = ""
+        if self.view is not None and needs_approval and not approved:
+            gap = comms.approval_gap(self.view, settings, None)
+        former = ""
+        if self.view is not None and draft is not None and not self.dirty:
+            former = comms.former_signer(self.view, draft)
+        if approved and draft is not None:
+            by = draft.approved_by
+            if draft.approval_recorded_by:
+                by += f" (by voice, recorded by {draft.approval_recorded_by})"
+            text += f" Approved by {by}."
+        elif gap:
+            text += f" {gap}"
+        if former:
+            text += (
+                f" Signed by {former}, the former Major Incident Manager: refresh it from the "
+                "template before approving or sending."
+            )
+        elif self.view is not None and draft is not None and not self.dirty:
+            past = comms.past_promise(self.view, settings, draft, self._clock.now())
+            if past:
+                text += (
+                    f" It promises the next update by {past}, which has passed: refresh it "
+                    "from the template before sending."
+                )
+        if self.stale_note:
+            text += f" {self.stale_note}"
         self.state_label.setText(text)
         idle = not self.busy and self.view is not None
-        self.send_button.setEnabled(idle and (approved or not needs_approval))
+        for button in (self.send_button, self.copy_button, self.mail_button):
+            button.setEnabled(idle and not gap)
+            button.setToolTip(
+                plain_tip(f"{gap} Mark sent… records a message that went out anyway.")
+                if gap
+                else self._tips[button]
+            )
         self.approve_button.setEnabled(idle and not approved)
-        for button in (self.save_button, self.copy_button, self.mail_button, self.mark_button):
-            button.setEnabled(idle)
+        if self.view is not None:
+            who = " or ".join(comms.approvers(self.view, settings)) or "The Major Incident Manager"
+            self.approve_button.setToolTip(
+                plain_tip(f"{who}, signed in at this desk, approves this draft")
+            )
+        self.verbal_button.setEnabled(idle and not approved)
+        self.save_button.setEnabled(idle)
+        self.mark_button.setEnabled(idle)
+        self.mark_button.setToolTip(
+            self._tips[self.mark_button]
+            + (" Without approval, it is recorded as sent without approval." if gap else "")
+        )
         recipients = self.lists.get(self.audience, ())
         self.recipients_note.setText(
             f"Distribution list for {self.audience_combo.currentText()}: {', '.join(recipients)}"
@@ -383,6 +473,7 @@ class ComposerPanel(QWidget):
     # ---- editing ---------------------------------------------------------------------------
 
     def set_text(self, subject: str, body: str, recipients: str) -> None:
+        self.stale_note = ""
         self.loading = True
         try:
             self.subject_edit.setText(subject)
@@ -427,6 +518,17 @@ class ComposerPanel(QWidget):
         self.set_text(rendered.subject, rendered.body, recipients)
         self.drafts_combo.setCurrentIndex(0)
         self.update_state()
+
+    def refresh_from_template(self) -> None:
+        """Render the draft's kind and audience again (the current MIM, status and times),
+        keeping the draft: saving makes a new version of it, which needs approving again."""
+        draft_id = self.draft_id
+        self.new_from_template()
+        if draft_id is not None and self.view is not None and draft_id in self.view.state.drafts:
+            self.draft_id = draft_id
+            self.baseline = ("", "", "")  # edited: the next action saves it first
+            self.drafts_combo.setCurrentIndex(max(0, self.drafts_combo.findData(draft_id)))
+            self.update_state()
 
     @Slot(object)
     def load_draft(self, draft: Draft) -> None:

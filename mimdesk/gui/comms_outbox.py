@@ -31,6 +31,7 @@ from mimdesk.usecases.incidents import IncidentView
 STATE_LABELS = {
     "drafted": "Draft",
     "approved": "Approved",
+    "handed": "Handed to mail client, not sent",
     "queued": "Waiting in the outbox",
     "failed": "Not sent",
     "sent": "Sent",

@@ -8,18 +8,24 @@ their buttons ask.
 Everything here goes through :mod:`mimdesk.usecases.comms`: drafts, approvals and sends are
 events written by the use cases. Saving and approving run on the write lane; sending (network)
 and writing an .eml run on the pool lane, and the use case records the outcome. A failed or
-queued send keeps the draft; queued ones go out on their own through the outbox worker.
+queued send keeps the draft; queued ones go out on their own through the outbox worker. An
+.eml for the mail client is handed over (mimdesk.gui.comms_handover), never recorded as sent:
+the person sends it there and marks it sent. While the site's approval is missing, Send, Copy
+and Mail client are off, each saying why; Mark sent is not, and the record says "sent without
+approval".
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -28,15 +34,15 @@ from PySide6.QtWidgets import (
 
 from mimdesk.app import App
 from mimdesk.comms import CHANNELS
-from mimdesk.comms.channels.base import DeliveryError
 from mimdesk.comms.checklist import Missing
 from mimdesk.domain.events import DIRECTORY_STREAM
 from mimdesk.domain.vocabulary import HAND_CHANNELS
 from mimdesk.errors import MimDeskError
-from mimdesk.gui import clipboard
+from mimdesk.gui import clipboard, comms_handover
 from mimdesk.gui.comms_composer import ComposerPanel
 from mimdesk.gui.comms_log import CommsLogPanel
 from mimdesk.gui.comms_outbox import OutboxPanel
+from mimdesk.gui.comms_verbal import VerbalApprovalDialog
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.dialogs import fill_choices
 from mimdesk.gui.forms.ui_mark_sent_dialog import Ui_MarkSentDialog
@@ -65,16 +71,32 @@ class MarkSentDialog(QDialog):
 
     chosen = Signal(str, list)
 
-    def __init__(self, subject: str, recipients: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        subject: str,
+        recipients: list[str],
+        parent: QWidget | None = None,
+        *,
+        channel: str = "",
+        unapproved: str = "",
+    ) -> None:
         super().__init__(parent)
         self.ui = Ui_MarkSentDialog()
         self.ui.setupUi(self)
         plain_labels(self)  # the subject is as typed
-        self.ui.messageLabel.setText(
+        text = (
             f"Record that “{subject}” went out without MIM Desk. It goes into the log with its "
             "exact text, and resets the audience's update timer."
         )
+        if unapproved:
+            # Recording what happened is always possible; the record says what was missing.
+            text += (
+                f"\n\nIt was not approved ({unapproved}): it is recorded as sent without approval."
+            )
+        self.ui.messageLabel.setText(text)
         fill_choices(self.ui.channelCombo, HAND_CHANNELS)
+        if channel:
+            self.ui.channelCombo.setCurrentIndex(max(0, self.ui.channelCombo.findData(channel)))
         self.ui.recipientsEdit.setText(join_addresses(recipients))
         self.ui.errorLabel.hide()
         self.ui.buttonBox.accepted.connect(self._accept)
@@ -119,6 +141,8 @@ class CommsTab(QWidget):
         self._stale = False
         self.last_result: SendResult | None = None
         self.mark_dialog: MarkSentDialog | None = None
+        self.verbal_dialog: VerbalApprovalDialog | None = None
+        self.refresh_box: QMessageBox | None = None
 
         self.outbox = OutboxWorker(app.ctx, app.settings, runner, ops.hub, clock=clock, parent=self)
         self.outbox.delivered.connect(self._outbox_delivered)
@@ -198,6 +222,7 @@ class CommsTab(QWidget):
         self.copy_button.clicked.connect(self.copy)
         self.mail_button.clicked.connect(self.open_in_mail_client)
         self.mark_button.clicked.connect(self.mark_sent)
+        self.composer.verbal_button.clicked.connect(self.record_verbal_approval)
         for shortcut, slot in (
             ("Ctrl+Shift+Return", self.send),
             ("Ctrl+Shift+C", self.copy),
@@ -307,6 +332,10 @@ class CommsTab(QWidget):
         if self.composer.draft_id is not None and not self.dirty:
             then(self.composer.draft_id)
             return
+        if self.composer.draft_id is None and not self.dirty:
+            # The text is the template's, untouched: made again now, its "next update by"
+            # is counted from this moment, the one the audience's timer restarts from.
+            self.composer.new_from_template()
         draft = self.composer.draft()
         if draft is not None and draft.state == "sent":
             self.composer.draft_id = (
@@ -345,11 +374,56 @@ class CommsTab(QWidget):
     def save_draft(self) -> None:
         self._with_saved_draft(lambda _id: self.composer.show_result("Draft saved."))
 
+    def _refresh_first(self) -> bool:
+        """True when the draft is signed by a former Major Incident Manager, or promises a
+        next update at a time already past: the person is asked to refresh it from the
+        template before approving or sending it."""
+        view, draft = self.composer.view, self.composer.draft()
+        if view is None or draft is None or self.dirty:
+            return False
+        former = comms.former_signer(view, draft)
+        past = comms.past_promise(view, self._app.settings, draft, self._clock.now())
+        if former:
+            why = (
+                f"This draft was saved while {former} was Major Incident Manager and is signed "
+                "by them."
+            )
+        elif past:
+            why = f"This draft promises the next update by {past}, which has passed."
+        else:
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Refresh the draft first",
+            f"{why} Refresh it from the template, with the current Major Incident Manager, "
+            "status and times, then check it and approve or send it.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        refresh = box.addButton("&Refresh from template", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(refresh)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: object) -> None:
+            if button is refresh:
+                self.composer.refresh_from_template()
+                self.composer.show_result(
+                    "Refreshed from the template: check it, then approve or send it."
+                )
+
+        box.buttonClicked.connect(answered)
+        self.refresh_box = box
+        box.open()
+        return True
+
     @Slot()
     def approve(self) -> None:
+        if self._refresh_first():
+            return
+
         def go(draft_id: str) -> None:
             assert self.composer.view is not None
-            reference = self.composer.view.reference
+            reference, settings = self.composer.view.reference, self._app.settings
             self.composer.set_busy(True)
 
             def done(_changes: object) -> None:
@@ -357,7 +431,9 @@ class CommsTab(QWidget):
                 self.composer.show_result("Approved: it can be sent now.")
 
             self._ops.mutate(
-                lambda ctx: comms.approve(ctx, reference=reference, draft_id=draft_id),
+                lambda ctx: comms.approve(
+                    ctx, reference=reference, draft_id=draft_id, settings=settings
+                ),
                 done=done,
                 failed=self.composer.failed,
             )
@@ -365,8 +441,52 @@ class CommsTab(QWidget):
         self._with_saved_draft(go)
 
     @Slot()
+    def record_verbal_approval(self) -> None:
+        if self._refresh_first():
+            return
+
+        def go(draft_id: str) -> None:
+            view = self.composer.view
+            assert view is not None
+            reference, settings = view.reference, self._app.settings
+            draft = view.state.drafts.get(draft_id)
+            subject = draft.subject if draft else self.subject_edit.text()
+            dialog = VerbalApprovalDialog(
+                subject, comms.approvers(view, settings), self._app.ctx.author.name, self
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+            def chosen(approver: str, note: str) -> None:
+                self.composer.set_busy(True)
+
+                def done(_changes: object) -> None:
+                    self.composer.set_busy(False)
+                    self.composer.show_result(
+                        f"Recorded: {approver} approved it by voice. It can be sent now."
+                    )
+
+                self._ops.mutate(
+                    lambda ctx: comms.record_verbal_approval(
+                        ctx,
+                        reference=reference,
+                        settings=settings,
+                        draft_id=draft_id,
+                        approver=approver,
+                        note=note,
+                    ),
+                    done=done,
+                    failed=self.composer.failed,
+                )
+
+            dialog.chosen.connect(chosen)
+            self.verbal_dialog = dialog
+            dialog.open()
+
+        self._with_saved_draft(go)
+
+    @Slot()
     def send(self) -> None:
-        if not self.send_button.isEnabled():
+        if not self.send_button.isEnabled() or self._refresh_first():
             return
 
         def go(draft_id: str) -> None:
@@ -379,7 +499,11 @@ class CommsTab(QWidget):
             channel = self.channel
             recipients = split_addresses(self.recipients_edit.text())
             self.composer.set_busy(True)
-            self.composer.show_result(f"Sending via {CHANNELS.get(channel, channel)}…")
+            self.composer.show_result(
+                "Writing the draft for your mail client…"
+                if channel == "eml"
+                else f"Sending via {CHANNELS.get(channel, channel)}…"
+            )
             self.sending_bar.show()
             # Network: the pool lane. The use case writes what happened (sent/queued/failed).
             self._runner.run(
@@ -406,6 +530,9 @@ class CommsTab(QWidget):
         self.composer.set_busy(False)
         self._ops.hub.publish(changes_in(result))
         channel = CHANNELS.get(outcome.channel, outcome.channel)
+        if outcome.handed:
+            self._show_handed(outcome)
+            return
         if outcome.sent:
             to = ", ".join(outcome.recipients)
             where = f" ({outcome.detail})" if outcome.detail else ""
@@ -433,6 +560,9 @@ class CommsTab(QWidget):
 
     @Slot()
     def copy(self) -> None:
+        if not self.copy_button.isEnabled() or self._refresh_first():
+            return
+
         def go(draft_id: str) -> None:
             assert self.composer.view is not None
             try:
@@ -455,6 +585,11 @@ class CommsTab(QWidget):
 
     @Slot()
     def open_in_mail_client(self) -> None:
+        """Write the draft as an .eml, record it as handed to the mail client (not sent) and
+        open it there; the person sends it and then marks it sent."""
+        if not self.mail_button.isEnabled() or self._refresh_first():
+            return
+
         def go(draft_id: str) -> None:
             assert self.composer.view is not None
             ctx, settings, reference = (
@@ -464,62 +599,42 @@ class CommsTab(QWidget):
             )
             recipients = split_addresses(self.recipients_edit.text())
             self.composer.set_busy(True)
-
-            def done(path: object) -> None:
-                self.composer.set_busy(False)
-                if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-                    self.composer.show_result(
-                        f"Opened {path} in your mail client as a draft. Send it there, then "
-                        "mark it sent by other means (e-mail)."
-                    )
-                else:
-                    self._open_mailto(draft_id, recipients)
-
-            def failed(error: BaseException) -> None:
-                self.composer.set_busy(False)
-                if isinstance(error, MimDeskError | DeliveryError):
-                    self._open_mailto(draft_id, recipients)
-                else:
-                    sys.excepthook(type(error), error, error.__traceback__)
-
             self._runner.run(
-                lambda: comms.export_eml(
+                lambda: comms.hand_to_mail_client(
                     ctx,
                     reference=reference,
                     settings=settings,
                     draft_id=draft_id,
                     recipients=recipients,
                 ),
-                done=done,
-                failed=failed,
+                done=self._sent,
+                failed=self._send_raised,
                 lane="pool",
             )
 
         self._with_saved_draft(go)
 
-    def _open_mailto(self, draft_id: str, recipients: list[str]) -> None:
-        """The fallback when no .eml can be opened: a mailto: link."""
-        assert self.composer.view is not None
-        try:
-            link = comms.mailto(
-                self._app.ctx,
-                reference=self.composer.view.reference,
-                settings=self._app.settings,
-                draft_id=draft_id,
-                recipients=recipients,
+    def _show_handed(self, outcome: SendResult) -> None:
+        """Open the written draft in the mail client; where none answers, show the file."""
+        path = Path(outcome.detail)
+        audience = self.audience_combo.currentText()
+        after = (
+            "then press Mark sent…. Until then it is not recorded as sent, and the timer "
+            f"for {audience} keeps running."
+        )
+        if comms_handover.open_with_mail_client(path):
+            self.composer.show_result(
+                f"Handed to your mail client as a draft ({path}). Send it there, {after}"
             )
-        except MimDeskError as exc:
-            self.error.show_error(exc)
-            return
-        if link.truncated:
-            QGuiApplication.clipboard().setText(self.body_edit.toPlainText())
-        if QDesktopServices.openUrl(QUrl(link.url)):
-            note = " The body was too long for the link: paste the full text." * link.truncated
-            self.composer.show_result(f"Opened a new message in your mail client.{note}")
+        elif comms_handover.reveal_in_file_manager(path):
+            self.composer.show_result(
+                f"No mail client opened it, so its folder is shown: open {path.name} with "
+                f"your mail program, send it, {after}"
+            )
         else:
             self.error.show_error(
-                "No mail client could be opened. Use Copy and paste the text into any "
-                "program, then mark it sent by other means."
+                f"Neither a mail client nor the file manager could be opened. The draft is "
+                f"{path}: open it with your mail program, send it, {after}"
             )
 
     @Slot()
@@ -532,7 +647,15 @@ class CommsTab(QWidget):
         draft = self.composer.view.state.drafts.get(draft_id)
         subject = draft.subject if draft else self.subject_edit.text()
         recipients = list(draft.recipients) if draft else []
-        dialog = MarkSentDialog(subject, recipients, self)
+        gap = comms.approval_gap(self.composer.view, self._app.settings, draft)
+        dialog = MarkSentDialog(
+            subject,
+            recipients,
+            self,
+            # Handed to the mail client: it went out by e-mail.
+            channel="email" if draft is not None and draft.state == "handed" else "",
+            unapproved=gap.rstrip("."),
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         reference, settings = self.composer.view.reference, self._app.settings
 

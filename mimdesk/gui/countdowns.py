@@ -7,7 +7,7 @@ UI clock's ``now``; no widget here keeps a timer of its own.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QFontDatabase
@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from mimdesk.config import Settings
 from mimdesk.domain.cadence import IncidentClock, Level, UpdateTimer
-from mimdesk.domain.clock import format_duration, format_local
+from mimdesk.domain.clock import format_duration, format_local, minute_up
+from mimdesk.domain.next_step import initial_notification_due, initial_notification_level
 from mimdesk.domain.vocabulary import HAND_CHANNELS
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.flow_layout import FlowLayout
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.uiclock import UiClock
 from mimdesk.gui.widgets import muted, plain_labels, plain_tip
@@ -70,6 +72,24 @@ def countdown_text(label: str, timer: UpdateTimer) -> str:
     if timer.remaining.total_seconds() <= 0:
         return f"{label}: overdue {format_duration(-timer.remaining)}"
     return f"{label}: {format_duration(timer.remaining)}"
+
+
+# What each clock's target is for, in the words of the timer policy's targets.
+TARGET_WORDS = {"reported": "resolve within", "declared": "restore within"}
+
+
+def target_text(clock: IncidentClock) -> str:
+    """ " · restore within 4 h": what the target is for, not a bare "target"."""
+    if clock.target is None:
+        return ""
+    words = TARGET_WORDS.get(clock.name, "target")
+    return f" · {words} {_minutes(clock.target.total_seconds() / 60)}"
+
+
+def initial_text(remaining: timedelta) -> str:
+    if remaining.total_seconds() <= 0:
+        return f"Initial notification: overdue {format_duration(-remaining)}"
+    return f"Initial notification: {format_duration(remaining)}"
 
 
 def _minutes(span_minutes: float) -> str:
@@ -114,8 +134,7 @@ class ClockGauge(QWidget):
     def show_clock(self, clock: IncidentClock) -> None:
         self.caption.setText(clock.label)
         stopped = " (stopped)" if clock.stopped else ""
-        target = f" · target {_minutes(clock.target.total_seconds() / 60)}" if clock.target else ""
-        self.value.setText(format_duration(clock.elapsed) + stopped + target)
+        self.value.setText(format_duration(clock.elapsed) + stopped + target_text(clock))
         progress = clock.progress
         self.bar.setVisible(progress is not None)
         if progress is not None:
@@ -126,8 +145,9 @@ class ClockGauge(QWidget):
             self.value.setStyleSheet(level_style(clock.level))
             self.bar.setStyleSheet(bar_style(clock.level))
             if clock.target is not None:
+                words = TARGET_WORDS.get(clock.name, "target").capitalize()
                 self.setToolTip(
-                    f"Target: {_minutes(clock.target.total_seconds() / 60)}, counted from the"
+                    f"{words} {_minutes(clock.target.total_seconds() / 60)}, counted from the"
                     " report. Amber from 80 % of it, red once past it."
                 )
 
@@ -166,7 +186,7 @@ class Countdown(QToolButton):
             self.setStyleSheet(level_style(timer.level))
             tip = f"Updates to {self.label} every {_minutes(timer.interval.total_seconds() / 60)}."
             if timer.due_at is not None:
-                tip += f"\nNext due {format_local(timer.due_at)}."
+                tip += f"\nNext due {format_local(minute_up(timer.due_at))}."
             if timer.snoozed_until is not None:
                 tip += f"\nSnoozed until {format_local(timer.snoozed_until)}."
             self.setToolTip(
@@ -196,16 +216,23 @@ class CountdownRow(QWidget):
 
         self._clocks_layout = QHBoxLayout()
         self._clocks_layout.setContentsMargins(0, 0, 0, 0)
-        self._countdown_layout = QHBoxLayout()
-        self._countdown_layout.setContentsMargins(0, 0, 0, 0)
+        # Wraps onto a second line rather than widen the window: six audiences do not fit
+        # one line of a laptop screen at 200 %.
+        self._countdown_layout = FlowLayout()
         self.caption = QLabel("Next update:")
         muted(self.caption)
+        # The first message after declaring has its own target (timers.first_notification_
+        # minutes), shorter than any cadence: its own countdown, first in the row.
+        self.initial = QLabel()
+        self.initial.setObjectName("initialNotificationCountdown")
+        self.initial.hide()
+        self.initial_level = Level.PAUSED
         self.paused_label = QLabel("Update timers start when the incident is declared.")
         self.paused_label.setObjectName("timersPaused")
         muted(self.paused_label)
         self._countdown_layout.addWidget(self.caption)
+        self._countdown_layout.addWidget(self.initial)
         self._countdown_layout.addWidget(self.paused_label)
-        self._countdown_layout.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._clocks_layout)
@@ -234,6 +261,7 @@ class CountdownRow(QWidget):
                 gauge = self.gauges[clock.name] = ClockGauge(clock.name)
                 self._clocks_layout.addWidget(gauge, 1)
             gauge.show_clock(clock)
+        self._show_initial(view, now)
         timers = timers_uc.timers(view, self._settings, now)
         running = [t for t in timers if t.level is not Level.PAUSED]
         wanted = {t.audience for t in running}
@@ -256,19 +284,37 @@ class CountdownRow(QWidget):
                 text = "No update cadence for this severity: set an interval per audience."
             self.paused_label.setText(text)
 
+    def _show_initial(self, view: IncidentView, now: datetime) -> None:
+        policy = self._settings.timers
+        due = initial_notification_due(view.state, policy)
+        self.initial.setVisible(due is not None)
+        if due is None:
+            return
+        self.initial.setText(initial_text(due - now))
+        level = initial_notification_level(due, policy, now)
+        if level is not self.initial_level:
+            self.initial_level = level
+            self.initial.setStyleSheet(level_style(level))
+            self.initial.setToolTip(
+                f"The initial notification is due within "
+                f"{_minutes(policy.first_notification_minutes)} of declaring, by "
+                f"{format_local(due)}. It stops once a message has gone out."
+            )
+
     def _add_countdown(self, audience: str) -> Countdown:
         countdown = Countdown(audience, self._settings.timers.audience_label(audience))
         countdown.sent_action.triggered.connect(lambda: self.record_sent(audience))
         for minutes, action in countdown.snooze_actions.items():
             action.triggered.connect(lambda _=False, m=minutes: self.snooze(audience, m))
         countdown.cadence_action.triggered.connect(lambda: self.change_cadence(audience))
-        # In the policy's audience order, before the stretch at the end.
+        # In the policy's audience order.
         order = [a.id for a in self._settings.timers.audiences]
         rank = order.index(audience) if audience in order else len(order)
         before = sum(
             1 for a in self.countdowns if (order.index(a) if a in order else len(order)) <= rank
         )
-        self._countdown_layout.insertWidget(2 + before, countdown)
+        # After the caption, the initial notification and the paused label.
+        self._countdown_layout.insertWidget(3 + before, countdown)
         self.countdowns[audience] = countdown
         return countdown
 

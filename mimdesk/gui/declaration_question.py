@@ -101,7 +101,9 @@ class Question(QFrame):
         else:
             self.choice = QComboBox()
             self.choice.setObjectName(f"answer_{criterion.id}")
-            self.choice.addItem("Not known", None)
+            # Unanswered, which is not an answer of its own: a checklist may offer "Not known
+            # yet" as one (the expected duration does, weighing as the longest).
+            self.choice.addItem("Not answered", None)
             for c in criterion.choices:
                 self.choice.addItem(c.label, c.value)
             self.choice.currentIndexChanged.connect(lambda _i: emit(self.changed))

@@ -51,6 +51,16 @@ class RecommendationBox(QGroupBox):
             self.detail_label.setText("")
             self.sentence = ""
             return
+        if not rec.findings and len(rec.unanswered) >= len(self._settings.checklist.criteria):
+            # Nothing answered: no verdict yet, rather than a grey "normal incident" that
+            # reads as one before anyone has looked.
+            self.sentence = ""
+            self.setToolTip("")
+            self.outcome_chip.set_chip("", NORMAL_COLOUR)
+            self.reasons_label.setText("No answers yet: the recommendation follows them.")
+            count = len(rec.unanswered)
+            self.detail_label.setText(f"{count} question{'s' if count != 1 else ''} to answer.")
+            return
         self.sentence = rec.sentence()
         self.setToolTip(plain_tip(self.sentence))
         if rec.outcome is Outcome.DECLARE:

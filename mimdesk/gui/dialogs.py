@@ -254,8 +254,12 @@ class AssignRoleDialog(QDialog):
             self.ui.personEdit.setText(suggestion)
             self.ui.personEdit.selectAll()
         self.ok_button = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Assign")
+        # Says what pressing it does: a handover when someone holds the role.
+        self.ok_button.setText("Hand &over" if holder else "&Assign")
         self.ok_button.setEnabled(bool(self.ui.personEdit.text().strip()))
+        # A handover note is a few lines (state, open actions, who to call), not one.
+        lines = self.ui.noteEdit.fontMetrics().lineSpacing()
+        self.ui.noteEdit.setFixedHeight(lines * 4 + 14)
         self.ui.personEdit.textChanged.connect(
             lambda text: self.ok_button.setEnabled(bool(text.strip()))
         )
@@ -283,7 +287,7 @@ class AssignRoleDialog(QDialog):
 
     @Slot()
     def submit(self) -> None:
-        person, note = self.ui.personEdit.text(), self.ui.noteEdit.text()
+        person, note = self.ui.personEdit.text(), self.ui.noteEdit.toPlainText()
         reference, role = self._reference, self._role
         remember = self.ui.rememberCheck.isVisibleTo(self) and self.ui.rememberCheck.isChecked()
         override = self.ui.overrideEdit.text() if self.ui.overrideEdit.isVisibleTo(self) else ""

@@ -66,7 +66,15 @@ def open_file(path: Path) -> bool:
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
 
-def documents_folder() -> Path:
+def documents_folder(files: Path | None = None) -> Path:
+    """Where save dialogs open: the MIM Desk files folder (``[files] folder``, by default
+    "MIM Desk" under Documents), made when first needed; else Documents, else home."""
+    if files is not None:
+        try:
+            files.mkdir(parents=True, exist_ok=True)
+            return files
+        except OSError:
+            pass  # a folder IT named that this desk cannot reach: the dialog opens nearby
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(found) if found else Path.home()
 
@@ -114,7 +122,7 @@ class ExportActions:
         self.json_action.setEnabled(has_incident)
 
     def _start(self, name: str) -> Path:
-        return (self.folder or documents_folder()) / name
+        return (self.folder or documents_folder(self.window.app.settings.files.path)) / name
 
     # ---- the three commands --------------------------------------------------------------------
 

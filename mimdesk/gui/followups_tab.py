@@ -302,7 +302,7 @@ class FollowupsTab(QWidget):
         self.add_button = QPushButton("&Add follow-up…")
         self.add_button.setObjectName("addFollowupButton")
         self.add_button.setToolTip("Add an action the review decided on")
-        self.edit_button = QPushButton("&Edit…")
+        self.edit_button = QPushButton("Ed&it…")
         self.edit_button.setObjectName("editFollowupButton")
         self.edit_button.setToolTip("Change the selected follow-up (or double-click it)")
         self.done_button = QPushButton("Mark &done")

@@ -67,7 +67,9 @@ FILTERS = (
     ("recent", "Recent", "Changed in the last 14 days"),
     ("all", "All", "Every incident in this database"),
 )
-DEFAULT_FILTER = "recent"
+# A desk opens the window to run what is going on now.
+DEFAULT_FILTER = "active"
+EMPTY_DATABASE_TEXT = "No incidents yet — press Ctrl+N to report one"
 SEARCH_DELAY_MS = 200
 
 
@@ -227,6 +229,8 @@ class IncidentListView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        # Tab leaves the list for the workspace; the arrow keys move between incidents.
+        self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
@@ -314,13 +318,19 @@ class IncidentListView(QWidget):
             return
         if self.search.text().strip():
             text = "No incident matches the search."
-        elif self._filter == "all":
-            text = "No incidents yet. Report one with Ctrl+N."
+        elif self._filter == "all" or not self._any_incident():
+            text = EMPTY_DATABASE_TEXT
         else:
             label = next(lbl for key, lbl, _tip in FILTERS if key == self._filter)
             text = f"No {label.lower()} incidents. Try All."
         self.empty_label.setText(text)
         self.empty_label.show()
+
+    def _any_incident(self) -> bool:
+        try:
+            return bool(incidents.list_incidents(self._ctx, "all"))
+        except MimDeskError:
+            return True  # the error label already says what is wrong
 
     def select(self, stream_id: str | None, *, emit: bool = True) -> bool:
         """Select the row of an incident; False when the filter hides it."""

@@ -9,9 +9,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -25,14 +26,18 @@ from mimdesk.app import App
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.alerts import install as install_timers
+from mimdesk.gui.banner_overlay import BannerOverlay
 from mimdesk.gui.catalogue_dialog import CatalogueOpener
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.current import CurrentIncident
+from mimdesk.gui.declaration_actions import DecisionOpener
 from mimdesk.gui.dialogs import AboutDialog, NewIncidentDialog
 from mimdesk.gui.directory_dialog import install_menu as install_directory_menu
 from mimdesk.gui.export import install_export_actions
 from mimdesk.gui.header import IncidentHeader
+from mimdesk.gui.help import HelpDialog, section_for_tab
 from mimdesk.gui.incident_list import IncidentListView
+from mimdesk.gui.next_step import install as install_next_step
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.overview import OverviewTab
 from mimdesk.gui.roles_tab import RolesTab
@@ -46,6 +51,10 @@ from mimdesk.usecases import maintenance
 from mimdesk.usecases.incidents import IncidentView
 
 OVERVIEW_TAB, TIMELINE_TAB = 0, 1
+DEFAULT_SIZE = (1280, 800)
+# Room left for the window's frame around the default size, and how much of the title bar must
+# lie on a screen for a restored window to count as reachable.
+TITLE_BAR, FRAME_WIDTH, MIN_GRIP = 32, 16, 120
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +114,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self.banners = BannerOverlay(self.splitter)
 
         self.database_label = QLabel(str(app.database))
         self.database_label.setObjectName("databaseLabel")
@@ -164,14 +174,17 @@ class MainWindow(QMainWindow):
         self.addAction(self.correct_action)
 
         self.overview_action = self._action(
-            "&Overview", "Ctrl+1", lambda: self.tabs.setCurrentIndex(OVERVIEW_TAB)
+            "&Overview", "Ctrl+1", lambda: self.go_to_tab(OVERVIEW_TAB)
         )
         self.timeline_action = self._action(
-            "&Timeline", "Ctrl+2", lambda: self.tabs.setCurrentIndex(TIMELINE_TAB)
+            "&Timeline", "Ctrl+2", lambda: self.go_to_tab(TIMELINE_TAB)
         )
         self.refresh_action = self._action("&Refresh", "F5", self.refresh)
-        self.about_action = self._action("&About MIM Desk", "F1", self.show_about)
+        self.help_action = self._action("&Quick guide", "F1", self.show_help_for_tab)
+        self.help_action.setToolTip("The guide to MIM Desk, at the part about the tab in front")
+        self.about_action = self._action("&About MIM Desk", None, self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.help_dialog: HelpDialog | None = None
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -197,6 +210,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.refresh_action)
         self.tools_menu = bar.addMenu("&Tools")
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.file_menu, self.edit_menu, self.view_menu = file_menu, edit_menu, view_menu
 
@@ -211,8 +226,10 @@ class MainWindow(QMainWindow):
         # The Tools entry belongs to the window: it is there before the tab is built.
         self.catalogue = CatalogueOpener(self, self.tools_menu, self.ops)
         self.add_tab(self._declaration_tab, "&Declaration")
+        self.decisions = DecisionOpener(self, self.tabs.count() - 1)
         self.add_tab(RolesTab(self.current, self.ops, self.runner, self.app.settings), "Ro&les")
         self.countdowns, self.alerts = install_timers(self)
+        self.next_step = install_next_step(self)
         self.directory_action = install_directory_menu(self)
         self.add_tab(self._comms_tab, "&Communications")
         self._comms_index = self.tabs.count() - 1
@@ -282,6 +299,10 @@ class MainWindow(QMainWindow):
         self.settings_dialog = dialog
         return dialog
 
+    def add_banner(self, banner: QWidget) -> None:
+        """A banner (a reminder, an alarm) over the foot of the work area: it moves nothing."""
+        self.banners.add(banner)
+
     def add_tab(self, page: QWidget | Callable[[], QWidget], title: str) -> QAction:
         """Add a workspace tab with a View menu entry; Ctrl+3, Ctrl+4… in the order added.
         ``page`` is the tab, or what builds it when it is first shown. An & in ``title`` marks
@@ -292,7 +313,7 @@ class MainWindow(QMainWindow):
         else:
             index = self.tabs.add_later(page, plain)
         shortcut = f"Ctrl+{index + 1}" if index < 9 else None
-        action = self._action(title, shortcut, lambda: self.tabs.setCurrentIndex(index))
+        action = self._action(title, shortcut, lambda: self.go_to_tab(index))
         before = self.view_menu.actions()[len(self._tab_actions) + 2]
         self.view_menu.insertAction(before, action)
         self._tab_actions.append(action)
@@ -300,10 +321,37 @@ class MainWindow(QMainWindow):
 
     # ---- what the actions do ---------------------------------------------------------------
 
+    def go_to_tab(self, index: int) -> None:
+        """Ctrl+1…7: the tab in front, and the keyboard in it (its first field), so that the
+        next key works there; a tab that already holds the focus keeps it where it is."""
+        self.tabs.setCurrentIndex(index)
+        page, focus = self.tabs.currentWidget(), QApplication.focusWidget()
+        if page is None or (focus is not None and page.isAncestorOf(focus)):
+            return
+        widget = page.nextInFocusChain()
+        while widget is not None and widget is not page:
+            if (
+                page.isAncestorOf(widget)
+                and widget.isVisibleTo(page)
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+
     @Slot()
     def open_first(self, *_args: object) -> None:
-        """Open the incident at the top of the list (after start, or after the demo)."""
+        """Open the incident at the top of the list (after start, or after the demo).
+
+        The list opens on Active; with nothing active, on the candidates waiting for a
+        decision, which are the desk's next work, rather than on an empty list."""
         first = self.incident_list.first_stream_id()
+        if first is None and self.incident_list.filter == "active":
+            self.incident_list.set_filter("candidates")
+            first = self.incident_list.first_stream_id()
+            if first is None:
+                self.incident_list.set_filter("active")
         if first:
             self.open_incident(first)
 
@@ -324,7 +372,9 @@ class MainWindow(QMainWindow):
         if self.incident_list.model.row_of(summary.stream_id) < 0:
             # The filter in force hides a brand-new incident; show it rather than lose it.
             self.incident_list.search.clear()
-            self.incident_list.set_filter("all")
+            self.incident_list.set_filter("candidates")
+            if self.incident_list.model.row_of(summary.stream_id) < 0:
+                self.incident_list.set_filter("all")
         self.open_incident(summary.stream_id)
         self.tabs.setCurrentIndex(OVERVIEW_TAB)
         self.statusBar().showMessage(f"Reported {summary.reference}", 5000)
@@ -359,6 +409,18 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def show_help(self, section: str = "") -> HelpDialog:
+        """The quick guide, at ``section`` (an anchor in it) or at its start."""
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self)
+        self.help_dialog.show_section(section)
+        return self.help_dialog
+
+    @Slot()
+    def show_help_for_tab(self) -> HelpDialog:
+        """F1: the guide's part about the tab in front."""
+        return self.show_help(section_for_tab(self.tabs.tabText(self.tabs.currentIndex())))
 
     @Slot()
     def rebuild_projections(self) -> None:
@@ -415,10 +477,8 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         settings = QSettings(str(self._state_file()), QSettings.Format.IniFormat)
         geometry = settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        if geometry is None or not self.restoreGeometry(geometry) or not self._on_a_screen():
+            self.place_default()
         splitter = settings.value("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -426,6 +486,35 @@ class MainWindow(QMainWindow):
             # The list as wide as the tabs leave it once Communications (the widest) is built:
             # it is built after the first paint, and the list must not jump narrower then.
             self.splitter.setSizes([410, 900])
+
+    def _on_a_screen(self) -> bool:
+        """Whether the restored window can be reached: its title bar on a screen that exists
+        now (a laptop undocked from the monitor it was left on) and not larger than it."""
+        frame = self.geometry()
+        title_bar = QRect(frame.left(), frame.top() - TITLE_BAR, frame.width(), TITLE_BAR)
+        for screen in QGuiApplication.screens():
+            room = screen.availableGeometry()
+            reachable = (room & title_bar).width() >= MIN_GRIP
+            if reachable and frame.width() <= room.width() and frame.height() <= room.height():
+                return True
+        return False
+
+    def place_default(self) -> None:
+        """The default size, within the work area of the screen the window opens on: 1280x800
+        where there is room, less on a 1366x768 laptop or at 200 % on 1920x1080 (960x540)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_SIZE)
+            return
+        room = screen.availableGeometry()
+        # The frame is not known before the window is shown; leave the usual title bar and
+        # borders of the systems desks run.
+        width = min(DEFAULT_SIZE[0], room.width() - FRAME_WIDTH)
+        height = min(DEFAULT_SIZE[1], room.height() - TITLE_BAR - FRAME_WIDTH)
+        self.resize(max(width, self.minimumSizeHint().width()), height)
+        left = room.left() + (room.width() - self.width()) // 2
+        top = room.top() + TITLE_BAR + max(0, (room.height() - TITLE_BAR - self.height()) // 2)
+        self.move(left, top)
 
     def _save_state(self) -> None:
         try:

@@ -31,6 +31,19 @@ from mimdesk.usecases import incidents, roles
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView
 
+# The statuses a decision sets: their buttons open the decision dialog (label, tooltip).
+DECISIONS: dict[Status, tuple[str, str]] = {
+    Status.DECLARED: (
+        "Declare…",
+        "Declare {reference} a major incident: severity, Major Incident Manager, and the "
+        "checklist's outcome",
+    ),
+    Status.REJECTED: (
+        "Handle as normal…",
+        "Record that {reference} is not a major incident, and why",
+    ),
+}
+
 
 def _rank(status: Status) -> int:
     return list(Status).index(status)
@@ -51,6 +64,9 @@ class OverviewTab(QScrollArea):
         self._ops = ops
         self._display_name = display_name
         self._view: IncidentView | None = None
+        # Declaring and rejecting open the Declaration tab's dialog (set by the window:
+        # mimdesk.gui.declaration_actions); a status button never decides on its own.
+        self.open_decision: Callable[[str], object] | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
@@ -167,9 +183,16 @@ class OverviewTab(QScrollArea):
                 if lifecycle.is_reopen(state.status, target)
                 else (target.label)
             )
+            decision = DECISIONS.get(target)
+            if decision is not None:
+                label, tip = decision
+                label = label.format(reference=state.reference)
+                tip = tip.format(reference=state.reference)
+            else:
+                tip = f"Move {state.reference} to {target.label}"
             button = QPushButton(label)
             button.setObjectName(f"status_{target.value}")
-            button.setToolTip(f"Move {state.reference} to {target.label}")
+            button.setToolTip(tip)
             button.clicked.connect(lambda _c=False, t=target: self.change_status(t))
             box.buttons_row.addWidget(button)
             box.buttons[target] = button
@@ -257,6 +280,10 @@ class OverviewTab(QScrollArea):
     def change_status(self, target: Status) -> None:
         reference = self._current.reference
         if reference is None:
+            return
+        if target in DECISIONS:
+            if self.open_decision is not None:
+                self.open_decision("declare" if target is Status.DECLARED else "reject")
             return
         reason = self.status.reason.text()
         for button in self.status.buttons.values():

@@ -55,7 +55,7 @@ class DetailsBox(QGroupBox):
         self.state: IncidentState | None = None
         self._build_fields(settings)
         title_row = QFormLayout()
-        title_row.addRow("&Title:", self.title)
+        title_row.addRow("Tit&le:", self.title)
         columns = self._build_columns()
         buttons = self._build_buttons()
         layout = QVBoxLayout(self)
@@ -98,9 +98,9 @@ class DetailsBox(QGroupBox):
         """The short fields on the left, the three text boxes on the right."""
         left = QFormLayout()
         left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        left.addRow("Se&verity:", self.severity)
+        left.addRow("Severit&y:", self.severity)
         left.addRow("&Users affected:", self.users)
-        left.addRow("S&ervices:", self.services)
+        left.addRow("Servi&ces:", self.services)
         left.addRow("Tic&ket ref:", self.external_ref)
         right = QFormLayout()
         right.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -25,13 +25,16 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from mimdesk.config import Settings
-from mimdesk.domain.clock import format_duration
+from mimdesk.domain.clock import format_duration, format_local
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
+from mimdesk.domain.timeline import TimelineEntry, review_history
 from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
@@ -162,6 +165,40 @@ def updates_text(figures: Any) -> str:
     return "<br>".join(lines)
 
 
+class ReviewHistoryBox(QGroupBox):
+    """Who edited which part of the review, and when: the review's own history, kept out of
+    the incident's timeline."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Review history", parent)
+        self.setObjectName("reviewHistory")
+        self.list = QTreeWidget()
+        self.list.setObjectName("reviewHistoryList")
+        self.list.setHeaderLabels(["When", "Who", "What changed"])
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setMinimumHeight(self.fontMetrics().height() * 6)
+        self.empty = QLabel("No edits to the review yet.")
+        muted(self.empty)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list)
+
+    def show_entries(self, entries: list[TimelineEntry]) -> None:
+        self.list.clear()
+        self.list.addTopLevelItems(
+            [
+                QTreeWidgetItem([format_local(e.occurred_at), e.author.name, e.text])
+                for e in reversed(entries)  # the latest edit first
+            ]
+        )
+        for column in (0, 1):
+            self.list.resizeColumnToContents(column)
+        self.empty.setVisible(not entries)
+        self.list.setVisible(bool(entries))
+
+
 class PostmortemTab(QScrollArea):
     def __init__(
         self,
@@ -179,6 +216,7 @@ class PostmortemTab(QScrollArea):
         self._view: IncidentView | None = None
         self._saving = False
         self._figures_stale = False
+        self._history_stale = True
         # Fields another desk changed while this one held an unsaved edit of them.
         self._overtaken: set[str] = set()
         self.setWidgetResizable(True)
@@ -207,7 +245,7 @@ class PostmortemTab(QScrollArea):
         self.save_button = QPushButton("&Save postmortem")
         self.save_button.setObjectName("pmSaveButton")
         self.save_button.setToolTip("Save the changed fields")
-        self.revert_button = QPushButton("Re&vert")
+        self.revert_button = QPushButton("&Revert")
         self.revert_button.setObjectName("pmRevertButton")
         self.revert_button.setToolTip("Throw away what you changed here")
         self.error = ErrorLabel()
@@ -245,7 +283,7 @@ class PostmortemTab(QScrollArea):
 
     def _build_top_row(self) -> QHBoxLayout:
         top = QHBoxLayout()
-        status_label = QLabel("S&tatus:")
+        status_label = QLabel("St&atus:")
         status_label.setBuddy(self.status)
         top.addWidget(status_label)
         top.addWidget(self.status)
@@ -313,6 +351,8 @@ class PostmortemTab(QScrollArea):
         content.addLayout(figures_row)
         content.addWidget(review)
         content.addWidget(learning)
+        self.history = ReviewHistoryBox()
+        content.addWidget(self.history)
         self.body_layout.addWidget(self.content)
         self.body_layout.addStretch(1)
         self.setWidget(body)
@@ -424,9 +464,19 @@ class PostmortemTab(QScrollArea):
         self._figures_stale = view is not None
         if view is not None and self.isVisible():
             self._load_figures(view.reference)
+        self._history_stale = True
+        if self.isVisible():
+            self._show_history()
+
+    def _show_history(self) -> None:
+        self._history_stale = False
+        view = self._view
+        self.history.show_entries(review_history(view.timeline) if view else [])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._history_stale:
+            self._show_history()
         reference = self._current.reference
         if self._figures_stale and reference is not None:
             self._load_figures(reference)

@@ -46,7 +46,7 @@ class RecordAlarmBanner(QFrame):
         self.label = plain_label()
         self.label.setObjectName("recordAlarmText")
         self.label.setWordWrap(True)
-        self.details_button = QPushButton("&Details…")
+        self.details_button = QPushButton("Details…")
         self.details_button.setObjectName("recordAlarmDetails")
         self.details_button.clicked.connect(self.show_details)
         layout = QHBoxLayout(self)

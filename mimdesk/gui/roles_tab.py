@@ -4,7 +4,6 @@ duties checklist, the full history of who held what, and printable role cards.""
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Slot
@@ -35,6 +34,7 @@ from mimdesk.gui.dialogs import AssignRoleDialog, unlisted
 from mimdesk.gui.operations import Operations
 from mimdesk.gui.tasks import TaskRunner
 from mimdesk.gui.widgets import ErrorLabel, muted, plain_labels, plain_tip, show_error
+from mimdesk.paths import files_folder
 from mimdesk.usecases import declaration
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases import roles as roles_uc
@@ -43,10 +43,10 @@ from mimdesk.usecases.incidents import IncidentView
 ROLE_ID = Qt.ItemDataRole.UserRole
 
 
-def cards_path(reference: str) -> Path:
-    """Where role cards are written before they open: the temporary folder, as a print-out
-    is the point, not the file."""
-    return Path(tempfile.gettempdir()) / "mimdesk" / f"role-cards-{reference}.pdf"
+def cards_path(reference: str, folder: Path | None = None) -> Path:
+    """Where role cards are written before they open: the MIM Desk files folder (``folder``,
+    else the default one), where the person finds them again to print another copy."""
+    return (folder or files_folder()) / f"role-cards-{reference}.pdf"
 
 
 class RolesTab(QWidget):
@@ -339,7 +339,7 @@ class RolesTab(QWidget):
         if view is None:
             return
         ctx, settings, reference = self._ops.ctx, self._settings, view.reference
-        out = cards_path(reference)
+        out = cards_path(reference, settings.files.path)
         progress = QProgressDialog("Printing the role cards…", "", 0, 0, self)
         progress.setWindowTitle("Role cards")
         progress.setCancelButton(None)
@@ -353,7 +353,7 @@ class RolesTab(QWidget):
             except OSError as exc:
                 raise MimDeskError(
                     f"Cannot create {out.parent}: {exc.strerror or exc}.",
-                    "Free some disk space or check the temporary folder's permissions.",
+                    "Check that the folder can be written (Settings, Files folder).",
                 ) from None
             return roles_uc.role_cards(
                 ctx,

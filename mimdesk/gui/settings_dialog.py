@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QLineEdit,
@@ -28,11 +29,12 @@ from mimdesk.app import App
 from mimdesk.comms.channels import WEBHOOK_SECRETS
 from mimdesk.comms.channels.base import DeliveryError
 from mimdesk.comms.channels.webhook import check_url
-from mimdesk.comms.settings import SECURITIES
+from mimdesk.comms.settings import APPROVAL_LABELS, APPROVAL_MODES, SECURITIES
 from mimdesk.errors import InvalidInput, MimDeskError
 from mimdesk.gui.forms.ui_settings_dialog import Ui_SettingsDialog
 from mimdesk.gui.signals import emit
 from mimdesk.gui.widgets import describe, muted, plain_labels, style_error
+from mimdesk.paths import files_folder
 
 LOCKED_NOTE = "Set by your organisation"
 SECURITY_LABELS = {
@@ -59,6 +61,9 @@ class SettingsDialog(QDialog):
         ui = self.ui
         for security in SECURITIES:
             ui.smtpSecurityCombo.addItem(SECURITY_LABELS[security], security)
+        for mode in APPROVAL_MODES:
+            ui.approvalCombo.addItem(APPROVAL_LABELS[mode], mode)
+        ui.filesFolderEdit.setPlaceholderText(f"Empty: {files_folder('')}")
         ui.verifyCheck.setToolTip(
             "On by default. For an internal CA, give its PEM file below rather than turning "
             "this off: without it, a machine on the path could pose as the mail server."
@@ -67,13 +72,15 @@ class SettingsDialog(QDialog):
         style_error(ui.errorLabel)
         ui.errorLabel.hide()
         ui.statusPageBrowseButton.clicked.connect(self._browse_status_page)
+        ui.filesFolderBrowseButton.clicked.connect(self._browse_files_folder)
         ui.buttonBox.accepted.connect(self.save)
         ui.buttonBox.rejected.connect(self.reject)
         # Widget -> the dotted key it edits, for saving and for the policy lock.
         self._keys: dict[QWidget, str] = {
             ui.displayNameEdit: "user.display_name",
-            ui.requireApprovalCheck: "comms.require_approval",
+            ui.approvalCombo: "comms.approval",
             ui.statusPageDirEdit: "comms.status_page_dir",
+            ui.filesFolderEdit: "files.folder",
             ui.smtpHostEdit: "comms.smtp.host",
             ui.smtpPortSpin: "comms.smtp.port",
             ui.smtpSecurityCombo: "comms.smtp.security",
@@ -103,8 +110,9 @@ class SettingsDialog(QDialog):
         s = self._app.settings
         smtp = s.comms.smtp
         ui.displayNameEdit.setText(s.display_name)
-        ui.requireApprovalCheck.setChecked(s.comms.require_approval)
+        ui.approvalCombo.setCurrentIndex(max(0, ui.approvalCombo.findData(s.comms.approval)))
         ui.statusPageDirEdit.setText(s.comms.status_page_dir)
+        ui.filesFolderEdit.setText(s.files.folder)
         ui.smtpHostEdit.setText(smtp.host)
         ui.smtpPortSpin.setValue(smtp.port)
         ui.smtpSecurityCombo.setCurrentIndex(max(0, ui.smtpSecurityCombo.findData(smtp.security)))
@@ -155,7 +163,9 @@ class SettingsDialog(QDialog):
             return widget.value()
         if isinstance(widget, QLineEdit):
             return widget.text().strip()
-        return self.ui.smtpSecurityCombo.currentData()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        raise TypeError(f"no value for {type(widget).__name__}")
 
     def _new_secrets(self) -> dict[str, str]:
         """The secrets typed in, checked; nothing is stored before all of them pass."""
@@ -199,6 +209,9 @@ class SettingsDialog(QDialog):
                 )
             for secret_name, value in new_secrets.items():
                 secrets.set_secret(secret_name, value)
+            if "comms.approval" in values:
+                # The earlier yes/no key would be read instead, were it left in the file.
+                values["comms.require_approval"] = ""
             config.save_user_settings(self._app.paths, values)
             for extra in self._extra_saves:
                 extra()
@@ -228,6 +241,16 @@ class SettingsDialog(QDialog):
         target = self._app.settings
         for f in fields(fresh):
             setattr(target, f.name, getattr(fresh, f.name))
+
+    @Slot()
+    def _browse_files_folder(self) -> None:
+        start = self.ui.filesFolderEdit.text() or str(files_folder(""))
+        dialog = QFileDialog(self, "Folder for the files MIM Desk writes", start)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        dialog.fileSelected.connect(self.ui.filesFolderEdit.setText)
+        self.files_dialog = dialog
+        dialog.open()
 
     @Slot()
     def _browse_status_page(self) -> None:

@@ -374,7 +374,8 @@ def install(app: App, window: QWidget, hub: ChangeHub, clock: UiClock) -> SyncUi
         from mimdesk.gui.record_alarm import RecordAlarmBanner
 
         ui.record_banner = RecordAlarmBanner(app.ctx, ui.bridge.status.record_alarms)
-        header.add_row(ui.record_banner)
+        add_banner = getattr(window, "add_banner", header.add_row)
+        add_banner(ui.record_banner)  # over the work area: showing it moves nothing
         ui.bridge.status_changed.connect(ui.record_banner.show_status)
     tools = getattr(window, "tools_menu", None)
     if tools is not None:

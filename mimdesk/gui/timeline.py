@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from mimdesk.domain.clock import format_local
 from mimdesk.domain.directory import AccountIndex
 from mimdesk.domain.events import DIRECTORY_STREAM
-from mimdesk.domain.timeline import TimelineEntry
+from mimdesk.domain.timeline import TimelineEntry, incident_entries
 from mimdesk.domain.vocabulary import NOTE_KINDS
 from mimdesk.errors import MimDeskError
 from mimdesk.gui.current import CurrentIncident
@@ -43,6 +44,7 @@ from mimdesk.gui.timeline_model import (
     TEXT,
     TIME,
     EntryRole,
+    TimelineFilter,
     TimelineModel,
     concurrent_text,
     entry_text,
@@ -63,6 +65,9 @@ from mimdesk.gui.widgets import (
 from mimdesk.usecases import directory, incidents, timeline
 from mimdesk.usecases.context import Changes
 from mimdesk.usecases.incidents import IncidentView
+
+# As in the incident list: a pause in typing, not every key, filters a long incident.
+SEARCH_DELAY_MS = 200
 
 # The model's names, where the tab's users have always found them.
 __all__ = [
@@ -173,6 +178,17 @@ class CorrectEntryDialog(QDialog):
     def _failed(self, error: MimDeskError) -> None:
         self.ui.buttonBox.setEnabled(True)
         self.error.show_error(error)
+
+
+def count_text(shown: int, total: int) -> str:
+    noun = "entry" if total == 1 else "entries"
+    return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
 
 
 def _escape(text: str) -> str:
@@ -344,6 +360,10 @@ class TimelineTab(QWidget):
         self._scroll_to: str | None = None
         self._stream_id: str | None = None
         self.model = TimelineModel(now, self)
+        # What the filter bar asks for, and its last result: typing more words looks again
+        # only at the entries the fewer words kept.
+        self.filter = TimelineFilter()
+        self._last: tuple[TimelineFilter, int, list[TimelineEntry]] | None = None
         # The directory's account links, read once and again only when the directory changes
         # (off the UI thread when the change was made here): never at each refresh.
         self._accounts_read = False
@@ -352,12 +372,14 @@ class TimelineTab(QWidget):
         ops.hub.changed.connect(self._on_changed)
         self._build_table()
         self._build_actions()
+        filters = self._build_filter_bar()
         bar = self._build_bar()
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(bar)
+        top_layout.addLayout(filters)
         top_layout.addWidget(self.table, 1)
 
         self.quick_note = QuickNote(current, ops, now)
@@ -429,9 +451,101 @@ class TimelineTab(QWidget):
         self.use_other_button.clicked.connect(self.use_other_value)
         bar.addWidget(self.count_label)
         bar.addStretch(1)
+        bar.addWidget(_buddy("&Search:", self.search_edit))
+        bar.addWidget(self.search_edit, 2)
         bar.addWidget(self.use_other_button)
         bar.addWidget(self.correct_button)
         return bar
+
+    def _build_filter_bar(self) -> QHBoxLayout:
+        """Milestones only, one kind, one author, and words to find."""
+        self.milestones_check = QCheckBox("&Milestones only")
+        self.milestones_check.setObjectName("milestonesOnly")
+        self.milestones_check.setToolTip("Only the report, status changes and decisions")
+        self.milestones_check.toggled.connect(lambda _on: self._filter_changed())
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kindFilter")
+        self.kind_filter.addItem("All kinds", "")
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.author_filter = QComboBox()
+        self.author_filter.setObjectName("authorFilter")
+        self.author_filter.addItem("Everyone", "")
+        self.author_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        for combo in (self.kind_filter, self.author_filter):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("timelineSearch")
+        self.search_edit.setPlaceholderText("Words in the entries or their authors")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 18)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._filter_changed)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._filter_changed)
+        row = QHBoxLayout()
+        row.addWidget(self.milestones_check)
+        row.addWidget(_buddy("&Kind:", self.kind_filter))
+        row.addWidget(self.kind_filter)
+        row.addWidget(_buddy("A&uthor:", self.author_filter))
+        row.addWidget(self.author_filter)
+        row.addStretch(1)
+        return row
+
+    @Slot()
+    def _filter_changed(self) -> None:
+        self._search_timer.stop()
+        self.filter = TimelineFilter(
+            milestones=self.milestones_check.isChecked(),
+            kind=str(self.kind_filter.currentData() or ""),
+            author=str(self.author_filter.currentData() or ""),
+            search=self.search_edit.text(),
+        )
+        self.show_incident(self._current.view)
+
+    def _shown(self, view: IncidentView | None) -> tuple[list[TimelineEntry], int]:
+        """The entries the filter keeps, and how many the incident has (review edits apart:
+        they are the Postmortem tab's history)."""
+        if view is None:
+            self._last = None
+            return [], 0
+        source = view.timeline
+        entries = incident_entries(source)
+        last = self._last
+        if last is not None and last[1] == id(source) and self.filter.narrows(last[0]):
+            shown = self.filter.apply(last[2])
+        else:
+            shown = self.filter.apply(entries)
+        self._last = (self.filter, id(source), shown)
+        self._offer_choices(entries)
+        return shown, len(entries)
+
+    def _offer_choices(self, entries: list[TimelineEntry]) -> None:
+        """The kinds and authors the incident has, in the filter's lists (added, never
+        removed while the incident is shown, so a choice does not vanish under the mouse)."""
+        for combo, values, label in (
+            (self.kind_filter, {e.kind for e in entries}, kind_label),
+            (self.author_filter, {e.author.name for e in entries}, str),
+        ):
+            have = {combo.itemData(i) for i in range(combo.count())}
+            for value in sorted(values - have, key=label):
+                combo.addItem(label(value), value)
+
+    def _reset_choices(self) -> None:
+        for combo in (self.kind_filter, self.author_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            combo.blockSignals(False)
+        self.filter = TimelineFilter(
+            milestones=self.milestones_check.isChecked(), search=self.search_edit.text()
+        )
+        self._last = None
 
     def _read_accounts(self, changes: Changes) -> Callable[[], None] | None:
         """Off the UI thread: the account links again, if ``changes`` touch the directory."""
@@ -477,11 +591,13 @@ class TimelineTab(QWidget):
         # Follow new entries only when the reader is already at the end, like a chat log.
         follow = not same or bar.value() >= bar.maximum() - 2
         selected = self.selected_entry() if same else None
+        if not same:
+            self._reset_choices()  # another incident: its own kinds and authors
         self._stream_id = view.state.stream_id if view else None
         # New rows are inserted and the selection moves with its row; a reset loses it.
-        self.model.set_entries(view.timeline if view else [])
-        count = self.model.rowCount()
-        self.count_label.setText(f"{count} {'entry' if count == 1 else 'entries'}" if view else "")
+        shown, total = self._shown(view)
+        self.model.set_entries(shown)
+        self.count_label.setText(count_text(len(shown), total) if view else "")
         if selected is not None and not self.table.selectionModel().hasSelection():
             row = self.model.row_of(selected.event_id)
             if row >= 0:

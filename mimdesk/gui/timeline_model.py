@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -78,6 +79,47 @@ def entry_text(entry: TimelineEntry) -> str:
     if entry.corrected_by:
         return f"{text}  (corrected)"
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineFilter:
+    """What the reader asked to see: milestones only, one kind, one author, words to find."""
+
+    milestones: bool = False
+    kind: str = ""
+    author: str = ""
+    search: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.milestones or self.kind or self.author or self.search.strip())
+
+    def narrows(self, earlier: TimelineFilter) -> bool:
+        """Whether every entry this filter keeps was kept by ``earlier`` too (the same, with
+        more words typed): then only ``earlier``'s result needs looking at again."""
+        same = (self.milestones, self.kind, self.author) == (
+            earlier.milestones,
+            earlier.kind,
+            earlier.author,
+        )
+        return same and self.search.casefold().startswith(earlier.search.casefold())
+
+    def keeps(self, entry: TimelineEntry) -> bool:
+        if self.milestones and not entry.is_milestone:
+            return False
+        if self.kind and entry.kind != self.kind:
+            return False
+        if self.author and entry.author.name != self.author:
+            return False
+        words = self.search.casefold().split()
+        if words:
+            haystack = f"{entry_text(entry)} {entry.author.name} {kind_label(entry.kind)}"
+            folded = haystack.casefold()
+            return all(word in folded for word in words)
+        return True
+
+    def apply(self, entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+        return [e for e in entries if self.keeps(e)] if self.active else list(entries)
 
 
 def signed_as_another_text(entry: TimelineEntry, owner: Person) -> str:

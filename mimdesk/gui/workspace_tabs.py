@@ -1,5 +1,9 @@
 """The workspace's tab widget, whose pages may be built the first time they are needed.
 
+Every page sits in a scroll area: a page wider or taller than the window leaves it as it is
+and scrolls, rather than growing the window past the screen (Communications at 200 % asked
+for 2248x1264).
+
 Start-up draws the tab in front; the others cost their imports, their construction and their
 first drawing of the incident, about a third of the time to the first paint. A page added with
 :meth:`WorkspaceTabs.add_later` is an empty holder until it is first shown or asked for; then
@@ -12,29 +16,48 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 
-class _Holder(QWidget):
-    """Stands in the tab widget for a page until the page is built, then holds it."""
+class _Holder(QScrollArea):
+    """Holds a page in the tab widget, scrolling it when it needs more room than the window
+    gives; stands in for a page added with :meth:`WorkspaceTabs.add_later` until it is built.
+    """
 
-    def __init__(self, build: Callable[[], QWidget]) -> None:
+    def __init__(self, build: Callable[[], QWidget] | None, page: QWidget | None = None) -> None:
         super().__init__()
-        self._build: Callable[[], QWidget] | None = build
+        self._build = build
         self.page: QWidget | None = None
-        self._layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # The page's own fields take the focus; the scroll area follows it (ensureWidgetVisible).
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._inner = QWidget()
+        self._layout = QVBoxLayout(self._inner)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self.setWidget(self._inner)
+        if page is not None:
+            self._place(page)
+
+    def _place(self, page: QWidget) -> None:
+        self.page = page
+        self._layout.addWidget(page)
+        # At once: a layout would show it only on the next turn of the event loop.
+        page.show()
 
     def built(self) -> QWidget:
         if self.page is None:
             assert self._build is not None
             build, self._build = self._build, None
-            self.page = build()
-            self._layout.addWidget(self.page)
-            # At once: a layout would show it only on the next turn of the event loop.
-            self.page.show()
+            self._place(build())
+        assert self.page is not None
         return self.page
+
+    def sizeHint(self) -> QSize:
+        # Ask for what the page would like, so a roomy screen shows it whole; the minimum
+        # stays the scroll area's own, so a small one scrolls.
+        return self.page.sizeHint() if self.page is not None else super().sizeHint()
 
 
 class WorkspaceTabs(QTabWidget):
@@ -50,9 +73,13 @@ class WorkspaceTabs(QTabWidget):
         super().__init__(parent)
         self.currentChanged.connect(self._on_current_changed)
 
+    def addTab(self, page: QWidget, title: str) -> int:  # type: ignore[override]
+        """Add a tab showing ``page``, scrolled when it needs more room than it has."""
+        return super().addTab(page if isinstance(page, _Holder) else _Holder(None, page), title)
+
     def add_later(self, build: Callable[[], QWidget], title: str) -> int:
         """Add a tab whose page ``build()`` makes when it is first shown or asked for."""
-        return self.addTab(_Holder(build), title)
+        return super().addTab(_Holder(build), title)
 
     def is_built(self, index: int) -> bool:
         holder = super().widget(index)

@@ -153,6 +153,11 @@ class _Cadence:
                     # Snapshots must be in time order for the look-up; a change recorded with
                     # an earlier time than the one before it counts from the later time.
                     when = max(e.occurred_at, self.times[-1]) if self.times else e.occurred_at
+                    if self.times and when == self.times[-1]:
+                        # Changed at the same moment (a cadence switched off as the incident
+                        # is declared): the one before was never in force.
+                        self.maps[-1] = now
+                        continue
                     self.times.append(when)
                     self.maps.append(now)
 

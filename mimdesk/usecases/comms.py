@@ -2,10 +2,23 @@
 
 The flow is draft -> (approve) -> send. A draft is rendered from the templates (not stored),
 edited by a person, saved (DRAFTED; editing saves a new DRAFTED with the same id), approved
-by the Major Incident Manager when the site requires it (``[comms] require_approval``), then
-sent through a channel: MESSAGE_SENT with the exact text, or QUEUED in the outbox when the
-channel is unreachable, or SEND_FAILED with the reason. A message that went out by phone, SMS
-or on the bridge is recorded with :func:`mark_sent_by_other_means`.
+when the site requires it (``[comms] approval``, :func:`approval_gap`), then sent through a
+channel: MESSAGE_SENT with the exact text, or QUEUED in the outbox when the channel is
+unreachable, or SEND_FAILED with the reason. An .eml for the mail client is HANDED_TO_MAIL_CLIENT,
+never sent: the person sends it there and records it. A message that went out by phone, SMS,
+the mail client or on the bridge is recorded with :func:`mark_sent_by_other_means`.
+
+Approval (``[comms] approval``): ``none``; ``mim``, the incident's Major Incident Manager;
+``approver``, the MIM or a person ``[comms] approvers`` names; ``verbal``, as ``approver``, or
+a person at the desk records that one of them approved by voice (:func:`record_verbal_approval`,
+its own event naming both). Every approval checks the OS account of whoever records it
+(:func:`mimdesk.usecases.entitlement.check`). Copy and the mail client wait for it as Send
+does; marking a message sent does not (it records what happened) but the record says it went
+out without approval.
+
+A draft saved while someone else was the Major Incident Manager is signed by them
+(:func:`former_signer`): approving or sending it is refused until it is refreshed or saved
+again.
 """
 
 from __future__ import annotations
@@ -23,12 +36,23 @@ from mimdesk.comms.channels.mail import MailtoLink, mailto_url, write_eml
 from mimdesk.comms.checklist import Missing
 from mimdesk.comms.templates import Rendered, Templates, paragraphs
 from mimdesk.config import Settings
+from mimdesk.domain.directory import same_name
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import Draft, IncidentState
-from mimdesk.domain.payloads import Approved, Decided, Drafted, FieldChanged, MessageSent
+from mimdesk.domain.payloads import (
+    Approved,
+    ApprovedVerbally,
+    Decided,
+    Drafted,
+    FieldChanged,
+    MessageSent,
+    RoleAssigned,
+    RoleReleased,
+)
 from mimdesk.domain.roles import MIM
 from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import directory as directory_uc
+from mimdesk.usecases import entitlement
 from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import IncidentView, get
 from mimdesk.usecases.outbox import SendResult, deliver_draft, distribution_list
@@ -40,16 +64,22 @@ EMAIL_CHANNELS = ("eml", "smtp")
 
 __all__ = [
     "SendResult",
+    "approval_gap",
     "approve",
+    "approvers",
     "check",
     "clipboard_texts",
     "distribution_list",
     "draft",
     "drafts",
     "export_eml",
+    "former_signer",
+    "hand_to_mail_client",
     "mailto",
     "mark_sent_by_other_means",
+    "past_promise",
     "preview_html",
+    "record_verbal_approval",
     "save_draft",
     "send",
 ]
@@ -211,27 +241,146 @@ def resolve_draft(ctx: Context, *, reference: str, typed: str) -> Draft:
     )
 
 
-def approve(ctx: Context, *, reference: str, draft_id: str) -> Changes:
-    """The Major Incident Manager approves a draft for sending."""
+def approvers(view: IncidentView, settings: Settings | None) -> list[str]:
+    """Who may approve this incident's messages: its MIM, and in the ``approver`` and
+    ``verbal`` modes the people ``[comms] approvers`` names."""
+    mode = settings.comms.approval if settings is not None else "mim"
+    mim = view.state.holder(MIM)
+    named = [mim] if mim else []
+    if mode in ("approver", "verbal") and settings is not None:
+        named += [a for a in settings.comms.approvers if not any(same_name(a, n) for n in named)]
+    return named
+
+
+def _who_approves(view: IncidentView, settings: Settings | None) -> str:
+    names = approvers(view, settings)
+    return " or ".join(names) if names else "the Major Incident Manager"
+
+
+def former_signer(view: IncidentView, draft: Draft) -> str:
+    """The former Major Incident Manager whose name signs ``draft``: its text was last saved
+    while they held the role, and someone else holds it now. "" when the draft is current."""
+    holder = ""
+    at_save = ""
+    for e in view.events:  # the log's order: the fold's
+        p = e.payload
+        if isinstance(p, RoleAssigned) and p.role == MIM:
+            holder = p.person
+        elif isinstance(p, RoleReleased) and p.role == MIM:
+            holder = ""
+        elif isinstance(p, Drafted) and p.draft_id == draft.draft_id:
+            at_save = holder
+    now = view.state.holder(MIM)
+    if not at_save or same_name(at_save, now or ""):
+        return ""
+    return at_save if at_save.casefold() in draft.body.casefold() else ""
+
+
+def _refuse_former_signer(view: IncidentView, draft: Draft) -> None:
+    former = former_signer(view, draft)
+    if former:
+        now = view.state.holder(MIM) or "nobody"
+        raise Refused(
+            f"This draft is signed by {former}, who was Major Incident Manager when it was "
+            f"saved; it is {now} now.",
+            "Refresh it from the templates (or correct the signature) and save it first.",
+        )
+
+
+def past_promise(view: IncidentView, settings: Settings, draft: Draft, now: datetime) -> str:
+    """The "next update by" time ``draft`` promises when it has passed ("" when it has not):
+    a draft saved a while ago must be refreshed before it goes out."""
+    return message_context.past_promise(
+        view.state,
+        settings.timers,
+        settings.comms,
+        audience=draft.audience,
+        body=draft.body,
+        written_at=draft.drafted_at,
+        now=now,
+    )
+
+
+def approval_gap(view: IncidentView, settings: Settings, draft: Draft | None) -> str:
+    """Why ``draft`` may not be sent, copied or handed to the mail client yet: "" when the
+    site requires no approval or it has it; else a sentence saying who must approve."""
+    mode = settings.comms.approval
+    if mode == "none" or (draft is not None and draft.approved_by):
+        return ""
+    who = _who_approves(view, settings)
+    if mode == "verbal":
+        return f"Needs approval first: {who} approves here, or record their approval by voice."
+    return f"Needs approval by {who} first."
+
+
+def approve(
+    ctx: Context, *, reference: str, draft_id: str, settings: Settings | None = None
+) -> Changes:
+    """The person at this desk approves a draft for sending: the incident's Major Incident
+    Manager, or in the ``approver`` and ``verbal`` modes a named approver. Their OS account
+    is checked."""
     view = get(ctx, reference)
     found = _draft(view, draft_id)
-    mim = view.state.holder(MIM)
-    if not mim:
+    entitled = approvers(view, settings)
+    if not entitled:
         raise Refused(
             f"Nobody is Major Incident Manager on {view.reference}, so nobody can approve.",
             "Assign the MIM first.",
         )
-    if ctx.author.name.casefold() != mim.casefold():
+    if not any(same_name(ctx.author.name, name) for name in entitled):
+        who = " or ".join(entitled)
+        only = f"the Major Incident Manager, {who}," if len(entitled) == 1 else who
         raise Refused(
-            f"Only the Major Incident Manager, {mim}, can approve messages on {view.reference}; "
+            f"Only {only} can approve messages on {view.reference}; "
             f"you are signed in as {ctx.author.name}.",
-            _ask_to_approve(mim, view, found),
+            _ask_to_approve(who, view, found),
         )
     if found.state == "sent":
         raise Refused("That message was sent already.", "")
     if found.state == "approved":
         return Changes()
+    _refuse_former_signer(view, found)
+    entitlement.check(ctx, entitled, act="approve messages")
     ctx.log.append([ctx.event(view.state.stream_id, Approved(draft_id=found.draft_id))])
+    return Changes(frozenset({view.state.stream_id}))
+
+
+def record_verbal_approval(
+    ctx: Context,
+    *,
+    reference: str,
+    settings: Settings,
+    draft_id: str,
+    approver: str,
+    note: str = "",
+) -> Changes:
+    """A person at the desk records that ``approver`` (a named approver, or the MIM) approved
+    the draft by voice. The event names both; the recorder's OS account is checked."""
+    view = get(ctx, reference)
+    found = _draft(view, draft_id)
+    if settings.comms.approval != "verbal":
+        raise Refused(
+            "This site does not take approvals by voice.",
+            "Ask an approver to approve it at their desk.",
+        )
+    named = clean_text(approver, what="approver", limit=200, required=True, single_line=True)
+    entitled = approvers(view, settings)
+    match = next((n for n in entitled if same_name(n, named)), None)
+    if match is None:
+        raise InvalidInput(
+            f"{named} is not an approver on {view.reference}.",
+            f"Approvers: {', '.join(entitled) or 'nobody yet (assign the MIM)'}.",
+        )
+    if found.state == "sent":
+        raise Refused("That message was sent already.", "")
+    _refuse_former_signer(view, found)
+    entitlement.check(ctx, act="record an approval")
+    recorded = ApprovedVerbally(
+        draft_id=found.draft_id,
+        approver=match,
+        note=clean_text(note, what="note", limit=500, single_line=True),
+    )
+    ctx.log.append([ctx.event(view.state.stream_id, recorded)])
     return Changes(frozenset({view.state.stream_id}))
 
 
@@ -246,12 +395,13 @@ def _ready(view: IncidentView, settings: Settings, draft_id: str) -> Draft:
     found = _draft(view, draft_id)
     if found.state == "sent":
         raise Refused("That message was sent already.", "Draft a new one for a new update.")
-    if settings.comms.require_approval and not found.approved_by:
-        mim = view.state.holder(MIM) or "the Major Incident Manager"
+    if approval_gap(view, settings, found):
+        whose = "the Major Incident Manager's" if settings.comms.approval == "mim" else "an"
         raise Refused(
-            "This site requires the Major Incident Manager's approval before a message is sent.",
-            _ask_to_approve(mim, view, found),
+            f"This site requires {whose} approval before a message is sent.",
+            _ask_to_approve(_who_approves(view, settings), view, found),
         )
+    _refuse_former_signer(view, found)
     return found
 
 
@@ -270,6 +420,12 @@ def send(
     view = get(ctx, reference)
     channel = choose(ctx.vocab.send_channels, channel)
     found = _ready(view, settings, draft_id)
+    past = past_promise(view, settings, found, ctx.now())
+    if past:
+        raise Refused(
+            f"This draft promises the next update by {past}, which has passed.",
+            "Refresh it from the template (or correct the time) and save it, then send it.",
+        )
     chosen = (
         recipients or list(found.recipients) or distribution_list(ctx, settings, found.audience)
     )
@@ -307,8 +463,10 @@ def mark_sent_by_other_means(
 ) -> Changes:
     """Record that a draft (queued, failed or not yet sent) went out by phone, SMS, the bridge..."""
     view = get(ctx, reference)
-    # No approval check: this records what already happened, and the log must say so.
+    # No approval check: this records what already happened, and the log must say so, with
+    # whether it went out without the approval the site requires.
     found = _draft(view, draft_id)
+    unapproved = bool(approval_gap(view, settings, found))
     if found.state == "sent":
         raise Refused("That message is recorded as sent already.", "")
     channel = choose(ctx.vocab.hand_channels, channel)
@@ -323,6 +481,7 @@ def mark_sent_by_other_means(
         recipients=tuple(_recipients(recipients or list(found.recipients), emails=False)),
         subject=found.subject,
         body=found.body,
+        without_approval=unapproved,
     )
     ctx.log.append([ctx.event(view.state.stream_id, sent, sent_at)])
     return Changes(frozenset({view.state.stream_id}))
@@ -366,9 +525,10 @@ def _message(
 def clipboard_texts(
     ctx: Context, *, reference: str, settings: Settings, draft_id: str
 ) -> tuple[str, str]:
-    """(plain text, HTML) of a draft, for the clipboard when no channel can be used."""
+    """(plain text, HTML) of a draft, for the clipboard when no channel can be used; it waits
+    for the approval the site requires, as sending does."""
     view = get(ctx, reference)
-    message = _message(ctx, view, settings, _draft(view, draft_id), [])
+    message = _message(ctx, view, settings, _ready(view, settings, draft_id), [])
     return clipboard.plain_text(message), clipboard.html(
         message, Templates(settings.comms.templates_dir)
     )
@@ -382,6 +542,28 @@ def preview_html(settings: Settings, *, reference: str, subject: str, body: str)
     )
 
 
+def hand_to_mail_client(
+    ctx: Context,
+    *,
+    reference: str,
+    settings: Settings,
+    draft_id: str,
+    recipients: list[str] | None = None,
+    out: Path | None = None,
+) -> tuple[SendResult, Changes]:
+    """Write the draft as an .eml for the person's mail client (``out``, else the files
+    folder) and record it as handed to the mail client: not sent. The caller opens it."""
+    return send(
+        ctx,
+        reference=reference,
+        settings=settings,
+        draft_id=draft_id,
+        channel="eml",
+        recipients=recipients,
+        out=out,
+    )
+
+
 def export_eml(
     ctx: Context,
     *,
@@ -391,12 +573,18 @@ def export_eml(
     recipients: list[str] | None = None,
     out: Path | None = None,
 ) -> Path:
-    """Write a draft as an .eml for the mail client without recording it as sent."""
+    """Write a draft as an .eml (``out``, else the files folder) and record nothing."""
     view = get(ctx, reference)
-    found = _draft(view, draft_id)
+    found = _ready(view, settings, draft_id)
     to = _recipients(recipients or list(found.recipients), emails=True)
     message = _message(ctx, view, settings, found, to)
-    return write_eml(message, settings.comms, Templates(settings.comms.templates_dir), out)
+    return write_eml(
+        message,
+        settings.comms,
+        Templates(settings.comms.templates_dir),
+        out,
+        folder=settings.files.path,
+    )
 
 
 def mailto(
@@ -408,7 +596,7 @@ def mailto(
     recipients: list[str] | None = None,
 ) -> MailtoLink:
     view = get(ctx, reference)
-    found = _draft(view, draft_id)
+    found = _ready(view, settings, draft_id)
     to = _recipients(recipients or list(found.recipients), emails=True)
     message = _message(ctx, view, settings, found, to)
     return mailto_url(message, settings.comms.mailto_max_length)

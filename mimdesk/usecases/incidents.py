@@ -22,6 +22,9 @@ from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.validate import MAX_FIELD, MAX_TITLE, check_time, choose, clean_text
 
 RECENT = timedelta(days=14)
+# The statuses only a decision sets (declaration.declare / declaration.reject), never
+# change_status.
+DECIDED_BY_DECLARATION = frozenset({Status.DECLARED, Status.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -250,11 +253,28 @@ def change_status(
 ) -> Changes:
     summary = resolve(ctx, reference)
     target = Status(choose(ctx.vocab.statuses, to))
+    if target in DECIDED_BY_DECLARATION:
+        # Declaring and rejecting are decisions with a checklist, a severity, a manager and a
+        # rationale (mimdesk.usecases.declaration): a bare status change would start the
+        # clocks and count in the statistics without any of them. Back-fill and import write
+        # their recorded history directly and are not affected.
+        command = (
+            _declare_command(summary.reference)
+            if target is Status.DECLARED
+            else f"mimdesk reject {summary.reference} --rationale WHY"
+        )
+        raise Refused(
+            f"{summary.reference}: {target.label} is a decision, not a status change.",
+            f"Use: {command} (in the window: the Declaration tab).",
+        )
     state = view(ctx, summary.stream_id).state
     if not lifecycle.can_move(state.status, target):
+        undecided = state.status in (Status.CANDIDATE, Status.REJECTED)
         raise Refused(
             f"{summary.reference}: {lifecycle.why_not(state.status, target)}.",
-            "Reopen a resolved incident by moving it to Investigating.",
+            f"Declare it first: {_declare_command(summary.reference)}."
+            if undecided
+            else "Reopen a resolved incident by moving it to Investigating.",
         )
     if occurred_at is not None:
         check_time(occurred_at, what="time of the change", now=ctx.now())
@@ -265,3 +285,7 @@ def change_status(
     changed = StatusChanged(to=target.value, reason=reason)
     ctx.log.append([ctx.event(summary.stream_id, changed, occurred_at)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
+
+
+def _declare_command(reference: str) -> str:
+    return f"mimdesk declare {reference} --severity SEV --mim NAME"

@@ -1,9 +1,11 @@
 """The outbox: the messages not sent, trying them again, and recording how each try went.
 
-Sending a draft ends in one of three events: MESSAGE_SENT (delivered; resets the audience's
-timer), QUEUED (the channel is unreachable: connection refused, timeout, name lookup, a 5xx)
-or SEND_FAILED (refused for good, with a reason free of secrets; the draft is kept). The
-channels and the try itself are :mod:`mimdesk.comms.delivery`'s; this module decides.
+Sending a draft ends in one of four events: MESSAGE_SENT (delivered; resets the audience's
+timer), HANDED_TO_MAIL_CLIENT (an .eml written for the person's mail client: nothing left the
+building, so it resets no timer until a person marks it sent), QUEUED (the channel is
+unreachable: connection refused, timeout, name lookup, a 5xx) or SEND_FAILED (refused for
+good, with a reason free of secrets; the draft is kept). The channels and the try itself
+are :mod:`mimdesk.comms.delivery`'s; this module decides.
 
 **Not sent** (:func:`not_sent_in`, the one rule; :func:`not_sent` applies it to every incident
 the outbox reaches): a draft whose last try was QUEUED or SEND_FAILED, whichever desk
@@ -39,12 +41,13 @@ from typing import Literal
 
 from mimdesk import secrets
 from mimdesk.comms import delivery
+from mimdesk.comms.channels import LOCAL
 from mimdesk.comms.delivery import RetrySchedule, SecretLookup
 from mimdesk.config import Settings
 from mimdesk.domain.events import Event, EventType
 from mimdesk.domain.incident import Draft, IncidentState
 from mimdesk.domain.lifecycle import ACTIVE
-from mimdesk.domain.payloads import Drafted, MessageSent, Queued, SendFailed
+from mimdesk.domain.payloads import Drafted, HandedToMailClient, MessageSent, Queued, SendFailed
 from mimdesk.usecases import directory as directory_uc
 from mimdesk.usecases import incidents
 from mimdesk.usecases.context import Changes, Context
@@ -71,7 +74,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
-    outcome: Literal["sent", "queued", "failed"]
+    outcome: Literal["sent", "handed", "queued", "failed"]
     draft_id: str
     channel: str
     reason: str = ""
@@ -82,6 +85,11 @@ class SendResult:
     @property
     def sent(self) -> bool:
         return self.outcome == "sent"
+
+    @property
+    def handed(self) -> bool:
+        """Written for the mail client: the person sends it there, then marks it sent."""
+        return self.outcome == "handed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +238,15 @@ def deliver_draft(
         return SendResult("queued", draft_id, channel, tried.reason, recipients, "", stream_id)
     if tried.outcome == "refused":
         return _failed(ctx, stream_id, draft_id, channel, tried.reason)
+    if channel in LOCAL:
+        # A file for the person's mail client: not sent, and the record must not say so.
+        handed = HandedToMailClient(
+            draft_id=draft_id, recipients=tried.recipients, file=Path(tried.detail).name
+        )
+        ctx.log.append([ctx.event(stream_id, handed)])
+        return SendResult(
+            "handed", draft_id, channel, "", tried.recipients, tried.detail, stream_id
+        )
     sent = MessageSent(
         draft_id=draft_id,
         kind=draft.kind,

@@ -15,7 +15,8 @@ from typing import Any
 
 from mimdesk import outputs
 from mimdesk.config import Settings
-from mimdesk.domain.incident import POSTMORTEM_FIELDS
+from mimdesk.domain.declaration import answer_label
+from mimdesk.domain.incident import POSTMORTEM_FIELDS, IncidentState
 from mimdesk.domain.payloads import PostmortemChanged
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
@@ -242,6 +243,7 @@ def export_pdf(
         severity_labels={s.id: settings.severity_label(s.id) for s in settings.severities},
         role_labels={r.id: r.label for r in settings.roles},
         questions={c.id: c.question for c in settings.checklist.criteria},
+        answers=_answers_in_words(incident.state, settings),
         signed_by_another=signed_by_another(ctx, incident.timeline),
     )
     out = Path(out)
@@ -267,3 +269,16 @@ def signed_by_another(ctx: Context, entries: Sequence[TimelineEntry]) -> dict[st
         if owner is not None:
             out[entry.event_id] = owner.name
     return out
+
+
+def _answers_in_words(state: IncidentState, settings: Settings) -> dict[str, str]:
+    """The last assessment's answers as the questions offer them ("More than four hours",
+    not ``over_4h``)."""
+    assessment = state.assessment
+    if assessment is None:
+        return {}
+    checklist = settings.checklist
+    return {
+        cid: answer_label(checklist.criterion(cid), answer)
+        for cid, answer in assessment.answers.items()
+    }

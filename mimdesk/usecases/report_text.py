@@ -8,6 +8,7 @@ from typing import Any
 from mimdesk.config import Settings, builtin_vocabularies
 from mimdesk.domain import cadence, keytimes
 from mimdesk.domain.clock import elapsed, format_duration, format_local
+from mimdesk.domain.next_step import next_step
 from mimdesk.domain.payloads import RecommendationRecord
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.domain.vocabulary import Vocabularies, describe_unlisted, out_of_vocabulary
@@ -77,6 +78,9 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
         lines.append(f"Ticket:        {s.external_ref}")
     if s.workaround:
         lines.append(f"Workaround:    {s.workaround}")
+    step = next_step(s, settings.timers, now)
+    if step is not None:
+        lines.append(f"Next:          {step.text}")
     vocab = settings.vocabularies()
     unlisted = out_of_vocabulary(s, vocab)
     if unlisted:

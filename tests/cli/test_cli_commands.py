@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mimdesk import __version__
+from mimdesk.exitcodes import USER_ERROR
 from mimdesk.store import migrate
 
 REF = re.compile(r"^MI-[0-9A-HJKMNP-TV-Z]{5}$")
@@ -109,7 +110,7 @@ def test_list_when_empty_and_with_filters(mim):
     assert mim("list").out == "No incidents.\n"
     a = mim("new", "Mail down").out.strip()
     b = mim("new", "Printer jam").out.strip()
-    mim("status", a, "declared")
+    mim("declare", a, "--severity", "SEV2", "--mim", "Ana Costa", "--rationale", "Test")
     assert a in mim("list", "--filter", "active").out
     assert b not in mim("list", "--filter", "active").out
     assert b in mim("list", "--filter", "candidates").out
@@ -117,10 +118,31 @@ def test_list_when_empty_and_with_filters(mim):
     assert mim("list", "--search", "nothing-like-it").out == "No incident matches.\n"
 
 
+def test_status_refuses_to_declare_or_reject_and_names_the_command(mim, ref):
+    declared = mim("status", ref, "declared", code=USER_ERROR)
+    assert declared.err.count("\n") == 1, "one line"
+    assert f"mimdesk declare {ref} --severity SEV --mim NAME" in declared.err
+    rejected = mim("status", ref, "Rejected", code=USER_ERROR)
+    assert f"mimdesk reject {ref}" in rejected.err
+    assert "Status:        Candidate" in mim("show", ref).out
+
+
+def test_show_prints_the_next_step_as_it_changes(mim, ref):
+    mim("declare", ref, "--severity", "SEV1", "--mim", "Ana Costa", "--rationale", "Test")
+    assert (
+        "Next:          Send the initial notification: due in 15 min (within 15 min of declaring)."
+    ) in mim("show", ref).out
+    mim("status", ref, "mitigated")
+    assert (
+        "Next:          Confirm recovery with the service owner, then send the resolution notice."
+    ) in mim("show", ref).out
+
+
 def test_show_text(mim, ref):
     out = mim("show", ref).out
     assert out.splitlines()[0] == f"{ref}  Mail is down"
     assert "Status:        Candidate" in out
+    assert "Next:          Assess the report: answer the checklist" in out
     assert "Impact:        No mail" in out
     assert "(nobody assigned)" in out
 
@@ -179,7 +201,8 @@ def test_status_moves_and_refuses(mim, ref):
     assert f"{ref}: cannot go from Candidate to Resolved; allowed next: Declared, Rejected" in (
         refused.err
     )
-    mim("status", ref, "DECLARED", "--reason", "CAB agreed")
+    assert "Declare it first: mimdesk declare" in refused.err
+    mim("declare", ref, "--severity", "SEV2", "--mim", "Ana Costa", "--rationale", "CAB agreed")
     mim("status", ref, "resolved")
     assert "already Resolved" in mim("status", ref, "resolved", code=2).err
     assert "There is no status 'sideways'" in mim("status", ref, "sideways", code=2).err

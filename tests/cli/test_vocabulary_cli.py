@@ -70,11 +70,12 @@ def test_a_severity_the_site_does_not_have_is_refused_with_the_choices(mimdesk) 
 def test_note_kind_and_status_forgive_case(mimdesk) -> None:
     ref = mimdesk("new", "VPN drops").out.strip()
     mimdesk("note", ref, "Fail over to the second gateway", "--kind", "Decision")
-    mimdesk("status", ref, "Declared")
+    mimdesk("declare", ref, "--severity", "sev2", "--mim", "Ana Costa", "--rationale", "Test")
+    mimdesk("status", ref, "Investigating")
     refused = mimdesk("note", ref, "x", "--kind", "gossip", code=2)
     assert "There is no note kind 'gossip'. Choose one of: observation, decision," in refused.err
     view = shown(mimdesk, ref)
-    assert view["status"] == "declared"
+    assert view["status"] == "investigating"
     assert view["not_in_vocabulary"] == []
 
 

@@ -61,7 +61,8 @@ def test_send_eml_and_outbox(app, incident, tmp_path, capsys):
         "--out", str(out),
     ])  # fmt: skip
     assert code == 0, capsys.readouterr().err
-    assert "Sent by eml to Ελένη <eleni@example.org>" in capsys.readouterr().out
+    # Written for the mail client, not sent: nothing left the building.
+    assert f"Written for your mail client, not sent: {out}." in capsys.readouterr().out
     msg = email.message_from_bytes(out.read_bytes(), policy=policy.default)
     assert msg["X-Unsent"] == "1" and msg["To"].addresses[0].display_name == "Ελένη"
     assert cli.main(["--db", str(app.database), "outbox"]) == 0
@@ -141,4 +142,4 @@ def test_draft_save_drafts_approve_and_send_by_number(app, incident, tmp_path, c
     assert cli.main([*base, "drafts", ref]) == 0
     assert "approved by Ana Costa" in capsys.readouterr().out
     assert cli.main([*send, str(tmp_path / "b.eml")]) == 0
-    assert "Sent by eml" in capsys.readouterr().out
+    assert "Written for your mail client, not sent" in capsys.readouterr().out

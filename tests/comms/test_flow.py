@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import email
+import tempfile
 from email import policy
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
 from mimdesk import config
 from mimdesk.domain.events import Author, EventType
+from mimdesk.domain.payloads import HandedToMailClient
 from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import comms, incidents, timers
 
@@ -80,10 +83,18 @@ def test_only_the_mim_may_approve(app, ctx, incident):
         comms.approve(ctx, reference=incident.reference, draft_id="nope")
 
 
-def test_without_required_approval_a_draft_is_sent_directly(app, ctx, incident, tmp_path, clock):
+def test_without_required_approval_a_draft_is_handed_to_the_mail_client_not_sent(
+    app, ctx, incident, tmp_path, clock
+):
+    """An .eml for the mail client is written and recorded as handed over: not sent, no
+    timer reset, no update counted; marking it sent by e-mail afterwards does all three."""
     draft_id = save(
         app, incident.reference, recipients=['"Ελένη Παπαδοπούλου" <eleni@example.org>']
     )
+    before = incidents.get(ctx, incident.reference)
+    (waiting,) = [
+        t for t in timers.timers(before, app.settings, clock.now) if t.audience == "business"
+    ]
     clock.advance(minutes=3)
     result, _ = comms.send(
         ctx,
@@ -93,21 +104,40 @@ def test_without_required_approval_a_draft_is_sent_directly(app, ctx, incident, 
         channel="eml",
         out=tmp_path / "update.eml",
     )
-    assert result.outcome == "sent" and result.detail == str(tmp_path / "update.eml")
+    assert result.outcome == "handed" and not result.sent
+    assert result.detail == str(tmp_path / "update.eml")
+    view = incidents.get(ctx, incident.reference)
+    assert view.state.messages == []
+    draft = view.state.drafts[draft_id]
+    assert draft.state == "handed"
+    (entry,) = [e for e in view.events if isinstance(e.payload, HandedToMailClient)]
+    assert entry.payload.file == "update.eml"
+    # Recorded as parsed (canonical form), not as typed: the quotes were not needed.
+    assert entry.payload.recipients == ("Ελένη Παπαδοπούλου <eleni@example.org>",)
+    texts = [t.text for t in view.timeline]
+    assert any("handed to the mail client" in t and "not sent" in t for t in texts)
+    assert not any(t.startswith("Update sent to business") for t in texts)
+    # The timer did not move.
+    (business,) = [
+        t for t in timers.timers(view, app.settings, clock.now) if t.audience == "business"
+    ]
+    assert business.due_at == waiting.due_at
+
+    clock.advance(minutes=2)
+    comms.mark_sent_by_other_means(
+        ctx,
+        reference=incident.reference,
+        settings=app.settings,
+        draft_id=draft_id,
+        channel="email",
+    )
     view = incidents.get(ctx, incident.reference)
     (message,) = view.state.messages
-    draft = view.state.drafts[draft_id]
-    assert draft.state == "sent"
-    assert (message.audience, message.channel, message.subject, message.body) == (
-        "business",
-        "eml",
-        draft.subject,
-        draft.body,
+    assert (message.channel, message.at, view.state.drafts[draft_id].state) == (
+        "email",
+        clock.now,
+        "sent",
     )
-    # Recorded as parsed (canonical form), not as typed: the quotes were not needed.
-    assert message.recipients == ("Ελένη Παπαδοπούλου <eleni@example.org>",)
-    assert message.at == clock.now
-    # Sending resets that audience's timer.
     (business,) = [
         t for t in timers.timers(view, app.settings, clock.now) if t.audience == "business"
     ]
@@ -120,6 +150,29 @@ def test_without_required_approval_a_draft_is_sent_directly(app, ctx, incident, 
             draft_id=draft_id,
             channel="eml",
         )
+
+
+def test_eml_without_a_path_goes_to_the_files_folder_never_a_temporary_one(
+    app, ctx, incident, tmp_path
+):
+    draft_id = save(app, incident.reference)
+    result, _ = comms.send(
+        ctx, reference=incident.reference, settings=app.settings, draft_id=draft_id,
+        channel="eml",
+    )  # fmt: skip
+    written = Path(result.detail)
+    assert written.parent == tmp_path / "home" / "MIM Desk" == app.settings.files.path
+    assert written.is_file() and written.suffix == ".eml"
+    assert not written.is_relative_to(Path(tempfile.gettempdir()) / "MIMDesk")
+    # A site's [files] folder wins over the default.
+    (tmp_path / "no-site.toml").write_text(
+        f'[files]\nfolder = "{(tmp_path / "desk files").as_posix()}"\n'
+    )
+    app.settings = config.load_settings(app.paths)
+    path = comms.export_eml(
+        ctx, reference=incident.reference, settings=app.settings, draft_id=draft_id
+    )
+    assert path.parent == tmp_path / "desk files"
 
 
 def test_eml_is_an_editable_draft_with_encoded_names(app, ctx, incident, tmp_path):

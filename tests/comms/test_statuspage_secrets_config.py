@@ -172,7 +172,8 @@ def test_builtin_comms_defaults_load(app, caplog):
     assert comms_settings.smtp.security == "starttls" and comms_settings.smtp.port == 587
     assert comms_settings.style("customers") == "external"
     assert comms_settings.style("a-new-audience") == "business"
-    assert app.settings.sources["comms.require_approval"] == "built-in"
+    assert comms_settings.approval == "none"
+    assert app.settings.sources["comms.approval"] == "built-in"
 
 
 def test_config_check_finds_templates_beside_the_file(tmp_path):

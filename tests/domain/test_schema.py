@@ -296,9 +296,14 @@ def release_payloads() -> list[dict[str, Any]]:
     return found
 
 
+# Event types added after that release: it never wrote one (tests/comms/test_new_payloads.py
+# holds them to the codec).
+ADDED_SINCE_RELEASE = {EventType.HANDED_TO_MAIL_CLIENT, EventType.APPROVED_VERBALLY}
+
+
 def test_the_fixture_holds_a_version_1_payload_of_every_type() -> None:
     kinds = {(p["type"], p["payload_v"]) for p in release_payloads()}
-    assert kinds == {(t.value, 1) for t in EventType}
+    assert kinds == {(t.value, 1) for t in EventType if t not in ADDED_SINCE_RELEASE}
 
 
 @pytest.mark.parametrize("recorded", release_payloads(), ids=lambda p: p["type"])

@@ -74,7 +74,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str]]] = [
     (
         "comms.sent",
         {"audience": "exec_team", "channel": "email", "subject": "S"},
-        ("update", "Update sent to exec team by email: S"),
+        ("update", "Update sent to exec team by e-mail: S"),  # issue 15: names, not ids
     ),
     ("comms.sent", {"audience": "users"}, ("update", "Update sent to users by other means")),
     (
@@ -87,7 +87,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str]]] = [
     (
         "comms.failed",
         {"draft_id": "d", "channel": "email", "reason": "refused"},
-        ("comms", "Sending by email failed: refused"),
+        ("comms", "Sending by e-mail failed: refused"),
     ),
     (
         "comms.snoozed",
@@ -97,7 +97,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str]]] = [
     (
         "postmortem.field_changed",
         {"field": "root_cause", "value": "x"},
-        ("postmortem", "Postmortem root cause edited"),
+        ("postmortem", "Postmortem root cause edited: x"),
     ),
     (
         "followup.added",

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 from mimdesk.gui.alerts import MIM_KEY
 from mimdesk.gui.roles_tab import RolesTab
 from mimdesk.gui.signals import emit
-from mimdesk.usecases import declaration, incidents, roles
+from mimdesk.usecases import declaration, incidents, roles, timers
 from tests.gui.conftest import wait_written
 
 
@@ -113,3 +113,48 @@ def test_declared_without_mim_reminds_until_one_is_named(qtbot, app, mimless, wo
     wait_written(qtbot, workspace)
     clock.advance(minutes=10)
     assert MIM_KEY not in {a.kind for a in alerts.check(clock.now)}
+
+
+def test_the_banner_clears_as_soon_as_the_update_is_recorded(qtbot, app, two, workspace, clock):
+    mail, _vpn = two
+    window = workspace.window
+    alerts = window.alerts
+    clock.advance(minutes=16)  # SEV1: the service desk's update is overdue; SEV2's is not
+    raised = [a for a in alerts.check(clock.now) if a.stream_id == mail.stream_id]
+    assert {a.kind for a in raised} == {"service_desk"}
+    alerts.banner.show_alerts(raised)
+    assert alerts.banner.isVisible()
+    # Recorded for the open incident, by whatever path: the banner goes on the broadcast,
+    # not at the next reminder.
+    window.open_incident(mail.stream_id)
+    qtbot.waitUntil(lambda: window.current.stream_id == mail.stream_id)
+    changes = timers.record_update(
+        app.ctx, reference=mail.reference, settings=app.settings, audience="service_desk",
+        channel="phone", text="Told the desk",
+    )  # fmt: skip
+    workspace.hub.publish(changes)
+    qtbot.waitUntil(lambda: not alerts.banner.isVisible(), timeout=3000)
+    assert alerts.banner.alerts == []
+
+
+def test_the_banner_keeps_the_reminders_not_yet_answered(qtbot, app, two, workspace, clock):
+    mail, vpn = two
+    alerts = workspace.window.alerts
+    clock.advance(minutes=31)
+    raised = alerts.check(clock.now)
+    alerts.banner.show_alerts(raised)
+    changes = timers.record_update(
+        app.ctx, reference=vpn.reference, settings=app.settings, audience="service_desk",
+        channel="phone",
+    )  # fmt: skip
+    workspace.hub.publish(changes)
+    qtbot.waitUntil(
+        lambda: (
+            (vpn.reference, "service_desk")
+            not in {(a.reference, a.kind) for a in alerts.banner.alerts}
+        ),
+        timeout=3000,
+    )
+    assert alerts.banner.isVisible()
+    assert (mail.reference, "service_desk") in {(a.reference, a.kind) for a in alerts.banner.alerts}
+    assert vpn.reference + ": update to Service desk" not in alerts.banner.label.text()

@@ -10,7 +10,7 @@ from tests.gui.conftest import wait_written
 
 
 def open_catalogue(window):
-    action = next(a for a in window.tools_menu.actions() if a.text() == "&Service catalogue…")
+    action = next(a for a in window.tools_menu.actions() if a.text() == "Service &catalogue…")
     action.trigger()
     dialog = window.tabs.widget(2).catalogue.dialog
     assert dialog is not None and dialog.isVisible()

@@ -71,8 +71,10 @@ def test_answers_are_prefilled_from_the_catalogue_and_recommend_declaring(paymen
 def test_recommendation_follows_each_answer_live(qtbot, printers, window):
     tab = tab_of(window)
     box = tab.recommendation_box
-    assert box.outcome_chip.text() == "Handle as a normal incident"
-    assert "No criterion is met" in box.reasons_label.text()
+    # Nothing answered: no verdict yet (issue 15), not a grey "normal incident".
+    assert box.outcome_chip.isHidden()
+    assert box.reasons_label.text() == "No answers yet: the recommendation follows them."
+    assert box.detail_label.text() == "8 questions to answer."
     qtbot.mouseClick(tab.questions["site_down"].buttons["yes"], Qt.MouseButton.LeftButton)
     assert box.outcome_chip.text() == "Declare a major incident"
     assert "a whole site or department cannot work" in box.reasons_label.text()
@@ -85,7 +87,7 @@ def test_recommendation_follows_each_answer_live(qtbot, printers, window):
     tab.questions["expected_duration"].choice.setCurrentIndex(3)  # more than four hours
     assert box.outcome_chip.text() == "Declare a major incident"
     assert "Score 4; 3 or more declares." in box.detail_label.text()
-    assert "expected to last more than four hours, or unknown" in box.sentence
+    assert "expected duration: More than four hours" in box.sentence
 
 
 def test_report_assess_declare_assigns_the_mim_and_starts_the_clocks(

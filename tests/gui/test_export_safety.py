@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -134,9 +133,8 @@ def test_the_suffix_added_to_a_name_asks_before_replacing(qtbot, opened, monkeyp
 def test_role_cards_never_follow_a_planted_link_onto_the_database(
     qtbot, app, reported, opened, tmp_path, monkeypatch
 ):
-    """The cards go to a fixed name in the shared temporary folder. Before: a symbolic link
+    """The cards go to a fixed name in the MIM Desk files folder. Before: a symbolic link
     planted at that name made reportlab write the PDF through it, over the database."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     planted = cards_path(reported.reference)
     planted.parent.mkdir()
     planted.symlink_to(app.database)

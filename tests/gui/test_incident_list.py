@@ -21,7 +21,8 @@ from mimdesk.gui.incident_list import (
     SummaryRole,
 )
 from mimdesk.gui.timeline import TimelineModel
-from mimdesk.usecases import incidents, roles, timeline
+from mimdesk.usecases import incidents, timeline
+from tests.support.decided import declare, reject
 
 
 @pytest.fixture
@@ -30,11 +31,10 @@ def three(app, clock):
     printer, _ = incidents.report(ctx, title="Printer queue stuck on floor 3", severity="SEV3")
     clock.advance(minutes=1)
     vpn, _ = incidents.report(ctx, title="VPN drops every few minutes", services=["VPN"])
-    incidents.change_status(ctx, reference=vpn.reference, to="declared")
-    roles.assign(ctx, reference=vpn.reference, role="mim", person="Priya Shah")
+    declare(ctx, vpn.reference, mim="Priya Shah")
     clock.advance(minutes=1)
     crm, _ = incidents.report(ctx, title="CRM slow", severity="SEV2")
-    incidents.change_status(ctx, reference=crm.reference, to="rejected")
+    reject(ctx, crm.reference)
     return printer, vpn, crm
 
 
@@ -44,10 +44,12 @@ def titles(view) -> list[str]:
 
 def test_filters(qtbot, three, workspace):
     view = workspace.window.incident_list
+    # The list opens on what is going on now.
+    assert view.filter == "active"
+    qtbot.mouseClick(view.filter_buttons.buttons()[2], Qt.MouseButton.LeftButton)
     assert view.filter == "recent"
     assert len(titles(view)) == 3
-    qtbot.mouseClick(view.filter_buttons.buttons()[0], Qt.MouseButton.LeftButton)
-    assert view.filter == "active"
+    view.set_filter("active")
     assert titles(view) == ["VPN drops every few minutes"]
     view.set_filter("candidates")
     assert titles(view) == ["Printer queue stuck on floor 3"]
@@ -60,7 +62,7 @@ def test_recent_leaves_out_incidents_untouched_for_weeks(qtbot, app, clock, work
     clock.advance(days=30)
     incidents.report(app.ctx, title="Fresh issue")
     view = workspace.window.incident_list
-    view.refresh()
+    view.set_filter("recent")
     assert titles(view) == ["Fresh issue"]
     view.set_filter("all")
     assert titles(view) == ["Fresh issue", "Old SAN alarm"]
@@ -110,6 +112,7 @@ def test_selecting_a_row_opens_the_incident(qtbot, three, workspace):
 
 def test_sorting_by_column(three, workspace):
     view = workspace.window.incident_list
+    view.set_filter("all")
     view.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
     assert [view.proxy.index(r, TITLE).data() for r in range(3)] == [
         "CRM slow",
@@ -117,7 +120,8 @@ def test_sorting_by_column(three, workspace):
         "VPN drops every few minutes",
     ]
     view.table.sortByColumn(SEVERITY, Qt.SortOrder.AscendingOrder)
-    assert [view.proxy.index(r, SEVERITY).data() for r in range(3)] == ["SEV2", "SEV3", "—"]
+    # Declaring needs a major severity: the VPN incident was declared at SEV2.
+    assert [view.proxy.index(r, SEVERITY).data() for r in range(3)] == ["SEV2", "SEV2", "SEV3"]
     view.table.sortByColumn(UPDATED, Qt.SortOrder.DescendingOrder)
     assert view.proxy.index(0, TITLE).data() == "CRM slow"
 

@@ -8,9 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from mimdesk.domain.lifecycle import Status
+from mimdesk.gui.decision_dialog import DecisionDialog
 from mimdesk.gui.dialogs import AssignRoleDialog
 from mimdesk.usecases import incidents
 from tests.gui.conftest import clock_text
+from tests.support.decided import declare
 
 from .conftest import wait_written
 
@@ -25,13 +27,33 @@ def test_status_buttons_offer_only_the_allowed_next_statuses(opened):
     assert overview.status.chip.text() == "Candidate"
 
 
-def test_change_status_through_the_overview(qtbot, opened, app):
+def test_declared_on_the_overview_opens_the_declare_dialog(qtbot, opened, app):
+    """Declaring is one deliberate act: the status button opens the Declaration tab's dialog,
+    and nothing is written until it is filled in."""
     window = opened.window
     overview = window.overview
-    overview.status.reason.setText("Whole company affected")
-    qtbot.mouseClick(overview.status.buttons[Status.DECLARED], Qt.MouseButton.LeftButton)
+    before = len(incidents.get(app.ctx, window.current.reference).events)
+    button = overview.status.buttons[Status.DECLARED]
+    assert button.text() == "Declare…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = window.tabs.currentWidget().dialog
+    assert isinstance(dialog, DecisionDialog)
+    assert window.tabs.currentWidget() is window.tabs.widget(window.decisions._index)
+    assert dialog.windowTitle().startswith("Declare ")
+    assert dialog.ui.severityCombo.isVisible() and dialog.ui.mimEdit.isVisible()
+    assert len(incidents.get(app.ctx, window.current.reference).events) == before
+    assert state(app, window).status is Status.CANDIDATE
+
+    dialog.ui.mimEdit.setText("Alex Morgan")
+    dialog.ui.rationaleEdit.setPlainText("Whole company affected")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.header.status_chip.text() == "Declared")
-    assert state(app, window).status is Status.DECLARED
+    declared = state(app, window)
+    assert declared.status is Status.DECLARED
+    assert declared.holder("mim") == "Alex Morgan"
+    assert declared.decision is not None and declared.decision.rationale == (
+        "Whole company affected"
+    )
     assert overview.status.chip.text() == "Declared"
     assert set(overview.status.buttons) == {
         Status.INVESTIGATING,
@@ -39,16 +61,6 @@ def test_change_status_through_the_overview(qtbot, opened, app):
         Status.MITIGATED,
         Status.RESOLVED,
     }
-    assert overview.status.reason.text() == ""
-    assert (
-        "Whole company affected"
-        in window.timeline.model.index(window.timeline.model.rowCount() - 1, 3).data()
-    )
-    # The list shows the new status too, from the same broadcast.
-    assert window.incident_list.proxy.index(0, 1).data() == "Declared"
-    # A declared incident without a Major Incident Manager is flagged in the header.
-    assert window.header.mim_warning
-    assert window.header.mim_label.text() == "Nobody assigned"
     # Declaring stamps the declared time, which the header clock runs from.
     assert overview.times.edits["declared_at"].value() is not None
     assert clock_text(window, "declared") == "00:00:00"
@@ -57,10 +69,54 @@ def test_change_status_through_the_overview(qtbot, opened, app):
     assert not clear.isEnabled() and "can be moved, not removed" in clear.toolTip()
 
 
+def test_rejected_on_the_overview_opens_the_reject_dialog(qtbot, opened, app):
+    window = opened.window
+    qtbot.mouseClick(window.overview.status.buttons[Status.REJECTED], Qt.MouseButton.LeftButton)
+    dialog = window.tabs.currentWidget().dialog
+    assert isinstance(dialog, DecisionDialog)
+    assert dialog.windowTitle().startswith("Handle ")
+    assert not dialog.ui.mimEdit.isVisible()
+    dialog.reject()
+    wait_written(qtbot, opened)
+    assert state(app, window).status is Status.CANDIDATE
+
+
+def test_the_menu_and_shortcuts_open_the_same_dialogs(qtbot, opened, app):
+    window = opened.window
+    decisions = window.decisions
+    assert decisions.declare_action in window.edit_menu.actions()
+    assert decisions.declare_action.shortcut().toString() == "Ctrl+Shift+D"
+    assert decisions.reject_action.shortcut().toString() == "Ctrl+Shift+H"
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(
+        window.overview,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), DecisionDialog))
+    dialog = QApplication.activeModalWidget()
+    assert dialog.windowTitle().startswith("Declare ")
+    dialog.reject()
+    decisions.reject_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), DecisionDialog))
+    assert QApplication.activeModalWidget().windowTitle().startswith("Handle ")
+    QApplication.activeModalWidget().reject()
+    # Declared: neither is offered any more.
+    declare(app.ctx, window.current.reference)
+    window.refresh()
+    assert not decisions.declare_action.isEnabled()
+    assert not decisions.reject_action.isEnabled()
+    assert decisions.open_declare() is None
+
+
 def test_assign_and_release_a_role(qtbot, opened, app):
     window = opened.window
     overview = window.overview
-    qtbot.mouseClick(overview.status.buttons[Status.DECLARED], Qt.MouseButton.LeftButton)
+    declare(app.ctx, window.current.reference)
+    window.incident_list.set_filter("all")  # declared: no longer among the candidates
+    window.refresh()
+    qtbot.mouseClick(overview.roles.release_buttons["mim"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.header.mim_warning)
 
     qtbot.mouseClick(overview.roles.assign_buttons["mim"], Qt.MouseButton.LeftButton)
@@ -68,7 +124,7 @@ def test_assign_and_release_a_role(qtbot, opened, app):
     dialog = QApplication.activeModalWidget()
     assert dialog.ui.personEdit.text() == "Test Desk", "offers the user to take the role"
     dialog.ui.personEdit.setText("Alex Morgan")
-    dialog.ui.noteEdit.setText("Took over from the night shift")
+    dialog.ui.noteEdit.setPlainText("Took over from the night shift")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: overview.roles.holders["mim"].text() == "Alex Morgan")
     assert window.header.mim_label.text() == "Alex Morgan"

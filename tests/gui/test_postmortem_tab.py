@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from mimdesk.domain.events import EventType
-from mimdesk.domain.lifecycle import Status
 from mimdesk.gui.postmortem_tab import PostmortemTab
 from mimdesk.usecases import incidents, postmortem
+from tests.support.decided import declare
 from tests.support.recorded import as_json
 
 from .conftest import wait_written
@@ -128,7 +128,7 @@ def test_key_figures_show_the_times(qtbot, opened, app, clock):
     reference = window.current.reference
     clock.advance(minutes=12)
     # Changed while the tab is hidden: the figures are worked out when it is shown.
-    opened.hub.publish(incidents.change_status(app.ctx, reference=reference, to=Status.DECLARED))
+    opened.hub.publish(declare(app.ctx, reference))
     tab = open_tab(window)
     wait_written(qtbot, opened)
     qtbot.waitUntil(lambda: tab.figures.values["declare"].text() == "00:12:00")

@@ -40,7 +40,8 @@ def test_smtp_settings_go_to_the_user_file_and_the_password_to_the_keyring_only(
     qtbot.keyClicks(ui.smtpUserEdit, "desk")
     qtbot.keyClicks(ui.smtpPasswordEdit, PASSWORD)
     qtbot.keyClicks(ui.teamsUrlEdit, TEAMS_URL)
-    ui.requireApprovalCheck.setChecked(True)
+    ui.approvalCombo.setCurrentIndex(ui.approvalCombo.findData("verbal"))
+    qtbot.keyClicks(ui.filesFolderEdit, str(tmp_path / "desk files"))
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
@@ -54,10 +55,12 @@ def test_smtp_settings_go_to_the_user_file_and_the_password_to_the_keyring_only(
         "username": "desk",
         "verify": True,
     }
-    assert data["comms"]["require_approval"] is True
+    assert data["comms"]["approval"] == "verbal"
+    assert data["files"]["folder"] == str(tmp_path / "desk files")
     # The settings in force changed in place, for every view that holds them.
     assert app.settings.comms.smtp.host == "mail.example.org"
-    assert app.settings.comms.require_approval
+    assert app.settings.comms.approval == "verbal"
+    assert app.settings.files.path == tmp_path / "desk files"
     # No secret in any file: settings, database, window state.
     for secret in (PASSWORD, "T0ken-secret-9"):
         assert every_file_holds(home, secret) == []
@@ -102,21 +105,23 @@ def test_settings_locked_by_policy_are_disabled_with_a_note(qtbot, app, tmp_path
     (managed / "policy.toml").write_text("[comms]\nrequire_approval = true\n", encoding="utf-8")
     monkeypatch.setenv("MIMDESK_MANAGED_DIR", str(managed))
     app.settings = config.load_settings(app.paths)
-    assert app.settings.is_locked("comms.require_approval")
+    # The earlier yes/no policy locks today's key, read as "mim".
+    assert app.settings.is_locked("comms.approval")
+    assert app.settings.comms.approval == "mim"
     dialog = SettingsDialog(app)
     qtbot.addWidget(dialog)
     dialog.show()
-    check = dialog.ui.requireApprovalCheck
-    assert check.isChecked() and not check.isEnabled()
-    assert "Set by your organisation" in check.toolTip()
+    combo = dialog.ui.approvalCombo
+    assert combo.currentData() == "mim" and not combo.isEnabled()
+    assert "Set by your organisation" in combo.toolTip()
     assert dialog.ui.policyNote.isVisible()
-    assert "comms.require_approval" in dialog.ui.policyNote.text()
-    assert dialog.locked_widgets() == [check]
+    assert "comms.approval" in dialog.ui.policyNote.text()
+    assert dialog.locked_widgets() == [combo]
     # Saving writes what the user may change, never the locked value.
     dialog.ui.smtpHostEdit.setText("relay.example.org")
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     data = tomllib.loads(app.paths.user_settings.read_text(encoding="utf-8"))
-    assert "require_approval" not in data["comms"]
+    assert "require_approval" not in data["comms"] and "approval" not in data["comms"]
     assert data["comms"]["smtp"]["host"] == "relay.example.org"
 
 

@@ -38,7 +38,8 @@ def test_palette_is_readable(qapp_themed, name):
     theme.apply_theme(qapp_themed, name)
     palette = QGuiApplication.palette()
     assert theme.is_dark(palette) == (name == "dark")
-    assert qapp_themed.style().name().lower() == "fusion"
+    assert isinstance(qapp_themed.style(), theme.FocusStyle)
+    assert qapp_themed.style().baseStyle().name().lower() == "fusion"
     window = palette.color(QPalette.ColorRole.Window)
     base = palette.color(QPalette.ColorRole.Base)
     assert contrast(palette.color(QPalette.ColorRole.WindowText), window) >= 7
@@ -66,3 +67,38 @@ def test_system_theme_follows_the_colour_scheme(qapp_themed):
     scheme = QGuiApplication.styleHints().colorScheme()
     assert theme.is_dark(QGuiApplication.palette()) == (scheme.name == "Dark")
     assert theme.wants_dark("dark") and not theme.wants_dark("light")
+
+
+def ring_pixels(widget, colour: QColor) -> int:
+    image = widget.grab().toImage()
+    return sum(
+        1
+        for y in range(image.height())
+        for x in range(image.width())
+        if image.pixelColor(x, y) == colour
+    )
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_keyboard_focus_is_clearly_visible(qapp_themed, qtbot, name):
+    from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+    theme.apply_theme(qapp_themed, name)
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    button, edit = QPushButton("Declare major incident…"), QLineEdit()
+    layout.addWidget(button)
+    layout.addWidget(edit)
+    window.show()
+    qtbot.waitExposed(window)
+    ring = theme.focus_ring_colour(QGuiApplication.palette())
+    # Non-text contrast: the ring stands out from the window around it (WCAG 1.4.11).
+    assert contrast(ring, QGuiApplication.palette().color(QPalette.ColorRole.Window)) >= 3
+    for widget in (button, edit):
+        unfocused = ring_pixels(widget, ring)
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        # A ring all the way round, two pixels wide: at least the widget's perimeter.
+        perimeter = 2 * (widget.width() + widget.height())
+        assert ring_pixels(widget, ring) - unfocused >= perimeter, widget

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mimdesk.gui.uiclock import UiClock
 from mimdesk.usecases import incidents
 from tests.gui.conftest import clock_text
+from tests.support.decided import declare
 
 
 def test_the_clock_ticks_with_the_time_it_is_given(qtbot, clock):
@@ -28,7 +29,7 @@ def test_header_clocks_follow_the_ui_clock(qtbot, opened, app, clock):
     with qtbot.waitSignal(opened.clock.tick, timeout=3000):
         pass
     assert clock_text(window, "reported") == "00:05:07"
-    incidents.change_status(app.ctx, reference=window.current.reference, to="declared")
+    declare(app.ctx, window.current.reference)
     window.refresh()
     clock.advance(days=1, hours=1)
     with qtbot.waitSignal(opened.clock.tick, timeout=3000):

@@ -90,7 +90,7 @@ def test_communications_is_built_after_the_first_paint(qtbot, opened: Workspace)
 def test_tools_keep_their_order_and_open_before_any_tab_is_built(qtbot, opened: Workspace):
     window = opened.window
     tools = [a.text() for a in window.tools_menu.actions() if not a.isSeparator()]
-    assert tools[:3] == ["&Service catalogue…", "&People and rota…", "&Settings…"]
+    assert tools[:3] == ["Service &catalogue…", "&People and rota…", "&Settings…"]
     assert window.findChild(DeclarationTab) is None
     window.catalogue.action.trigger()
     assert window.catalogue.dialog is not None and window.catalogue.dialog.isVisible()

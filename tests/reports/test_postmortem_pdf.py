@@ -75,7 +75,12 @@ def build_incident(app, clock) -> str:
         ctx,
         reference=ref,
         checklist=app.settings.checklist,
-        answers={"critical_service": True, "users_affected": 1200, "no_workaround": True},
+        answers={
+            "critical_service": True,
+            "users_affected": 1200,
+            "workaround": False,
+            "expected_duration": "over_4h",
+        },
     )
     clock.advance(minutes=5)  # 09:10
     declaration.declare(
@@ -304,6 +309,16 @@ def test_roles_declaration_comms_followups_and_appendix(pdf):
     assert "To: exec-team@example.org" in text
     assert "F2 Alert on export duration detect medium Zoë Ångström 2026-11-29 overdue" in text
     assert "PRB0042" in text
+
+
+def test_answers_and_channels_are_in_words_never_stored_values(pdf):
+    """Issue 15: no ``over_4h`` and no ``eml``/``smtp`` in the PDF."""
+    text = " ".join(page_texts(pdf))
+    assert "How long is it expected to last? More than four hours" in text
+    assert "Is there a workaround? no" in text
+    assert "over_4h" not in text and "over 4h" not in text
+    assert "· by e-mail" in text  # the appendix; the timeline keeps its recorded wording
+    assert not re.search(r"\b(eml|smtp|sms)\b", text)
 
 
 def test_greek_and_cyrillic_names_extract_and_the_font_is_embedded(pdf):

@@ -17,6 +17,7 @@ from mimdesk.errors import MimDeskError
 from mimdesk.store.eventlog import EventLog
 from mimdesk.store.sqlite import open_database
 from mimdesk.usecases import incidents, roles, timeline
+from tests.support.decided import declare, reject
 from tests.support.recorded import as_json
 
 ODD_TEXTS = {
@@ -116,9 +117,9 @@ def busy_desk(ctx, clock) -> list[str]:
         summary, _ = incidents.report(ctx, title=f"Incident {n}", severity="SEV2")
         refs.append(summary.reference)
         clock.advance(minutes=1)
-    incidents.change_status(ctx, reference=refs[0], to="declared")
+    declare(ctx, refs[0])
     incidents.change_status(ctx, reference=refs[0], to="resolved")
-    incidents.change_status(ctx, reference=refs[1], to="rejected")
+    reject(ctx, refs[1])
     roles.assign(ctx, reference=refs[2], role="mim", person="Ann Lee")
     incidents.change_field(ctx, reference=refs[2], field="title", value="Renamed")
     for i in range(5):
@@ -152,8 +153,7 @@ def test_two_logs_on_one_file_keep_the_projection_right(app, ctx, clock):
         ref = summary.reference
         timeline.add_note(ctx, reference=ref, text="from the first")
         timeline.add_note(other.ctx, reference=ref, text="from the second")
-        incidents.change_status(other.ctx, reference=ref, to="declared")
-        roles.assign(other.ctx, reference=ref, role="mim", person="Bo Chan")
+        declare(other.ctx, ref, mim="Bo Chan")
         clock.advance(seconds=1)
         timeline.add_note(ctx, reference=ref, text="first again")
         current = app.log.summary(summary.stream_id)
@@ -216,8 +216,8 @@ def test_summaries_filter_and_search(app, ctx, clock):
     a, _ = incidents.report(ctx, title="Straße closed: 100% of users")
     b, _ = incidents.report(ctx, title="user_db down")
     c, _ = incidents.report(ctx, title="Printer jam", services=["Floor 3"])
-    incidents.change_status(ctx, reference=a.reference, to="declared")
-    incidents.change_status(ctx, reference=c.reference, to="rejected")
+    declare(ctx, a.reference)
+    reject(ctx, c.reference)
 
     def refs(**kw):
         return {s.reference for s in app.log.summaries(**kw)}

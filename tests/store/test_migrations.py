@@ -16,7 +16,8 @@ from mimdesk.app import open_app
 from mimdesk.store import migrate
 from mimdesk.store.eventlog import EventLog
 from mimdesk.store.sqlite import backup, check_file, make_engine, open_database
-from mimdesk.usecases import incidents, roles, timeline
+from mimdesk.usecases import incidents, timeline
+from tests.support.decided import declare
 
 TABLES = {"alembic_version", "event", "incident_summary", "desk_meta"}
 
@@ -103,8 +104,7 @@ def fill(ctx) -> list[str]:
     for title in ("Mail down", "VPN slow"):
         summary, _ = incidents.report(ctx, title=title)
         refs.append(summary.reference)
-    incidents.change_status(ctx, reference=refs[0], to="declared")
-    roles.assign(ctx, reference=refs[0], role="mim", person="Ann Lee")
+    declare(ctx, refs[0], mim="Ann Lee")
     timeline.add_note(ctx, reference=refs[1], text="Users in Lyon only")
     return refs
 

@@ -16,6 +16,7 @@ from mimdesk.domain.lifecycle import Status
 from mimdesk.errors import InvalidInput, NotFound, Refused
 from mimdesk.usecases import incidents, report_text
 from mimdesk.usecases.context import Changes
+from tests.support.decided import declare
 from tests.support.recorded import as_json
 
 H = timedelta(hours=1)
@@ -184,7 +185,7 @@ def test_key_time_contradicting_another_is_refused_and_not_written(app, ctx, clo
 def test_impact_after_resolved_is_refused(app, ctx, clock):
     summary, _ = incidents.report(ctx, title="t")
     ref = summary.reference
-    incidents.change_status(ctx, reference=ref, to="declared")
+    declare(ctx, ref)
     clock.advance(minutes=30)
     incidents.change_status(ctx, reference=ref, to="resolved")
     clock.advance(minutes=30)
@@ -208,15 +209,29 @@ def test_status_refused_move_writes_nothing(app, ctx):
     assert count(app) == before
 
 
+def test_a_status_change_cannot_declare_or_reject(app, ctx):
+    summary, _ = incidents.report(ctx, title="t")
+    ref = summary.reference
+    before = count(app)
+    with pytest.raises(Refused) as declared:
+        incidents.change_status(ctx, reference=ref, to="Declared")
+    assert declared.value.message == f"{ref}: Declared is a decision, not a status change."
+    assert f"mimdesk declare {ref} --severity SEV --mim NAME" in declared.value.hint
+    with pytest.raises(Refused) as rejected:
+        incidents.change_status(ctx, reference=ref, to=Status.REJECTED)
+    assert f"mimdesk reject {ref}" in rejected.value.hint
+    assert count(app) == before
+    assert incidents.get(ctx, ref).state.status is Status.CANDIDATE
+
+
 def test_status_back_dated_and_reopened(app, ctx, clock):
     summary, _ = incidents.report(
         ctx, title="t", impact_started_at=clock.now - 3 * H, reported_at=clock.now - 2 * H
     )
     ref = summary.reference
     declared = clock.now - H
-    incidents.change_status(
-        ctx, reference=ref, to=Status.DECLARED, occurred_at=declared, reason="CAB"
-    )
+    declare(ctx, ref, rationale="CAB")
+    incidents.set_key_time(ctx, reference=ref, name="declared_at", when=declared)
     clock.advance(hours=1)
     incidents.change_status(ctx, reference=ref, to="resolved")
     clock.advance(hours=1)
@@ -230,13 +245,13 @@ def test_status_back_dated_and_reopened(app, ctx, clock):
     assert app.log.summary(summary.stream_id).status is Status.INVESTIGATING
     text = report_text.show(view, clock.now, app.settings, timeline=True)
     assert "Status:        Investigating (reopened 1x)" in text
-    assert "Status: Declared (CAB)" in text
+    assert "Status: Investigating (came back)" in text
 
 
 def test_list_incidents_filters(app, ctx, clock):
     a, _ = incidents.report(ctx, title="Mail")
     b, _ = incidents.report(ctx, title="Print")
-    incidents.change_status(ctx, reference=a.reference, to="declared")
+    declare(ctx, a.reference)
     assert [s.reference for s in incidents.list_incidents(ctx, "active")] == [a.reference]
     assert [s.reference for s in incidents.list_incidents(ctx, "candidates")] == [b.reference]
     assert len(incidents.list_incidents(ctx, "recent")) == 2
@@ -289,7 +304,7 @@ def test_a_time_the_status_needs_cannot_be_cleared(app, ctx, clock):
     ref = summary.reference
     with pytest.raises(InvalidInput, match="The reported time cannot be cleared: the incident"):
         incidents.set_key_time(ctx, reference=ref, name="reported_at", when=None)
-    incidents.change_status(ctx, reference=ref, to="declared")
+    declare(ctx, ref)
     clock.advance(minutes=10)
     incidents.change_status(ctx, reference=ref, to="resolved")
     before = count(app)
@@ -302,10 +317,11 @@ def test_a_time_the_status_needs_cannot_be_cleared(app, ctx, clock):
 
 def test_a_status_change_cannot_be_dated_before_the_report(app, ctx, clock):
     summary, _ = incidents.report(ctx, title="t", reported_at=clock.now - H)
+    declare(ctx, summary.reference)
     before = count(app)
     with pytest.raises(InvalidInput) as caught:
         incidents.change_status(
-            ctx, reference=summary.reference, to="declared", occurred_at=clock.now - 2 * H
+            ctx, reference=summary.reference, to="investigating", occurred_at=clock.now - 2 * H
         )
     assert caught.value.message == (
         "A status change cannot be dated 2026-11-28 07:00 UTC, "

@@ -127,7 +127,7 @@ def test_recorded_update_resets_timer_and_cadence_change(app, ctx, declared, clo
     view = incidents.get(ctx, declared)
     desk = {t.audience: t for t in timers.timers(view, app.settings, clock.now)}["service_desk"]
     assert desk.level is Level.OK and desk.remaining == timedelta(minutes=15)
-    assert view.timeline[-1].text == "Update sent to service desk by phone"
+    assert view.timeline[-1].text == "Update sent to the service desk by phone"
     timers.set_cadence(
         ctx, reference=declared, settings=app.settings, audience="executives", minutes=10
     )

@@ -35,7 +35,8 @@ __all__ = [
     "make",
 ]
 
-# Channels that hand the message to the person (nothing to queue: they never fail on a network)
+# Channels that hand the message to the person (nothing to queue: they never fail on a
+# network). What they make is not sent: the person sends it and records that it went out.
 LOCAL = frozenset({"eml"})
 WEBHOOK_SECRETS = {"teams": "webhook:teams", "slack": "webhook:slack", "webhook": "webhook:generic"}
 
@@ -55,12 +56,13 @@ def make(
     secret: Callable[[str], str | None],
     *,
     out: Path | None = None,
+    folder: Path | None = None,
 ) -> Channel:
     """The channel ``name``; ``secret(name)`` reads the keyring when the channel needs it."""
     if name == "eml":
         from mimdesk.comms.channels.mail import EmlChannel
 
-        return EmlChannel(comms, templates, out)
+        return EmlChannel(comms, templates, out, folder)
     if name == "smtp":
         from mimdesk.comms.channels.smtp import SmtpChannel
 

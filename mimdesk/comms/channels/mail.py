@@ -9,7 +9,6 @@ written by :mod:`mimdesk.comms.address_header`, as Python 3.11's folder can garb
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -77,18 +76,25 @@ def write_eml(
     templates: Templates,
     out: Path | None = None,
     *,
+    folder: Path | None = None,
     force: bool = False,
 ) -> Path:
-    """Write the draft where asked (or a temporary folder) and return the file.
+    """Write the draft where asked, else in ``folder`` (the person's MIM Desk files folder,
+    :func:`mimdesk.paths.files_folder`), and return the file. Never a temporary folder: the
+    person may need the file again.
 
     A file the caller names is never a database, a folder or a device, and replaces an existing
     file only with ``force`` (see :mod:`mimdesk.outputs`)."""
     if out is None:
-        folder = Path(tempfile.gettempdir()) / "MIMDesk"
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder is None:
+            raise Rejected("no folder for the .eml draft: give a file name")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Rejected(f"could not make the folder {folder}: {exc.strerror}") from None
         stamp = message.sent_at.strftime("%Y%m%d-%H%M%S")
         out = folder / f"{message.reference}-{message.audience}-{stamp}.eml"
-        # The app's own drafts folder: a file of the same name is this draft, written before.
+        # The app's own name: a file of the same name is this draft, written before.
         force = True
     data = build_email(message, comms, templates, draft=True).as_bytes()
     out = Path(out)
@@ -103,13 +109,21 @@ def write_eml(
 class EmlChannel:
     name = "eml"
 
-    def __init__(self, comms: CommsSettings, templates: Templates, out: Path | None = None) -> None:
+    def __init__(
+        self,
+        comms: CommsSettings,
+        templates: Templates,
+        out: Path | None = None,
+        folder: Path | None = None,
+    ) -> None:
         self.comms = comms
         self.templates = templates
         self.out = out
+        self.folder = folder
 
     def deliver(self, message: OutgoingMessage) -> Delivery:
-        path = write_eml(message, self.comms, self.templates, self.out)
+        """Writes the file; handing it to the mail client is the caller's (it is not sent)."""
+        path = write_eml(message, self.comms, self.templates, self.out, folder=self.folder)
         return Delivery(self.name, message.recipients, detail=str(path))
 
 

@@ -19,13 +19,14 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QDialog,
     QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-    QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
+    QPlainTextEdit, QSizePolicy, QSpacerItem, QVBoxLayout,
+    QWidget)
 
 class Ui_AssignRoleDialog(object):
     def setupUi(self, AssignRoleDialog):
         if not AssignRoleDialog.objectName():
             AssignRoleDialog.setObjectName(u"AssignRoleDialog")
-        AssignRoleDialog.resize(520, 200)
+        AssignRoleDialog.resize(520, 240)
         self.mainLayout = QVBoxLayout(AssignRoleDialog)
         self.mainLayout.setObjectName(u"mainLayout")
         self.roleLabel = QLabel(AssignRoleDialog)
@@ -52,8 +53,9 @@ class Ui_AssignRoleDialog(object):
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.LabelRole, self.noteLabel)
 
-        self.noteEdit = QLineEdit(AssignRoleDialog)
+        self.noteEdit = QPlainTextEdit(AssignRoleDialog)
         self.noteEdit.setObjectName(u"noteEdit")
+        self.noteEdit.setTabChangesFocus(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.noteEdit)
 
@@ -107,7 +109,7 @@ class Ui_AssignRoleDialog(object):
         AssignRoleDialog.setWindowTitle(QCoreApplication.translate("AssignRoleDialog", u"Assign a role", None))
         self.personLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Person:", None))
         self.noteLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Handover note:", None))
-        self.noteEdit.setPlaceholderText(QCoreApplication.translate("AssignRoleDialog", u"Optional: what the new holder needs to know", None))
+        self.noteEdit.setPlaceholderText(QCoreApplication.translate("AssignRoleDialog", u"Optional: what the new holder needs to know (state, open actions, who to call)", None))
         self.rememberCheck.setText(QCoreApplication.translate("AssignRoleDialog", u"&Save this person to the directory", None))
         self.overrideLabel.setText(QCoreApplication.translate("AssignRoleDialog", u"&Reason for taking over:", None))
         self.overrideEdit.setPlaceholderText(QCoreApplication.translate("AssignRoleDialog", u"Recorded in the handover note", None))

@@ -268,7 +268,7 @@ class Ui_DirectoryDialog(object):
         self.rolesList.setToolTip(QCoreApplication.translate("DirectoryDialog", u"The roles this person can take; none ticked means any role.", None))
 #endif // QT_CONFIG(tooltip)
         self.newButton.setText(QCoreApplication.translate("DirectoryDialog", u"Ne&w", None))
-        self.retireButton.setText(QCoreApplication.translate("DirectoryDialog", u"Re&tire", None))
+        self.retireButton.setText(QCoreApplication.translate("DirectoryDialog", u"Ret&ire", None))
 #if QT_CONFIG(tooltip)
         self.retireButton.setToolTip(QCoreApplication.translate("DirectoryDialog", u"Take this person out of the pickers; past incidents keep their name.", None))
 #endif // QT_CONFIG(tooltip)
@@ -283,7 +283,7 @@ class Ui_DirectoryDialog(object):
         ___qtablewidgetitem7.setText(QCoreApplication.translate("DirectoryDialog", u"Duty MIM", None))
         self.weekLabel.setText(QCoreApplication.translate("DirectoryDialog", u"W&eek:", None))
         self.dutyLabel.setText(QCoreApplication.translate("DirectoryDialog", u"&Duty MIM:", None))
-        self.setDutyButton.setText(QCoreApplication.translate("DirectoryDialog", u"Set &duty", None))
+        self.setDutyButton.setText(QCoreApplication.translate("DirectoryDialog", u"Set d&uty", None))
         self.tabs.setTabText(self.tabs.indexOf(self.rotaTab), QCoreApplication.translate("DirectoryDialog", u"R&ota", None))
     # retranslateUi
 

@@ -152,7 +152,7 @@ class Ui_FollowupDialog(object):
 
     def retranslateUi(self, FollowupDialog):
         FollowupDialog.setWindowTitle(QCoreApplication.translate("FollowupDialog", u"Follow-up action", None))
-        self.titleLabel.setText(QCoreApplication.translate("FollowupDialog", u"&Action:", None))
+        self.titleLabel.setText(QCoreApplication.translate("FollowupDialog", u"A&ction:", None))
         self.titleEdit.setPlaceholderText(QCoreApplication.translate("FollowupDialog", u"What will be done (e.g. alert 30 days before a certificate expires)", None))
         self.ownerLabel.setText(QCoreApplication.translate("FollowupDialog", u"&Owner:", None))
         self.ownerEdit.setPlaceholderText(QCoreApplication.translate("FollowupDialog", u"Who is accountable for it", None))

@@ -160,9 +160,9 @@ class Ui_NewIncidentDialog(object):
         self.severityLabel.setText(QCoreApplication.translate("NewIncidentDialog", u"&Severity:", None))
         self.usersLabel.setText(QCoreApplication.translate("NewIncidentDialog", u"&Users affected:", None))
         self.usersEdit.setPlaceholderText(QCoreApplication.translate("NewIncidentDialog", u"An estimate, e.g. 250; empty if unknown", None))
-        self.servicesLabel.setText(QCoreApplication.translate("NewIncidentDialog", u"Se&rvices:", None))
+        self.servicesLabel.setText(QCoreApplication.translate("NewIncidentDialog", u"Ser&vices:", None))
         self.servicesEdit.setPlaceholderText(QCoreApplication.translate("NewIncidentDialog", u"Separated by commas, e.g. E-mail, VPN", None))
-        self.impactStartedCheck.setText(QCoreApplication.translate("NewIncidentDialog", u"Impact &started:", None))
+        self.impactStartedCheck.setText(QCoreApplication.translate("NewIncidentDialog", u"Impact start&ed:", None))
         self.detectedCheck.setText(QCoreApplication.translate("NewIncidentDialog", u"&Detected:", None))
         self.errorLabel.setText("")
     # retranslateUi

@@ -197,7 +197,7 @@ class Ui_ServiceCatalogueDialog(object):
         self.criticalCheck.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"&Business-critical", None))
         self.revenueCheck.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"Re&venue-generating", None))
         self.externalCheck.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"Used by e&xternal customers", None))
-        self.newButton.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"&New service", None))
+        self.newButton.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"New servi&ce", None))
         self.retireButton.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"&Retire\u2026", None))
         self.saveButton.setText(QCoreApplication.translate("ServiceCatalogueDialog", u"&Save", None))
     # retranslateUi

@@ -57,10 +57,15 @@ class Ui_SettingsDialog(object):
 
         self.generalForm.setWidget(0, QFormLayout.ItemRole.FieldRole, self.displayNameEdit)
 
-        self.requireApprovalCheck = QCheckBox(self.generalGroup)
-        self.requireApprovalCheck.setObjectName(u"requireApprovalCheck")
+        self.approvalLabel = QLabel(self.generalGroup)
+        self.approvalLabel.setObjectName(u"approvalLabel")
 
-        self.generalForm.setWidget(1, QFormLayout.ItemRole.FieldRole, self.requireApprovalCheck)
+        self.generalForm.setWidget(1, QFormLayout.ItemRole.LabelRole, self.approvalLabel)
+
+        self.approvalCombo = QComboBox(self.generalGroup)
+        self.approvalCombo.setObjectName(u"approvalCombo")
+
+        self.generalForm.setWidget(1, QFormLayout.ItemRole.FieldRole, self.approvalCombo)
 
         self.statusPageLabel = QLabel(self.generalGroup)
         self.statusPageLabel.setObjectName(u"statusPageLabel")
@@ -81,6 +86,26 @@ class Ui_SettingsDialog(object):
 
 
         self.generalForm.setLayout(2, QFormLayout.ItemRole.FieldRole, self.statusPageRow)
+
+        self.filesFolderLabel = QLabel(self.generalGroup)
+        self.filesFolderLabel.setObjectName(u"filesFolderLabel")
+
+        self.generalForm.setWidget(3, QFormLayout.ItemRole.LabelRole, self.filesFolderLabel)
+
+        self.filesFolderRow = QHBoxLayout()
+        self.filesFolderRow.setObjectName(u"filesFolderRow")
+        self.filesFolderEdit = QLineEdit(self.generalGroup)
+        self.filesFolderEdit.setObjectName(u"filesFolderEdit")
+
+        self.filesFolderRow.addWidget(self.filesFolderEdit)
+
+        self.filesFolderBrowseButton = QPushButton(self.generalGroup)
+        self.filesFolderBrowseButton.setObjectName(u"filesFolderBrowseButton")
+
+        self.filesFolderRow.addWidget(self.filesFolderBrowseButton)
+
+
+        self.generalForm.setLayout(3, QFormLayout.ItemRole.FieldRole, self.filesFolderRow)
 
 
         self.commsPageLayout.addWidget(self.generalGroup)
@@ -232,7 +257,9 @@ class Ui_SettingsDialog(object):
 
 #if QT_CONFIG(shortcut)
         self.displayNameLabel.setBuddy(self.displayNameEdit)
+        self.approvalLabel.setBuddy(self.approvalCombo)
         self.statusPageLabel.setBuddy(self.statusPageDirEdit)
+        self.filesFolderLabel.setBuddy(self.filesFolderEdit)
         self.smtpHostLabel.setBuddy(self.smtpHostEdit)
         self.smtpPortLabel.setBuddy(self.smtpPortSpin)
         self.smtpSecurityLabel.setBuddy(self.smtpSecurityCombo)
@@ -254,10 +281,18 @@ class Ui_SettingsDialog(object):
         self.generalGroup.setTitle(QCoreApplication.translate("SettingsDialog", u"General", None))
         self.displayNameLabel.setText(QCoreApplication.translate("SettingsDialog", u"Your &name:", None))
         self.displayNameEdit.setPlaceholderText(QCoreApplication.translate("SettingsDialog", u"Written on every entry and message you make", None))
-        self.requireApprovalCheck.setText(QCoreApplication.translate("SettingsDialog", u"The Major Incident Manager must &approve every message before it is sent", None))
+        self.approvalLabel.setText(QCoreApplication.translate("SettingsDialog", u"&Approval:", None))
+#if QT_CONFIG(tooltip)
+        self.approvalCombo.setToolTip(QCoreApplication.translate("SettingsDialog", u"Who approves a message before MIM Desk sends, copies or hands it to the mail client", None))
+#endif // QT_CONFIG(tooltip)
         self.statusPageLabel.setText(QCoreApplication.translate("SettingsDialog", u"Status page &folder:", None))
         self.statusPageDirEdit.setPlaceholderText(QCoreApplication.translate("SettingsDialog", u"Empty: no status page", None))
         self.statusPageBrowseButton.setText(QCoreApplication.translate("SettingsDialog", u"&Browse\u2026", None))
+        self.filesFolderLabel.setText(QCoreApplication.translate("SettingsDialog", u"F&iles folder:", None))
+#if QT_CONFIG(tooltip)
+        self.filesFolderEdit.setToolTip(QCoreApplication.translate("SettingsDialog", u"Where .eml drafts, role cards, PDFs and exports go when you name no file", None))
+#endif // QT_CONFIG(tooltip)
+        self.filesFolderBrowseButton.setText(QCoreApplication.translate("SettingsDialog", u"B&rowse\u2026", None))
         self.smtpGroup.setTitle(QCoreApplication.translate("SettingsDialog", u"E-mail sent by MIM Desk (SMTP)", None))
         self.smtpHostLabel.setText(QCoreApplication.translate("SettingsDialog", u"&Server:", None))
         self.smtpHostEdit.setPlaceholderText(QCoreApplication.translate("SettingsDialog", u"mail.example.org", None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mimdesk.domain.wording import channel_name
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 from mimdesk.reports.postmortem.markup import paragraphs
@@ -23,7 +24,7 @@ def appendix(b: Builder) -> list[Any]:
         audience = b.data.policy.audience_label(m.audience)
         head = b.p(
             f"{number} · {b.t(b.local(m.at))} · {b.t(audience)} · "
-            f"by {b.t(m.channel or 'other means')}",
+            f"by {b.t(channel_name(m.channel) or 'other means')}",
             st.h3,
         )
         meta = [f"Sent by {b.t(m.by.name)}."]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mimdesk.domain.wording import channel_name
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 from mimdesk.reports.postmortem.markup import small
@@ -35,7 +36,7 @@ def communications(b: Builder) -> list[Any]:
                     b.cell(b.message_numbers[m.event_id], st.cell_bold),
                     b.cell(b.t(b.local(m.at))),
                     b.cell(b.t(b.data.policy.audience_label(m.audience))),
-                    b.cell(b.t(m.channel)),
+                    b.cell(b.t(channel_name(m.channel) or "other means")),
                     b.cell(b.t(m.by.name)),
                     [b.cell(x) for x in subject],
                 ]

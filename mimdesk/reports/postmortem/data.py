@@ -42,6 +42,8 @@ class ReportData:
     severity_labels: Mapping[str, str] = field(default_factory=dict)
     role_labels: Mapping[str, str] = field(default_factory=dict)
     questions: Mapping[str, str] = field(default_factory=dict)  # criterion id -> question
+    # criterion id -> the last assessment's answer in words (a choice's label, yes, no)
+    answers: Mapping[str, str] = field(default_factory=dict)
     # Entries signed with a name that is not their account's person: event id -> that person
     # (the directory gives the account to them). The timeline flags each.
     signed_by_another: Mapping[str, str] = field(default_factory=dict)

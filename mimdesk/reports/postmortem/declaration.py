@@ -41,7 +41,8 @@ def declaration(b: Builder) -> list[Any]:
         rows = []
         for criterion, answer in a.answers.items():
             question = b.data.questions.get(criterion, criterion.replace("_", " "))
-            rows.append([b.long(question, 0.6), b.long(answer_text(answer), 0.4)])
+            words = b.data.answers.get(criterion) or answer_text(answer)
+            rows.append([b.long(question, 0.6), b.long(words, 0.4)])
         if rows:
             parts.append(b.h3("Answers"))
             parts.append(b.table(["Question", "Answer"], rows, [0.72, 0.28]))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from mimdesk.domain.timeline import review_history
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
+
+HISTORY_COLUMNS = (0.2, 0.22, 0.58)
 
 REVIEW_FIELDS = (
     ("summary", "Summary"),
@@ -49,4 +52,24 @@ def review(b: Builder) -> list[Any]:
     if s.reopened:
         rows.append(("Reopened", f"{s.reopened} time(s)"))
     parts.append(b.kv_table(rows))
+    parts += history(b)
+    return parts
+
+
+def history(b: Builder) -> list[Any]:
+    """Who edited which part of the review, and when: the review's history, apart from the
+    incident's timeline."""
+    edits = review_history(b.data.timeline)
+    parts: list[Any] = [b.h2("Review history")]
+    if not edits:
+        return [*parts, b.p("<i>The review has not been edited in MIM Desk.</i>")]
+    rows = [
+        [
+            b.cell(b.t(b.local(e.occurred_at))),
+            b.cell(b.t(e.author.name)),
+            [b.cell(piece) for piece in b.pieces(e.text, HISTORY_COLUMNS[-1])],
+        ]
+        for e in edits
+    ]
+    parts.append(b.table(["When", "Who", "What changed"], rows, HISTORY_COLUMNS))
     return parts

@@ -1,4 +1,7 @@
-"""Section 4: every entry of the log, with corrections, withdrawals and changes not applied."""
+"""Section 4: every entry of the log, with corrections, withdrawals and changes not applied.
+
+Edits to the review itself are not the incident's: they are listed with the review (section 3,
+"Review history")."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from mimdesk.domain.timeline import TimelineEntry
+from mimdesk.domain.timeline import TimelineEntry, incident_entries
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 from mimdesk.reports.postmortem.markup import (
@@ -23,7 +26,7 @@ TIMELINE_COLUMNS = (0.13, 0.17, 0.12, 0.58)
 
 def timeline(b: Builder) -> list[Any]:
     st = b.st
-    entries = b.data.timeline
+    entries = incident_entries(b.data.timeline)
     parts: list[Any] = [
         b.h1(SECTIONS[3]),
         b.p(

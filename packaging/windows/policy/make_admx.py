@@ -51,6 +51,7 @@ CATEGORIES = {
     "comms": "Communications",
     "shared": "Shared database",
     "report": "Printed reports",
+    "files": "Files",
 }
 
 LOCKED = (
@@ -141,10 +142,22 @@ POLICIES = (
         "Severity id:",
     ),
     Policy(
-        "comms.require_approval",
-        "flag",
-        "Require approval before a message is sent",
-        "Enabled: the Major Incident Manager approves every message before it is sent.",
+        "comms.approval",
+        "choice",
+        "Approval before a message is sent",
+        "Who approves a message before MIM Desk sends it, copies it or hands it to the mail "
+        "client. The incident's Major Incident Manager; or, besides the MIM, the approvers the "
+        "site file names ([comms] approvers), at their own desk or by voice, recorded by the "
+        "person at the desk with both names. Recording a message sent by other means stays "
+        "possible; the record then says it went out without approval. This replaces the "
+        "earlier yes/no policy comms.require_approval, which is still read (1: the MIM).",
+        "Approval:",
+        (
+            ("none", "No approval"),
+            ("mim", "The Major Incident Manager approves"),
+            ("approver", "A named approver approves"),
+            ("verbal", "A named approver approves, also by voice recorded at the desk"),
+        ),
     ),
     Policy(
         "comms.smtp.verify",
@@ -191,6 +204,15 @@ POLICIES = (
         "Shared database CA file",
         "A PEM file with the certificate authority of the shared database server (a full path).",
         "CA file:",
+    ),
+    Policy(
+        "files.folder",
+        "text",
+        "Folder for the files MIM Desk writes",
+        "Where .eml drafts for the mail client, role cards, postmortem PDFs and exports go "
+        'when the user names no file, and where save dialogs open. Not configured: "MIM Desk" '
+        "in the user's Documents folder. Give a full path; %VARIABLES% are expanded.",
+        "Folder:",
     ),
     Policy(
         "report.organisation",
