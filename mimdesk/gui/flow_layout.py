@@ -65,7 +65,9 @@ class FlowLayout(QLayout):
         if style is None:
             return 6
         control = QSizePolicy.ControlType.Label
-        return style.layoutSpacing(control, control, orientation)
+        # Fusion answers -1 ("no preference") for labels: then the usual 6 px.
+        spacing = style.layoutSpacing(control, control, orientation)
+        return spacing if spacing > 0 else 6
 
     def _place(self, rect: QRect, *, move: bool) -> int:
         margins = self.contentsMargins()
