@@ -61,6 +61,13 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2
 StreamIdRole = Qt.ItemDataRole.UserRole + 3
 
+# What an empty list says under each filter (the database holds incidents, none shown).
+EMPTY_FILTER_TEXT = {
+    "active": "No active incidents.",
+    "candidates": "No candidates waiting for a decision.",
+    "recent": "Nothing changed in the last 14 days.",
+}
+
 FILTERS = (
     ("active", "Active", "Declared and not yet resolved"),
     ("candidates", "Candidates", "Reported, not yet declared or rejected"),
@@ -321,8 +328,7 @@ class IncidentListView(QWidget):
         elif self._filter == "all" or not self._any_incident():
             text = EMPTY_DATABASE_TEXT
         else:
-            label = next(lbl for key, lbl, _tip in FILTERS if key == self._filter)
-            text = f"No {label.lower()} incidents. Try All."
+            text = f"{EMPTY_FILTER_TEXT.get(self._filter, 'Nothing here.')} Try All."
         self.empty_label.setText(text)
         self.empty_label.show()
 

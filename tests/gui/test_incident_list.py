@@ -199,3 +199,11 @@ def test_a_narrow_list_drops_columns_before_squeezing_the_title(three, workspace
     assert view.table.isColumnHidden(UPDATED), "the least needed goes first"
     assert not view.table.isColumnHidden(TITLE)
     assert not view.table.isColumnHidden(REFERENCE)
+
+
+def test_an_empty_filter_says_what_it_holds_in_plain_words(reported, workspace):
+    view = workspace.window.incident_list
+    view.set_filter("active")  # the one incident is a candidate
+    assert view.empty_label.text() == "No active incidents. Try All."
+    view.set_filter("candidates")
+    assert view.empty_label.isHidden()
