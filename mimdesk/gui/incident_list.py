@@ -372,3 +372,16 @@ class IncidentListView(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.incidents_list:
             self.refresh()
+            if self._current in changes.streams:
+                self._follow(self._current)
+
+    def _follow(self, stream_id: str) -> None:
+        """The open incident left the filter in force through a change made here (a candidate
+        declared): show the filter that holds it now rather than an empty list."""
+        if self._filter == "all" or self.search.text().strip() or self.model.row_of(stream_id) >= 0:
+            return
+        for key in ("active", "candidates", "all"):
+            self.set_filter(key)
+            if self.model.row_of(stream_id) >= 0:
+                self.select(stream_id, emit=False)
+                return

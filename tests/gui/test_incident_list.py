@@ -18,11 +18,14 @@ from mimdesk.gui.incident_list import (
     IncidentListModel,
     IncidentSortProxy,
     SortRole,
+    StreamIdRole,
     SummaryRole,
 )
 from mimdesk.gui.timeline import TimelineModel
 from mimdesk.usecases import incidents, timeline
 from tests.support.decided import declare, reject
+
+from .conftest import wait_written
 
 
 @pytest.fixture
@@ -207,3 +210,16 @@ def test_an_empty_filter_says_what_it_holds_in_plain_words(reported, workspace):
     assert view.empty_label.text() == "No active incidents. Try All."
     view.set_filter("candidates")
     assert view.empty_label.isHidden()
+
+
+def test_the_list_follows_the_open_incident_when_it_is_declared(qtbot, reported, workspace, app):
+    window = workspace.window
+    view = window.incident_list
+    view.set_filter("candidates")
+    assert view.select(reported.stream_id, emit=False)
+    window.ops.mutate(lambda ctx: declare(ctx, reported.reference, settings=app.settings))
+    wait_written(qtbot, workspace)
+    qtbot.waitUntil(lambda: view.filter == "active")
+    assert view.empty_label.isHidden()
+    selected = view.table.selectionModel().selectedRows()
+    assert [i.data(StreamIdRole) for i in selected] == [reported.stream_id]
