@@ -32,6 +32,7 @@ POLICY_KEYS: tuple[str, ...] = (
     "timers.amber_minutes",
     "timers.remind_every_minutes",
     "timers.mim_reminder_minutes",
+    "timers.first_notification_minutes",
     "timers.sound",
     "declaration.rule",
     "declaration.score_threshold",

@@ -107,6 +107,14 @@ POLICIES = (
         "Minutes:",
     ),
     Policy(
+        "timers.first_notification_minutes",
+        "number",
+        "Initial notification due within (minutes of declaring)",
+        "Minutes after a major incident is declared by which the initial notification is due: "
+        "its own countdown in the header and the next step the desk is shown.",
+        "Minutes:",
+    ),
+    Policy(
         "timers.sound",
         "flag",
         "Play a sound for reminders",
