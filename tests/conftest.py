@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from mimdesk.app import App, open_app
+from tests.support import pg_restart_lock
 
 
 class FakeClock:
@@ -76,12 +77,27 @@ def _server_group(item: pytest.Item, where: str) -> str | None:
     return None
 
 
+# tryfirst: pytest-xdist reads the groups in its own hook of this name. (Under pytest 9.2 it
+# cannot apply them: see tests/support/pg_restart_lock.py, which keeps the server safe instead.)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(str(config.rootpath))
     for item in items:
         group = _server_group(item, Path(str(item.path)).relative_to(root).as_posix())
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_held(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that uses the PostgreSQL server holds it: the one test that restarts the server
+    waits for it to finish (tests/support/pg_restart_lock.py)."""
+    marks = [m.args[0] for m in request.node.iter_markers("xdist_group") if m.args]
+    if "postgresql" not in marks:
+        yield
+        return
+    with pg_restart_lock.using():
+        yield
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

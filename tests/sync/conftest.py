@@ -23,6 +23,7 @@ from mimdesk.app import App, open_app
 from mimdesk.domain.ids import new_id
 from mimdesk.store import shared
 from mimdesk.sync.target import SharedTarget, Timeouts, parse_url
+from tests.support import pg_restart_lock
 from tests.system_tools import server_missing
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
@@ -161,7 +162,13 @@ def ensure_pg_up(timeout: float = 30.0) -> None:
 
 
 def restart_pg() -> None:
-    """Restart the PostgreSQL cluster (fast shutdown); it is up again when this returns."""
+    """Restart the PostgreSQL cluster (fast shutdown); it is up again when this returns. Waits
+    until no other worker is in a PostgreSQL test, and holds them off meanwhile."""
+    with pg_restart_lock.restarting():
+        _restart_pg()
+
+
+def _restart_pg() -> None:
     try:
         subprocess.run(
             [
@@ -183,6 +190,15 @@ def restart_pg() -> None:
 
 @pytest.fixture(scope="module", params=sorted(SERVERS))
 def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    if request.param == "pg":
+        # From the database's creation to its removal: no restart by another worker between.
+        with pg_restart_lock.using():
+            yield from _server(request)
+    else:
+        yield from _server(request)
+
+
+def _server(request: pytest.FixtureRequest) -> Iterator[Server]:
     variable = SERVERS[request.param]
     raw = os.environ.get(variable)
     if not raw:
