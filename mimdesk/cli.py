@@ -50,7 +50,16 @@ def _parse_when(text: str) -> datetime:
 FEATURE_COMMANDS: dict[str, tuple[str, ...]] = {
     "mimdesk.cli_sync": ("sync", "sync-agent", "doctor", "state-digest"),
     "mimdesk.cli_postmortem": ("postmortem", "followup", "followups", "report", "export", "import"),
-    "mimdesk.cli_comms": ("draft", "drafts", "approve", "send", "outbox", "lists", "secret"),
+    "mimdesk.cli_comms": (
+        "draft",
+        "drafts",
+        "approve",
+        "mark-sent",
+        "send",
+        "outbox",
+        "lists",
+        "secret",
+    ),
     "mimdesk.cli_backup": ("backup", "restore", "verify"),
 }
 

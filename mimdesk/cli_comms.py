@@ -56,6 +56,15 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     p.add_argument("ref")
     p.add_argument("draft", help="its number as 'drafts' lists it (D2), or its id")
 
+    p = sub.add_parser(
+        "mark-sent",
+        help="record that a saved draft went out another way (the mail client, phone, SMS)",
+    )
+    p.add_argument("ref")
+    p.add_argument("draft", help="its number as 'drafts' lists it (D2), or its id")
+    p.add_argument("--channel", default="email", help="email, phone, sms, bridge, … (email)")
+    p.add_argument("--at", help="when it went out (local time or ISO-8601; default now)")
+
     p = sub.add_parser("send", help="draft a message from the templates and send it")
     p.add_argument("ref")
     p.add_argument("--kind", help=KIND_HELP)
@@ -105,6 +114,7 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
         "draft": _cmd_draft,
         "drafts": _cmd_drafts,
         "approve": _cmd_approve,
+        "mark-sent": _cmd_mark_sent,
         "send": _cmd_send,
         "outbox": _cmd_outbox,
         "lists": _cmd_lists,
@@ -205,6 +215,29 @@ def _cmd_approve(app: Any, args: argparse.Namespace) -> int:
     number = comms.draft_number(state, found.draft_id)
     print(f"Draft {number} approved by {state.drafts[found.draft_id].approved_by}.")
     return 0
+
+
+def _cmd_mark_sent(app: Any, args: argparse.Namespace) -> int:
+    """A person says the draft went out (a mail-client draft they sent, a call): the record
+    and the audience's timer follow, flagged when it lacked the approval the site requires."""
+    from mimdesk.cli import _parse_when
+    from mimdesk.usecases import comms, incidents
+
+    found = comms.resolve_draft(app.ctx, reference=args.ref, typed=args.draft)
+    before = incidents.get(app.ctx, args.ref)
+    unapproved = bool(comms.approval_gap(before, app.settings, found))
+    comms.mark_sent_by_other_means(
+        app.ctx,
+        reference=args.ref,
+        settings=app.settings,
+        draft_id=found.draft_id,
+        channel=args.channel,
+        sent_at=_parse_when(args.at) if args.at else None,
+    )
+    number = comms.draft_number(before.state, found.draft_id)
+    note = " (without the approval this site requires)" if unapproved else ""
+    print(f"Draft {number} recorded as sent by {args.channel}{note}.")
+    return exitcodes.OK
 
 
 def _cmd_send(app: Any, args: argparse.Namespace) -> int:

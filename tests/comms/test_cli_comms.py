@@ -143,3 +143,20 @@ def test_draft_save_drafts_approve_and_send_by_number(app, incident, tmp_path, c
     assert "approved by Ana Costa" in capsys.readouterr().out
     assert cli.main([*send, str(tmp_path / "b.eml")]) == 0
     assert "Written for your mail client, not sent" in capsys.readouterr().out
+    # Handed to the mail client is not sent; the person says when it went, and the record follows.
+    assert cli.main([*base, "drafts", ref]) == 0
+    assert capsys.readouterr().out.startswith("D1   handed")
+    assert cli.main([*base, "mark-sent", ref, "D1", "--channel", "email"]) == 0
+    assert capsys.readouterr().out == "Draft D1 recorded as sent by email.\n"
+    assert cli.main([*base, "drafts", ref]) == 0
+    assert capsys.readouterr().out.startswith("D1   sent")
+    assert cli.main([*base, "mark-sent", ref, "D1"]) == 2
+    assert "recorded as sent already" in capsys.readouterr().err
+    # A draft nobody approved can still be recorded as gone out: the record says so.
+    assert cli.main(draft) == 0
+    capsys.readouterr()
+    assert cli.main([*base, "mark-sent", ref, "D2", "--channel", "phone"]) == 0
+    said = capsys.readouterr().out
+    assert said == "Draft D2 recorded as sent by phone (without the approval this site requires).\n"
+    assert cli.main([*base, "show", ref, "--timeline"]) == 0
+    assert "(sent without approval)" in capsys.readouterr().out
