@@ -393,7 +393,12 @@ class ComposerPanel(QWidget):
             self.timer_label.setText(f"Update to {label} overdue since {due} ({late} late).")
         else:
             left = format_duration(found.remaining)
-            self.timer_label.setText(f"Next update to {label} due at {due} (in {left}).")
+            # "This" update: the message's own "next update by" promises the one after it,
+            # counted from when it goes out, so the two times differ on purpose.
+            self.timer_label.setText(
+                f"This update to {label} is due by {due} (in {left}); the message promises "
+                "the next one from when it goes out."
+            )
 
     def update_state(self) -> None:
         settings = self._app.settings

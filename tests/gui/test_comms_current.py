@@ -87,4 +87,4 @@ def test_the_sent_update_promises_the_minute_the_countdown_then_shows(qtbot, com
     # The composer's own line says the same minute.
     tab.set_audience("executives")
     tab.composer.show_timer(clock.now)
-    assert f"due at {shown}" in tab.timer_label.text()
+    assert f"due by {shown}" in tab.timer_label.text()
