@@ -222,6 +222,7 @@ def _settings(
 ) -> Settings:
     user = merged.get("user", {})
     app = merged.get("app", {})
+    timers = _timer_policy(merged)
     return Settings(
         display_name=str(user.get("display_name", "")),
         theme=str(app.get("theme", "system")),
@@ -240,11 +241,11 @@ def _settings(
             RoleDef(
                 str(r["id"]),
                 str(r.get("label", r["id"])),
-                tuple(str(d) for d in r.get("duties", [])),
+                tuple(_duty(str(d), timers) for d in r.get("duties", [])),
             )
             for r in merged.get("roles", [])
         ),
-        timers=_timer_policy(merged),
+        timers=timers,
         checklist=_checklist(merged),
         sources=sources,
         warnings=warnings,
@@ -270,6 +271,12 @@ def _report(merged: Mapping[str, Any]) -> ReportSettings:
         classification=str(report.get("classification", "INTERNAL")),
         page_size="Letter" if size.casefold() == "letter" else "A4",
     )
+
+
+def _duty(text: str, timers: TimerPolicy) -> str:
+    """A duty as the site's own figures make it: "{first_notification_minutes}" is the
+    initial-notification target in force (15 unless the site sets another)."""
+    return text.replace("{first_notification_minutes}", str(timers.first_notification_minutes))
 
 
 def _timer_policy(merged: Mapping[str, Any]) -> TimerPolicy:

@@ -103,3 +103,17 @@ def test_macos_forced_values_only():
             {"app": {"theme": "dark"}, "report": {"organisation": "Acme"}},
         )
     ]
+
+
+def test_the_initial_notification_target_is_lockable_and_the_mims_duty_says_it(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+    default = settings_with(tmp_path / "a")
+    duties = default.role("mim").duties
+    assert "Send the initial notification within 15 minutes of declaring" in duties
+    locked = settings_with(tmp_path / "b", "[timers]\nfirst_notification_minutes = 10\n")
+    assert locked.timers.first_notification_minutes == 10
+    assert locked.is_locked("timers.first_notification_minutes")
+    assert "Send the initial notification within 10 minutes of declaring" in (
+        locked.role("mim").duties
+    )
