@@ -174,7 +174,9 @@ def _describe(e: Event) -> tuple[str, str]:
             return "role", f"{who} released as {role_label(p.role)}{note}"
         case Assessed() as p:
             rec = p.recommendation
-            outcome = "declare" if rec.outcome == "declare" else "do not declare"
+            outcome = (
+                "declaring" if rec.outcome == "declare" else "handling it as a normal incident"
+            )
             reasons = "; ".join(rec.reasons) or "no criterion met"
             return "assessment", f"Assessed: recommends {outcome} ({reasons})"
         case Decided() as p:

@@ -333,7 +333,7 @@ class DeclarationTab(QWidget):
             lines.append("Not assessed yet.")
         else:
             outcome = last.recommendation.outcome
-            advice = "declare" if outcome == "declare" else "handle as a normal incident"
+            advice = "declaring" if outcome == "declare" else "handling it as a normal incident"
             count = len(state.assessments)
             nth = f" (assessment {count})" if count > 1 else ""
             lines.append(

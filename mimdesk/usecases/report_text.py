@@ -145,7 +145,7 @@ def declaration_lines(view: IncidentView) -> list[str]:
     else:
         a = s.assessment
         rec = a.recommendation
-        outcome = "declare" if rec.outcome == "declare" else "do not declare"
+        outcome = "declaring" if rec.outcome == "declare" else "handling it as a normal incident"
         lines.append(
             f"  Assessed by {a.by.name} at {format_local(a.at)}: recommends {outcome}"
             f" (score {rec.score}, {rec.threshold} declares)"

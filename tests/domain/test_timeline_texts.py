@@ -112,12 +112,15 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str]]] = [
     (
         "incident.assessed",
         {"answers": {"a": True}, "recommendation": RECOMMENDS},
-        ("assessment", "Assessed: recommends declare (Payments is down; 1,200 users)"),
+        ("assessment", "Assessed: recommends declaring (Payments is down; 1,200 users)"),
     ),
     (
         "incident.assessed",
         {"answers": {}, "recommendation": {"outcome": "no_declare", "threshold": 3}},
-        ("assessment", "Assessed: recommends do not declare (no criterion met)"),
+        (
+            "assessment",
+            ("Assessed: recommends handling it as a normal incident (no criterion met)"),
+        ),
     ),
     (
         "incident.decided",

@@ -125,7 +125,7 @@ def test_report_assess_declare_assigns_the_mim_and_starts_the_clocks(
     assert window.header.mim_label.text() == "Alex Morgan"
     record = tab.record_label.text()
     assert "Declared a major incident as <b>SEV1</b> by <b>Test Desk</b>" in record
-    assert "recommends declare" in record
+    assert "recommends declaring" in record
     assert not tab.declare_button.isEnabled() and not tab.reject_button.isEnabled()
     assert tab.severity_button.isEnabled()
     # The clock runs from the decision, on the UI clock's tick.
@@ -185,7 +185,7 @@ def test_report_assess_reject_with_rationale(qtbot, app, printers, workspace):
     # The timeline shows the assessment and the decision with its rationale.
     model = workspace.window.timeline.model
     texts = [entry_text(model.entry(row)) for row in range(model.rowCount())]
-    assert any(t.startswith("Assessed: recommends declare") for t in texts)
+    assert any(t.startswith("Assessed: recommends declaring") for t in texts)
     assert any("Not declared" in t and "Security team confirmed" in t for t in texts)
 
 
