@@ -391,7 +391,8 @@ def _print_record(info: dict[str, Any]) -> None:
         print(f"Signing key: in {info['key']} (fingerprint {info['fingerprint']})")
     else:
         print(f"Signing key: none; new entries are not signed ({info['key_problem']})")
-    print(f"  keys pinned for {info['desks_pinned']} desk(s)")
+    desks = info["desks_pinned"]
+    print(f"  keys pinned for {desks} desk{'' if desks == 1 else 's'}")
     others = info["logins_of_another"]
     if others:
         warn_line(

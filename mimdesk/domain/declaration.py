@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from mimdesk.domain.payloads import RecommendationRecord
+from mimdesk.domain.wording import counted
 
 KINDS = ("yesno", "number", "choice")
 RULES = ("decisive-or-score", "score", "decisive")
@@ -117,7 +118,7 @@ class Recommendation:
         else:
             tail = f" (score {self.score}; {self.threshold} or more declares)"
         if self.unanswered:
-            tail += f"; {len(self.unanswered)} question(s) not answered yet"
+            tail += f"; {counted(len(self.unanswered), 'question')} not answered yet"
         return f"{head}: {detail}{tail}."
 
     def as_record(self) -> RecommendationRecord:

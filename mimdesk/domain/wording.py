@@ -52,3 +52,9 @@ def channel_name(channel_id: str) -> str:
     if not channel_id:
         return ""
     return CHANNEL_NAMES.get(channel_id, channel_id.replace("_", " "))
+
+
+def counted(count: int, singular: str, plural: str = "") -> str:
+    """A count and its noun, as a person writes them: "1 update", "3 updates" (never
+    "update(s)")."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mimdesk.domain.wording import counted
 from mimdesk.store.record_trust import WHAT, Alarm, AlarmKind, Verdict
 from mimdesk.usecases.context import Context
 
@@ -63,7 +64,7 @@ class Verification:
             out.append("Summaries: equal to a rebuild from the log")
         if self.alarms:
             out.append(
-                f"Shared record: {len(self.alarms)} alarm(s) raised by the sync "
+                f"Shared record: {counted(len(self.alarms), 'alarm')} raised by the sync "
                 "('mimdesk doctor' names them)"
             )
         out.append("OK" if self.ok else "FAILED: the record cannot be trusted as it is")

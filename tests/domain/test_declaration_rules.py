@@ -79,7 +79,7 @@ def test_reasons_in_plain_words():
     assert rec.sentence().startswith(
         "Declare a major incident: business-critical service Payments is down; about 1,200 users"
     )
-    assert "3 question(s) not answered yet" in rec.sentence()
+    assert "3 questions not answered yet" in rec.sentence()
 
 
 def test_unknown_placeholder_does_not_break_reason():

@@ -496,3 +496,13 @@ def test_the_demo_night_prints_every_entry(app, ctx, tmp_path):
     whole = " ".join(pages)
     for entry in view.timeline:
         assert norm(entry.text) in whole, entry.text
+
+
+def test_the_pdf_says_when_it_was_made(pdf):
+    """Its creation date is today, not reportlab's invariant 2000-01-01."""
+    from datetime import UTC, datetime
+
+    made = pdf.metadata.creation_date
+    assert made is not None
+    assert abs((datetime.now(UTC) - made.astimezone(UTC)).total_seconds()) < 600
+    assert pdf.metadata.title.startswith("Postmortem ")

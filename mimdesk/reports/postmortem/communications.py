@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mimdesk.domain.wording import channel_name
+from mimdesk.domain.wording import channel_name, counted
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 from mimdesk.reports.postmortem.markup import small
@@ -20,7 +20,8 @@ def communications(b: Builder) -> list[Any]:
         audiences = {m.audience for m in messages}
         parts.append(
             b.p(
-                f"{len(messages)} update(s) went to {len(audiences)} audience(s). Each is "
+                f"{counted(len(messages), 'update')} went to "
+                f"{counted(len(audiences), 'audience')}. Each is "
                 "printed in full in appendix A.",
                 st.muted,
             )

@@ -104,7 +104,8 @@ def _build(
         author=data.organisation or "MIM Desk",
         subject=f"Postmortem of major incident {data.reference}",
         creator="MIM Desk",
-        invariant=1,
+        # The PDF's creation date is when it was made (invariant mode wrote 2000-01-01).
+        invariant=0,
     )
     frame = Frame(
         doc.leftMargin,

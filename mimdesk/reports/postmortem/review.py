@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mimdesk.domain.timeline import review_history
+from mimdesk.domain.wording import counted
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 
@@ -50,7 +51,7 @@ def review(b: Builder) -> list[Any]:
         ("Reported by", b.t(s.reported_by.name) if s.reported_by else "—"),
     ]
     if s.reopened:
-        rows.append(("Reopened", f"{s.reopened} time(s)"))
+        rows.append(("Reopened", counted(s.reopened, "time")))
     parts.append(b.kv_table(rows))
     parts += history(b)
     return parts
