@@ -506,3 +506,15 @@ def test_the_pdf_says_when_it_was_made(pdf):
     assert made is not None
     assert abs((datetime.now(UTC) - made.astimezone(UTC)).total_seconds()) < 600
     assert pdf.metadata.title.startswith("Postmortem ")
+
+
+def test_the_summary_says_how_many_open_actions_have_no_owner(app, ctx, incident, tmp_path):
+    before = tmp_path / "before.pdf"
+    postmortem.export_pdf(ctx, reference=incident, settings=app.settings, out=before, zone=PARIS)
+    assert "with no owner" not in norm(PdfReader(before).pages[1].extract_text())
+    for title in ("Document the rerun", "Ask the bank for a later cut-off"):
+        followups.add(ctx, reference=incident, title=title, owner="", priority="medium")
+    out = tmp_path / "after.pdf"
+    postmortem.export_pdf(ctx, reference=incident, settings=app.settings, out=out, zone=PARIS)
+    summary = norm(PdfReader(out).pages[1].extract_text())
+    assert "2 open actions with no owner." in summary

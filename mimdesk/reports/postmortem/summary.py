@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from mimdesk.domain.wording import counted
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
-from mimdesk.reports.postmortem.followups import due_markup, followup_number, top_followups
+from mimdesk.reports.postmortem.followups import (
+    DONE,
+    due_markup,
+    followup_number,
+    top_followups,
+)
 from mimdesk.reports.postmortem.markup import clip, duration, percent
 
 # How much of a long text the one-page executive summary shows before pointing to section 3.
@@ -129,6 +135,14 @@ def _top_followups(b: Builder) -> list[Any]:
         more = len(b.state.followups) - len(top)
         if more > 0:
             parts.append(b.p(f"and {more} more in section 8.", st.muted))
+        unowned = [
+            f for f in b.state.followups.values() if f.status not in DONE and not f.owner.strip()
+        ]
+        if unowned:
+            # An action nobody owns is the one that does not get done: leadership sees how many.
+            parts.append(
+                b.p(f"<b>{counted(len(unowned), 'open action')} with no owner.</b>", st.muted)
+            )
     else:
         parts.append(b.p("<i>No follow-up actions recorded yet.</i>"))
     return parts
