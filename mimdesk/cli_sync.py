@@ -389,8 +389,10 @@ def _print_record(info: dict[str, Any]) -> None:
 
     if info["key"]:
         print(f"Signing key: in {info['key']} (fingerprint {info['fingerprint']})")
-    else:
+    elif info["key_problem"]:
         print(f"Signing key: none; new entries are not signed ({info['key_problem']})")
+    else:
+        print("Signing key: not made yet (the desk makes it at its first entry)")
     desks = info["desks_pinned"]
     print(f"  keys pinned for {desks} desk{'' if desks == 1 else 's'}")
     others = info["logins_of_another"]

@@ -100,7 +100,8 @@ def review_history(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
 
 
 def _excerpt(text: str) -> str:
-    line = " ".join(text.split())
+    # Lines become "; " (the authors, one a line, stay apart); other runs of space one space.
+    line = "; ".join(" ".join(part.split()) for part in text.splitlines() if part.strip())
     return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 

@@ -112,8 +112,8 @@ class KeyUnavailable(Exception):
     """The desk key exists but cannot be read (the message names where, never the key)."""
 
 
-def load_or_create(data_dir: Path, desk_id: str) -> tuple[bytes, KeyPlace]:
-    """This desk's private key, made and kept on first use."""
+def find(data_dir: Path, desk_id: str) -> tuple[bytes, KeyPlace] | None:
+    """This desk's private key where it is kept, or None: nothing is made."""
     path = key_file(data_dir, desk_id)
     raw = _from_keyring(desk_id)
     if raw is not None:
@@ -121,6 +121,15 @@ def load_or_create(data_dir: Path, desk_id: str) -> tuple[bytes, KeyPlace]:
     raw = _from_file(path)
     if raw is not None:
         return raw, KeyPlace("file", path)
+    return None
+
+
+def load_or_create(data_dir: Path, desk_id: str) -> tuple[bytes, KeyPlace]:
+    """This desk's private key, made and kept on first use."""
+    found = find(data_dir, desk_id)
+    if found is not None:
+        return found
+    path = key_file(data_dir, desk_id)
     raw = signatures.new_private_key()
     if _to_keyring(desk_id, raw):
         return raw, KeyPlace("keyring")
@@ -128,9 +137,9 @@ def load_or_create(data_dir: Path, desk_id: str) -> tuple[bytes, KeyPlace]:
         _to_file(path, raw)
     except FileExistsError:
         # Another process of this desk made it a moment ago: use that one.
-        found = _from_file(path)
-        assert found is not None
-        return found, KeyPlace("file", path)
+        theirs = _from_file(path)
+        assert theirs is not None
+        return theirs, KeyPlace("file", path)
     except OSError as exc:
         raise KeyUnavailable(
             f"the key file {path} cannot be written ({type(exc).__name__})"
@@ -160,6 +169,21 @@ class LazySigner:
                     self.problem = str(exc) or type(exc).__name__
                     log.warning("desk key: %s; new entries are not signed", self.problem)
             return self._signer
+
+    def peek(self) -> str:
+        """The public key if this desk has one, without making one (for ``doctor``, which
+        must not write): "" when there is none yet or it cannot be read."""
+        with self._lock:
+            if self._signer is None and not self.problem:
+                try:
+                    found = find(self._data_dir, self._desk_id)
+                except (KeyUnavailable, OSError) as exc:
+                    self.problem = str(exc) or type(exc).__name__
+                    return ""
+                if found is not None:
+                    self._signer = signatures.Ed25519Signer(found[0])
+                    self.place = found[1]
+            return self._signer.public_key if self._signer is not None else ""
 
     @property
     def public_key(self) -> str:

@@ -91,15 +91,16 @@ def finding_count(ctx: Context) -> int:
 @dataclass(frozen=True, slots=True)
 class KeyReport:
     place: str  # where the private half is kept, or ""
-    problem: str  # why this desk cannot sign, or ""
+    problem: str  # why this desk cannot sign, or "" (also when no key was made yet)
     fingerprint: str  # of the public half, or ""
     desks_pinned: int
 
 
 def key_report(ctx: Context) -> KeyReport:
-    """This desk's signing key (loaded, or made, now if it was not yet)."""
+    """This desk's signing key, as it is: looking never makes one."""
     signer = ctx.log.file.signer
-    public = signer.public_key if signer is not None else ""
+    peek = getattr(signer, "peek", None)
+    public = peek() if peek is not None else (signer.public_key if signer is not None else "")
     place = getattr(signer, "place", None)
     problem = getattr(signer, "problem", "") if signer is not None else "opened read-only"
     return KeyReport(

@@ -173,6 +173,14 @@ def test_eml_without_a_path_goes_to_the_files_folder_never_a_temporary_one(
         ctx, reference=incident.reference, settings=app.settings, draft_id=draft_id
     )
     assert path.parent == tmp_path / "desk files"
+    # Handed over again in the same second (the test clock stands still): a new file, the
+    # first one kept as it was.
+    first = path.read_bytes()
+    again = comms.export_eml(
+        ctx, reference=incident.reference, settings=app.settings, draft_id=draft_id
+    )
+    assert again != path and again.name == path.stem + "-2.eml"
+    assert path.read_bytes() == first
 
 
 def test_eml_is_an_editable_draft_with_encoded_names(app, ctx, incident, tmp_path):

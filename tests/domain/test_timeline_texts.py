@@ -100,6 +100,11 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str]]] = [
         ("postmortem", "Postmortem root cause edited: x"),
     ),
     (
+        "postmortem.field_changed",
+        {"field": "authors", "value": "Ana Costa\nBen  Okafor\n"},
+        ("postmortem", "Postmortem authors edited: Ana Costa; Ben Okafor"),
+    ),
+    (
         "followup.added",
         {"id": "f", "title": "Fix", "owner": "Bo"},
         ("follow-up", "Follow-up added: Fix (owner Bo)"),

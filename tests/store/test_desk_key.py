@@ -163,3 +163,14 @@ def test_a_keyring_that_fails_its_own_way_falls_back_to_the_file(app, ctx, home)
         keyring.set_keyring(previous)
     assert len(_key_files(home)) == 1
     assert app.log.check_signatures()[0][Verdict.GOOD] == 1
+
+
+def test_doctor_looking_at_the_key_never_makes_one(no_keyring, app, home):
+    from mimdesk.usecases import record
+
+    before = record.key_report(app.ctx)
+    assert before.place == "" and before.problem == "" and before.fingerprint == ""
+    assert _key_files(home) == []  # looking made nothing
+    incidents.report(app.ctx, title="Mail down")
+    after = record.key_report(app.ctx)
+    assert after.place.startswith("the file ") and len(after.fingerprint) == 16

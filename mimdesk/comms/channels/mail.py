@@ -93,9 +93,14 @@ def write_eml(
         except OSError as exc:
             raise Rejected(f"could not make the folder {folder}: {exc.strerror}") from None
         stamp = message.sent_at.strftime("%Y%m%d-%H%M%S")
-        out = folder / f"{message.reference}-{message.audience}-{stamp}.eml"
-        # The app's own name: a file of the same name is this draft, written before.
-        force = True
+        base = f"{message.reference}-{message.audience}-{stamp}"
+        out = folder / f"{base}.eml"
+        # A file of that name may be another draft handed over in the same second, or a file
+        # of the person's: never written over, the next free name is taken instead.
+        n = 2
+        while out.exists():
+            out = folder / f"{base}-{n}.eml"
+            n += 1
     data = build_email(message, comms, templates, draft=True).as_bytes()
     out = Path(out)
     try:

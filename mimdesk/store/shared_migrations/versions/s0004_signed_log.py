@@ -24,6 +24,8 @@ from types import ModuleType
 from alembic import op
 from sqlalchemy import Connection
 
+from mimdesk.store.shared import run_raw
+
 revision = "s0004_signed_log"
 down_revision = "s0003_history_guard"
 branch_labels = None
@@ -150,13 +152,8 @@ END
 """
 
 
-def _raw(conn: Connection, sql: str) -> None:
-    """Run SQL as written: no bind-parameter or ``%`` processing."""
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-    finally:
-        cursor.close()
+# SQL as written: no bind-parameter or ``%`` processing.
+_raw = run_raw
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
