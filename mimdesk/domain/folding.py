@@ -171,6 +171,13 @@ def _field_changed(state: IncidentState, e: Event, p: FieldChanged) -> None:
             )
         )
     state.field_writers[name] = FieldWrite(e.event_id, e.author)
+    if isinstance(value, dict):
+        # The precision of each key time: a change names the times it is about.
+        state.time_precision = {
+            **state.time_precision,
+            **{str(k): str(v) for k, v in value.items() if isinstance(v, str)},
+        }
+        return
     setattr(state, name, list(value) if isinstance(value, list) else value)
 
 
@@ -254,6 +261,7 @@ def _note_added(state: IncidentState, e: Event, p: NoteAdded) -> None:
             author=e.author,
             occurred_at=e.occurred_at,
             recorded_at=e.recorded_at,
+            precision=p.precision,
         )
     )
 
@@ -332,6 +340,7 @@ def _message_sent(state: IncidentState, e: Event, p: MessageSent) -> None:
             body=p.body,
             at=e.occurred_at,
             by=e.author,
+            precision=p.precision,
         )
     )
     # A back-filled message older than the last one does not move the timer back.

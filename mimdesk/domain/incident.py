@@ -30,6 +30,8 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     **dict.fromkeys(TEXT_FIELDS, str),
     "users_affected": (int, type(None)),
     "services": list,
+    # key time -> how precisely it is known (mimdesk.domain.precision); a change merges.
+    "time_precision": dict,
 }
 
 
@@ -76,6 +78,7 @@ class Note:
     corrected_by: str | None = None
     retracted: bool = False
     original_text: str | None = None
+    precision: str = ""  # see mimdesk.domain.precision; "" is to the minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,7 @@ class SentMessage:
     body: str
     at: datetime
     by: Author
+    precision: str = ""  # see mimdesk.domain.precision; "" is to the minute
 
 
 DRAFT_STATES = ("drafted", "approved", "handed", "queued", "sent", "failed")
@@ -126,6 +130,29 @@ POSTMORTEM_FIELDS = (
     "owner",
     "authors",
     "meeting_date",
+    # What the well-known templates (Google SRE, Atlassian, PagerDuty) ask for besides.
+    "trigger",
+    "detection",
+    "resolution",
+    "lead_up",
+    "fault",
+    "response",
+    "recovery",
+    "five_whys",
+    "related_incidents",
+    "links",  # one a line
+    # The impact in numbers (mimdesk.domain.impact): each a line holding a number or a range.
+    "impact_users",
+    "impact_customers",
+    "impact_transactions",
+    "impact_support_contacts",
+    "impact_data_lost",
+    "impact_money",
+    # The duration the organisation published, as it was published ("about 24 hours").
+    "published_duration",
+    # Who approved the review and when (YYYY-MM-DD): it is final only when approved.
+    "approver",
+    "approved_on",
 )
 FOLLOWUP_FIELDS = ("title", "owner", "due", "priority", "kind", "status", "ticket")
 
@@ -223,6 +250,8 @@ class IncidentState:
     workaround: str = ""
     users_affected: int | None = None
     services: list[str] = field(default_factory=list)
+    # key time -> its precision when coarser than the minute (mimdesk.domain.precision)
+    time_precision: dict[str, str] = field(default_factory=dict)
     status: Status = Status.CANDIDATE
     reported_by: Author | None = None
     key_times: dict[str, datetime | None] = field(

@@ -18,6 +18,9 @@ KEY_TIMES: dict[str, str] = {
     "reported_at": "reported",
     "declared_at": "declared",
     "mitigated_at": "mitigated",
+    # When customers stopped being affected: often the mitigation, sometimes long after it
+    # (a backlog drained for a day). Unset, the report reads it as the mitigation.
+    "impact_ended_at": "impact ended",
     "resolved_at": "resolved",
 }
 
@@ -32,6 +35,7 @@ ORDER_RULES: tuple[tuple[str, str], ...] = (
     ("detected_at", "resolved_at"),
     ("reported_at", "declared_at"),
     ("mitigated_at", "resolved_at"),
+    ("impact_started_at", "impact_ended_at"),
 )
 
 

@@ -141,6 +141,9 @@ class NoteAdded(Payload):
     TYPE = EventType.NOTE_ADDED
     text: str
     kind: str = "observation"
+    # How precisely the entry's time is known (mimdesk.domain.precision): a back-filled entry
+    # may know only the hour or the day. Empty: to the minute, as a desk writes it.
+    precision: str = _sparse("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +298,9 @@ class MessageSent(Payload):
     # Recorded by a person (Mark sent) while the site required an approval the draft lacked:
     # what happened is recorded, and the timeline and the PDF say it went out unapproved.
     without_approval: bool = _sparse(False)
+    # How precisely the time it went out is known (mimdesk.domain.precision); an update whose
+    # time is not known is shown so, and is not counted as on time or late.
+    precision: str = _sparse("")
 
 
 @dataclass(frozen=True, slots=True)

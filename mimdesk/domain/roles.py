@@ -25,7 +25,9 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
 
 
 def role_label(role_id: str, roles: tuple[RoleDef, ...] = DEFAULT_ROLES) -> str:
+    """The role's label; a role outside the site's list is shown as it was recorded ("SRE on
+    call for pg_dump", not "Sre on call for pg dump")."""
     for role in roles:
         if role.id == role_id:
             return role.label
-    return role_id.replace("_", " ").capitalize()
+    return role_id

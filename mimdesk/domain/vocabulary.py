@@ -203,6 +203,12 @@ NOTE_KINDS = Vocabulary(
         ("action", "Action"),
         ("workaround", "Workaround"),
         ("update", "Update"),
+        # The kinds published postmortems use (a back-fill brings them).
+        ("detection", "Detection"),
+        ("escalation", "Escalation"),
+        ("communication", "Communication"),
+        ("status", "Status"),
+        ("other", "Other"),
     ),
 )
 
@@ -261,6 +267,7 @@ FOLLOWUP_KINDS = Vocabulary(
         ("mitigate", "Mitigate"),
         ("detect", "Detect"),
         ("process", "Process"),
+        ("other", "Other"),
     ),
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from mimdesk import outputs
 from mimdesk.config import Settings
+from mimdesk.domain import impact
 from mimdesk.domain.declaration import answer_label
 from mimdesk.domain.incident import POSTMORTEM_FIELDS, IncidentState
 from mimdesk.domain.payloads import PostmortemChanged
@@ -26,17 +27,34 @@ from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
 from mimdesk.usecases.validate import MAX_FIELD, choose, clean_text
 
-# The review's long texts, in the order the PDF prints them, with their headings.
+# The review's long texts, in the order the PDF prints them by default, with their headings.
 TEXT_FIELDS: dict[str, str] = {
     "summary": "Summary",
     "business_impact": "Business impact",
+    "trigger": "Trigger",
+    "detection": "Detection",
+    "resolution": "Resolution",
+    "lead_up": "Lead-up",
+    "fault": "Fault",
+    "response": "Response",
+    "recovery": "Recovery",
     "root_cause": "Root cause",
     "contributing_factors": "Contributing factors",
+    "five_whys": "Five whys",
     "went_well": "What went well",
     "went_badly": "What went badly",
     "got_lucky": "Where we got lucky",
     "lessons": "Lessons learned",
+    "related_incidents": "Related incidents",
+    "links": "Supporting links",
 }
+# The review's one-line fields besides, with their labels.
+LINE_FIELDS: dict[str, str] = {
+    **impact.MEASURES,
+    "published_duration": "Published duration",
+    "approver": "Approved by",
+}
+DATE_FIELDS: dict[str, str] = {"meeting_date": "meeting date", "approved_on": "approval date"}
 # The fields whose values come from a closed list.
 VOCABULARY_FIELDS = ("status", "root_cause_status")
 MAX_NAME = 200
@@ -94,30 +112,43 @@ def clean_field(name: str, value: Any) -> str:
         )
     if name == "authors":
         return _authors(value)
-    if name == "meeting_date":
+    if name in LINE_FIELDS:
+        text = clean_text(
+            str(value), what=LINE_FIELDS[name].lower(), limit=MAX_NAME, single_line=True
+        )
+        bad = impact.problem(name, text) if name in impact.MEASURES else None
+        if bad:
+            raise InvalidInput(f"{bad}.", "Write the number as digits, e.g. about 3,000.")
+        return text
+    if name in DATE_FIELDS:
         if isinstance(value, date):
             return value.isoformat()[:10]
         text = str(value).strip()
         if not text:
             return ""
         try:
-            return date.fromisoformat(text).isoformat() if len(text) == 10 else _bad_date(text)
+            if len(text) == 10:
+                return date.fromisoformat(text).isoformat()
         except ValueError:
-            return _bad_date(text)
+            pass
+        raise InvalidInput(
+            f"The {DATE_FIELDS[name]} {text!r} is not a date in the form YYYY-MM-DD.",
+            "Give the date as year-month-day, e.g. 2026-12-03.",
+        )
     raise AssertionError(name)  # every field in POSTMORTEM_FIELDS is handled above
 
 
-def _bad_date(text: str) -> str:
-    raise InvalidInput(
-        f"The meeting date {text!r} is not a date in the form YYYY-MM-DD.",
-        "Give the date as year-month-day, e.g. 2026-12-03.",
-    )
+def is_approved(fields: Mapping[str, str]) -> bool:
+    """A review is approved when someone is named as approving it, on a date."""
+    return bool(fields.get("approver", "").strip() and fields.get("approved_on", "").strip())
 
 
 def _final_problems(fields: Mapping[str, str]) -> list[str]:
     """What a postmortem marked final must have: a summary, and a root cause or, while it is
     still under investigation, the problem record that carries the investigation."""
     problems = []
+    if not is_approved(fields):
+        problems.append("nobody is recorded as approving it (an approver and the approval date)")
     if not fields.get("summary"):
         problems.append("it has no summary")
     if fields.get("root_cause_status") == "under investigation":

@@ -24,6 +24,7 @@ def consistent() -> dict:
         "reported_at": T0 + 0.5 * H,
         "declared_at": T0 + H,
         "mitigated_at": T0 + 2 * H,
+        "impact_ended_at": T0 + 2.5 * H,
         "resolved_at": T0 + 3 * H,
     }
 

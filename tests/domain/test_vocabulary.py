@@ -68,7 +68,10 @@ def test_nothing_typed_is_refused_with_the_choices() -> None:
     with pytest.raises(UnknownTerm) as caught:
         NOTE_KINDS.resolve("   ")
     assert caught.value.message == "No note kind given."
-    assert caught.value.hint == "Choose one of: observation, decision, action, workaround, update."
+    assert caught.value.hint == (
+        "Choose one of: observation, decision, action, workaround, update, detection, "
+        "escalation, communication, status, other."
+    )
 
 
 def test_a_spelling_two_terms_share_is_refused_not_guessed() -> None:

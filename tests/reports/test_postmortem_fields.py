@@ -89,14 +89,29 @@ def test_validation_names_the_field(ctx, ref):
     assert not events_of(ctx, ref, EventType.POSTMORTEM_CHANGED)
 
 
-def test_final_needs_a_summary_and_a_root_cause_or_a_problem_record(ctx, ref):
-    with pytest.raises(Refused, match="no summary; it has no root cause"):
+def test_final_needs_approval_a_summary_and_a_root_cause_or_a_problem_record(ctx, ref):
+    with pytest.raises(
+        Refused, match=r"nobody is recorded as approving it.*no summary; it has no root cause"
+    ):
         postmortem.set_fields(ctx, reference=ref, status="final")
+    postmortem.set_fields(ctx, reference=ref, approver="Dana Whitfield", approved_on="2026-12-03")
     postmortem.set_fields(ctx, reference=ref, summary="S", root_cause_status="under investigation")
     with pytest.raises(Refused, match="no problem record is named"):
         postmortem.set_fields(ctx, reference=ref, status="final")
     postmortem.set_fields(ctx, reference=ref, problem_ref="PRB1", status="final")
     assert incidents.get(ctx, ref).state.postmortem["status"] == "final"
+    # Withdrawing the approval of a final review is refused: it would be final unapproved.
+    with pytest.raises(Refused, match="nobody is recorded as approving it"):
+        postmortem.set_fields(ctx, reference=ref, approver="")
+
+
+def test_impact_measures_need_a_number_and_dates_a_date(ctx, ref):
+    postmortem.set_fields(ctx, reference=ref, impact_users="about 3,000 EU customers")
+    assert incidents.get(ctx, ref).state.postmortem["impact_users"] == "about 3,000 EU customers"
+    with pytest.raises(InvalidInput, match="Users affected 'lots' holds no number"):
+        postmortem.set_fields(ctx, reference=ref, impact_users="lots")
+    with pytest.raises(InvalidInput, match="approval date 'yesterday' is not a date"):
+        postmortem.set_fields(ctx, reference=ref, approved_on="yesterday")
 
 
 def test_followups_add_update_and_validate(ctx, ref):

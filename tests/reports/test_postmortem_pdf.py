@@ -366,7 +366,9 @@ def test_a_note_longer_than_a_page_splits_across_pages(app, ctx, clock, tmp_path
 
 
 def test_letter_paper_progress_and_final(app, ctx, incident, tmp_path):
-    postmortem.set_fields(ctx, reference=incident, status="final")
+    postmortem.set_fields(
+        ctx, reference=incident, approver="Dana Whitfield", approved_on="2026-12-03", status="final"
+    )
     seen = []
     out = tmp_path / "letter.pdf"
     postmortem.export_pdf(

@@ -133,7 +133,8 @@ def test_followups_and_postmortem(ctx, ref) -> None:
     with pytest.raises(InvalidInput) as caught:
         followups.update(ctx, reference=ref, followup=followup_id, kind="fix")
     assert str(caught.value) == (
-        "There is no follow-up kind 'fix'. Choose one of: prevent, mitigate, detect, process."
+        "There is no follow-up kind 'fix'. "
+        "Choose one of: prevent, mitigate, detect, process, other."
     )
 
 
