@@ -466,7 +466,9 @@ def _decided(state: IncidentState, e: Event, p: Decided) -> None:
     if p.severity:
         state.severity = p.severity
         state.field_writers["severity"] = FieldWrite(e.event_id, e.author)
-    if (
+    if not p.formal:
+        state.declared_formally = False
+    elif (
         target is Status.DECLARED
         and "declared_at" not in state.explicit_times
         and not keytimes.check_change(state.key_times, "declared_at", e.occurred_at)

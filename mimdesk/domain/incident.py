@@ -278,6 +278,9 @@ class IncidentState:
     field_writers: dict[str, FieldWrite] = field(default_factory=dict)
     concurrent: list[ConcurrentChange] = field(default_factory=list)
     reopened: int = 0
+    # False when the incident was handled as major without a formal declaration (a
+    # back-fill says so): it has no declared time.
+    declared_formally: bool = True
     last_hlc: int = 0
     updated_at: datetime | None = None
     event_count: int = 0

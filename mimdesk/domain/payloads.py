@@ -179,6 +179,13 @@ class Decided(Payload):
     rationale: str = ""
     recommendation: str | None = None
     assessment: str | None = None
+    # False: handled as a major incident but never formally declared (a back-fill of an
+    # incident from before the desk had a declaration says so); then there is no declared
+    # time, and no time-to-declare figure.
+    formal: bool = _sparse(True)
+    # The update interval per audience (minutes) in force from this decision, as the desk's
+    # settings gave them then; None: not recorded (a decision written before this was kept).
+    cadences: Mapping[str, int] | None = _sparse(None)
 
 
 # --- roles ----------------------------------------------------------------------------------
