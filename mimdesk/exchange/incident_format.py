@@ -15,7 +15,7 @@ from mimdesk.domain import hlc as hlc_mod
 from mimdesk.domain import incident as incident_mod
 from mimdesk.domain import timeline as timeline_mod
 from mimdesk.domain.events import PAYLOAD_VERSION, Author, Event, EventType, format_time
-from mimdesk.domain.incident import FollowUp, IncidentState
+from mimdesk.domain.incident import FollowUp, IncidentState, followups_in_order
 from mimdesk.domain.keytimes import KEY_TIMES
 from mimdesk.domain.payloads import IncidentReported, Payload, UnknownPayload
 from mimdesk.domain.roles import role_label
@@ -104,9 +104,8 @@ def summary(
     pm: dict[str, Any] = dict(s.postmortem)
     if "authors" in pm:
         pm["authors"] = [a for a in pm["authors"].split("\n") if a.strip()]
-    followups = sorted(
-        s.followups.values(), key=lambda f: (f.added_at is None, _t(f.added_at) or "", f.id)
-    )
+    # Numbered as everywhere else: in the order written or imported, not by random id.
+    followups = followups_in_order(s.followups)
     return {
         "reference": reference,
         "title": s.title,

@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from mimdesk.domain.incident import FollowUp, followups_in_order
+from mimdesk.domain.wording import counted
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
 
+# A priority nobody gave (a back-fill that did not say) ranks after every given one.
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 DONE = ("done", "cancelled")
@@ -23,18 +25,28 @@ def followup_number(b: Builder, fu: FollowUp) -> str:
     return f"F{ordered_followups(b).index(fu) + 1}"
 
 
-def top_followups(b: Builder, count: int) -> list[FollowUp]:
-    items = ordered_followups(b)
-    open_first = sorted(
+def priority_text(fu: FollowUp) -> str:
+    return fu.priority or "not set"
+
+
+def ranked_followups(items: list[FollowUp]) -> list[FollowUp]:
+    """The actions to read first: open before finished, then by priority (high first, then
+    any the site named otherwise, then none given), then by due date (none last), then in
+    the order they were written or imported."""
+    written = {fu.id: n for n, fu in enumerate(items)}
+    return sorted(
         items,
         key=lambda f: (
             f.status in DONE,
-            PRIORITY_RANK.get(f.priority, 3),
+            PRIORITY_RANK.get(f.priority, 3 if f.priority else 4),
             f.due or "9999",
-            items.index(f),
+            written[f.id],
         ),
     )
-    return open_first[:count]
+
+
+def top_followups(b: Builder, count: int) -> list[FollowUp]:
+    return ranked_followups(ordered_followups(b))[:count]
 
 
 def due_markup(b: Builder, fu: FollowUp) -> str:
@@ -57,9 +69,9 @@ def followups(b: Builder) -> list[Any]:
     done = sum(1 for f in items if f.status in DONE)
     parts.append(
         b.p(
-            f"{len(items)} action(s), {len(items) - done} still open. Kinds: prevent "
-            "(stop it happening again), mitigate (make it hurt less), detect (notice it "
-            "sooner), process (how we run incidents).",
+            f"{counted(len(items), 'action')}, {len(items) - done} still open, numbered in "
+            "the order they were written. Kinds: prevent (stop it happening again), mitigate "
+            "(make it hurt less), detect (notice it sooner), process (how we run incidents).",
             st.muted,
         )
     )
@@ -70,7 +82,7 @@ def followups(b: Builder) -> list[Any]:
                 b.cell(f"F{n}", st.cell_bold),
                 b.cell(b.t(fu.title)),
                 b.cell(b.t(fu.kind)),
-                b.cell(b.t(fu.priority)),
+                b.cell(b.t(priority_text(fu))),
                 b.cell(b.t(fu.owner) or "—"),
                 b.cell(due_markup(b, fu)),
                 b.cell(b.t(fu.status)),
