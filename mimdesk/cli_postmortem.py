@@ -5,7 +5,7 @@ mimdesk postmortem REF FIELD VALUE          set one (VALUE '-' reads standard in
 mimdesk followup add REF TITLE [--owner …] [--due YYYY-MM-DD] [--priority …] [--kind …]
 mimdesk followup update REF F1 [--status done] …
 mimdesk followups REF
-mimdesk report REF --pdf OUT [--letter] [--zone Europe/London] [--force]
+mimdesk report REF --pdf OUT [--brief] [--letter] [--zone Europe/London] [--force]
 mimdesk export REF --json OUT [--force]
 mimdesk import FILE [--check]
 """
@@ -71,6 +71,9 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
     p = sub.add_parser("report", help="write the postmortem PDF of an incident")
     p.add_argument("ref")
     p.add_argument("--pdf", required=True, metavar="OUT", help="the PDF file to write")
+    p.add_argument(
+        "--brief", action="store_true", help="one page for an executive, not the full postmortem"
+    )
     size = p.add_mutually_exclusive_group()
     size.add_argument("--letter", action="store_true", help="US Letter paper")
     size.add_argument("--a4", action="store_true", help="A4 paper")
@@ -202,6 +205,7 @@ def _zone(name: str | None) -> Any:
 
 def cmd_report(app: Any, args: argparse.Namespace) -> int:
     from mimdesk import terminal
+    from mimdesk.domain.wording import counted
     from mimdesk.usecases import postmortem
 
     size = "Letter" if args.letter else ("A4" if args.a4 else None)
@@ -225,10 +229,11 @@ def cmd_report(app: Any, args: argparse.Namespace) -> int:
         page_size=size,
         zone=_zone(args.zone),
         force=args.force,
+        brief=args.brief,
     )
     if shown[0] >= 0:
         print(file=sys.stderr)
-    print(f"{result.path} ({result.pages} pages)")
+    print(f"{result.path} ({counted(result.pages, 'page')})")
     return 0
 
 

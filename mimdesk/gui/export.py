@@ -18,6 +18,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from mimdesk.domain.wording import counted
 from mimdesk.errors import MimDeskError
 from mimdesk.usecases import exchange, postmortem
 
@@ -91,6 +92,9 @@ class ExportActions:
         self.folder: Path | None = None  # the last folder used, offered next time
         self.progress: QProgressDialog | None = None
         self.pdf_action = self._action("Export postmortem &PDF…", "Ctrl+P", self.export_pdf)
+        self.brief_action = self._action(
+            "Export &brief (one page)…", "Ctrl+Shift+P", lambda: self.export_pdf(brief=True)
+        )
         self.json_action = self._action(
             "&Export incident as JSON…", "Ctrl+Shift+E", self.export_json
         )
@@ -98,13 +102,14 @@ class ExportActions:
             "&Import incident from JSON…", "Ctrl+Shift+I", self.import_json
         )
         self.pdf_action.setObjectName("exportPdfAction")
+        self.brief_action.setObjectName("exportBriefAction")
         self.json_action.setObjectName("exportJsonAction")
         self.import_action.setObjectName("importJsonAction")
         menu = window.file_menu
         # Beside "New incident", above the database entries: these act on incidents.
         before = next((a for a in menu.actions() if a.isSeparator()), None)
         separator = menu.insertSeparator(before) if before else menu.addSeparator()
-        for action in (self.pdf_action, self.json_action, self.import_action):
+        for action in (self.pdf_action, self.brief_action, self.json_action, self.import_action):
             menu.insertAction(separator, action)
         window.current.loaded.connect(lambda _view: self._update())
         self._update()
@@ -119,6 +124,7 @@ class ExportActions:
     def _update(self) -> None:
         has_incident = self.window.current.reference is not None
         self.pdf_action.setEnabled(has_incident)
+        self.brief_action.setEnabled(has_incident)
         self.json_action.setEnabled(has_incident)
 
     def _start(self, name: str) -> Path:
@@ -126,31 +132,39 @@ class ExportActions:
 
     # ---- the three commands --------------------------------------------------------------------
 
-    def export_pdf(self) -> None:
+    def export_pdf(self, *, brief: bool = False) -> None:
+        """The postmortem PDF, or with ``brief`` the one-page brief for an executive."""
         window = self.window
         reference = window.current.reference
         if reference is None:
             return
+        what = "brief" if brief else "postmortem"
         out = ask_save_path(
             window,
-            f"Export the postmortem of {reference}",
-            self._start(f"{_safe_name(reference)} postmortem.pdf"),
+            f"Export the {what} of {reference}",
+            self._start(f"{_safe_name(reference)} {what}.pdf"),
             PDF_FILTER,
         )
         if out is None:
             return
         ctx, settings = window.app.ctx, window.app.settings
         self._run(
-            f"Writing the postmortem of {reference}…",
+            f"Writing the {what} of {reference}…",
             # force: the save dialog asked before replacing a file; the open database, a folder
             # or a device is still refused, in a message box.
             lambda report: postmortem.export_pdf(
-                ctx, reference=reference, settings=settings, out=out, progress=report, force=True
+                ctx,
+                reference=reference,
+                settings=settings,
+                out=out,
+                progress=report,
+                force=True,
+                brief=brief,
             ),
             done=lambda result: self._written(
-                result.path, f"Wrote {result.path.name} ({result.pages} pages)"
+                result.path, f"Wrote {result.path.name} ({counted(result.pages, 'page')})"
             ),
-            title="Cannot export the postmortem",
+            title=f"Cannot export the {what}",
         )
 
     def export_json(self) -> None:

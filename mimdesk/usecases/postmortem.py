@@ -247,8 +247,10 @@ def export_pdf(
     page_size: str | None = None,
     zone: tzinfo | None = None,
     force: bool = False,
+    brief: bool = False,
 ) -> PdfResult:
-    """Write the postmortem PDF of an incident to ``out``.
+    """Write the postmortem PDF of an incident to ``out`` (with ``brief``, the one-page
+    brief for an executive instead).
 
     ``progress(done, total)`` is called as the work advances (``total`` is fixed, 100), so a
     window can show a bar; ``page_size`` ("A4" or "Letter") overrides the setting; ``zone`` is
@@ -256,6 +258,7 @@ def export_pdf(
     replaced only with ``force``; the open database, a folder or a device never is.
     """
     from mimdesk.reports.postmortem import ReportData, write_postmortem
+    from mimdesk.reports.postmortem.brief import write_brief
 
     summary = resolve(ctx, reference)
     incident = view(ctx, summary.stream_id, summary.reference)
@@ -276,8 +279,17 @@ def export_pdf(
         questions={c.id: c.question for c in settings.checklist.criteria},
         answers=_answers_in_words(incident.state, settings),
         signed_by_another=signed_by_another(ctx, incident.timeline),
+        sections=settings.report.sections,
     )
     out = Path(out)
+    protected = outputs.database_files(ctx.log.engine.url.database)
+    if brief:
+        if progress is not None:
+            progress(0, 100)
+        pages = write_brief(data, out, page_size=size, zone=zone, force=force, protected=protected)
+        if progress is not None:
+            progress(100, 100)
+        return PdfResult(out, pages)
     pages = write_postmortem(
         data,
         out,
@@ -285,7 +297,7 @@ def export_pdf(
         zone=zone,
         progress=progress,
         force=force,
-        protected=outputs.database_files(ctx.log.engine.url.database),
+        protected=protected,
     )
     return PdfResult(out, pages)
 

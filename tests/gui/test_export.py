@@ -168,3 +168,27 @@ def test_a_malformed_import_names_the_bad_fields_and_imports_nothing(
     assert app.ctx.log.count_events() == before
     assert [s.reference for s in incidents.list_incidents(app.ctx)] == [window.current.reference]
     box.close()
+
+
+def test_file_export_brief_writes_one_page(qtbot, opened, app, files, tmp_path):
+    """Issue 16, point 7: File › Export brief writes the one-page brief and says so."""
+    window = opened.window
+    reference = window.current.reference
+    postmortem.set_fields(
+        app.ctx, reference=reference, root_cause="An expired certificate on the outbound relay."
+    )
+    followups.add(app.ctx, reference=reference, title="Alert before certificates expire")
+    files["save"] = tmp_path / "brief.pdf"
+    actions = window.export_actions
+    assert actions.brief_action.text() in menu_texts(window)
+    assert actions.brief_action.shortcut().toString() == "Ctrl+Shift+P"
+    actions.brief_action.trigger()
+    qtbot.waitUntil(lambda: bool(files["opened"]), timeout=30_000)
+    assert files["asked"][0] == (f"Export the brief of {reference}", f"{reference} brief.pdf")
+    reader = PdfReader(tmp_path / "brief.pdf")
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Incident brief" in text and reference in text
+    assert "An expired certificate on the outbound relay." in text
+    assert "Alert before certificates expire" in text
+    assert "Wrote brief.pdf (1 page)" in window.statusBar().currentMessage()
