@@ -79,6 +79,10 @@ RUN: dict[str, list[list[str]]] = {
 
 # README command line -> (test file, a string that file holds: the command as it runs it).
 ELSEWHERE: dict[str, tuple[str, str]] = {
+    "mimdesk report REF --brief --pdf OUT": (
+        "tests/reports/test_brief.py",
+        '"report", incident, "--brief", "--pdf"',
+    ),
     "mimdesk --self-test": ("tests/packaging/test_selftest.py", "--self-test"),
     "mimdesk list \\| head": ("tests/cli/test_exit_codes.py", "PIPE_CLOSED"),
     "mimdesk sync --once": ("tests/cli/test_exit_codes.py", '"sync", "--once"'),
