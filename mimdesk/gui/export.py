@@ -93,7 +93,7 @@ class ExportActions:
         self.progress: QProgressDialog | None = None
         self.pdf_action = self._action("Export postmortem &PDF…", "Ctrl+P", self.export_pdf)
         self.brief_action = self._action(
-            "Export &brief (one page)…", "Ctrl+Shift+P", lambda: self.export_pdf(brief=True)
+            "Export b&rief (one page)…", "Ctrl+Shift+P", lambda: self.export_pdf(brief=True)
         )
         self.json_action = self._action(
             "&Export incident as JSON…", "Ctrl+Shift+E", self.export_json

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.config import Settings
+from mimdesk.domain import impact
 from mimdesk.domain.clock import format_duration, format_local
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
 from mimdesk.domain.timeline import TimelineEntry, review_history
@@ -59,12 +60,14 @@ from mimdesk.usecases.incidents import IncidentView
 DEFAULTS = {"status": "draft", "root_cause_status": "known"}
 LABELS = {
     **postmortem.TEXT_FIELDS,
+    **postmortem.LINE_FIELDS,
     "root_cause_status": "Root cause status",
     "problem_ref": "Problem record",
     "status": "Status",
     "owner": "Owner",
     "authors": "Authors",
     "meeting_date": "Review meeting",
+    "approved_on": "Approved on",
 }
 PLACEHOLDERS = {
     "summary": "What happened, in two or three sentences a director can read aloud",
@@ -76,8 +79,46 @@ PLACEHOLDERS = {
     "went_badly": "What hindered: change it",
     "got_lucky": "What saved us this time that we cannot count on",
     "lessons": "What we learned, and what we will do differently",
+    "trigger": "What set it off: a change, a load, an expiry",
+    "detection": "How we found out, and how long that took",
+    "resolution": "What restored service",
+    "lead_up": "What happened before, that made it possible",
+    "fault": "What broke, and how",
+    "response": "Who did what once we knew",
+    "recovery": "How service came back, step by step",
+    "five_whys": "One why a line: why did it fail? why was that? …",
+    "related_incidents": "Earlier or later incidents with the same cause, one a line",
+    "links": "Dashboards, tickets, chat logs: one address a line",
 }
 SMALL_BOXES = ("contributing_factors", "went_well", "went_badly", "got_lucky")
+# The narrative the well-known templates ask for; each optional, printed only when written.
+STORY_FIELDS = ("trigger", "detection", "resolution", "lead_up", "fault", "response", "recovery")
+LINE_PLACEHOLDERS = {
+    "impact_users": "e.g. about 3,000",
+    "impact_customers": "e.g. up to 1,200 EU customers",
+    "impact_transactions": "e.g. 41,000 card payments",
+    "impact_support_contacts": "e.g. 350 calls, 90 e-mails",
+    "impact_data_lost": "e.g. 0, or about 6 hours of records",
+    "impact_money": "e.g. about £250,000 in refunds",
+    "published_duration": "As the organisation published it, e.g. about 24 hours",
+    "problem_ref": "Problem record carrying the investigation, e.g. PRB0001234",
+    "owner": "Who sees the review through",
+    "authors": "Names separated by semicolons",
+    "meeting_date": "YYYY-MM-DD",
+    "approver": "Who approved the review",
+    "approved_on": "YYYY-MM-DD",
+}
+# The fields edited in one line each (the text boxes hold the rest).
+LINE_EDITS = (
+    "problem_ref",
+    "owner",
+    "authors",
+    "meeting_date",
+    "approver",
+    "approved_on",
+    "published_duration",
+    *impact.MEASURES,
+)
 
 
 def _text_box(name: str, lines: int) -> QPlainTextEdit:
@@ -255,27 +296,24 @@ class PostmortemTab(QScrollArea):
         """One editor per postmortem field besides the status, the key figures, and what
         shows while no incident is open."""
         self.texts = {
-            name: _text_box(name, 4 if name in SMALL_BOXES else 5)
+            name: _text_box(name, 3 if name in STORY_FIELDS else 4 if name in SMALL_BOXES else 5)
             for name in postmortem.TEXT_FIELDS
         }
         self.root_cause_status = QComboBox()
         self.root_cause_status.setObjectName("pmRootCauseStatus")
         fill_choices(self.root_cause_status, ROOT_CAUSE_STATES)
-        self.problem_ref = QLineEdit()
-        self.problem_ref.setObjectName("pmProblemRef")
-        self.problem_ref.setPlaceholderText(
-            "Problem record carrying the investigation, e.g. PRB0001234"
-        )
-        self.owner = QLineEdit()
-        self.owner.setObjectName("pmOwner")
-        self.owner.setPlaceholderText("Who sees the review through")
-        self.authors = QLineEdit()
-        self.authors.setObjectName("pmAuthors")
-        self.authors.setPlaceholderText("Names separated by semicolons")
-        self.meeting_date = QLineEdit()
-        self.meeting_date.setObjectName("pmMeetingDate")
-        self.meeting_date.setPlaceholderText("YYYY-MM-DD")
-        self.meeting_date.setMaxLength(10)
+        self.lines: dict[str, QLineEdit] = {}
+        for name in LINE_EDITS:
+            line = QLineEdit()
+            line.setObjectName("pm" + "".join(w.capitalize() for w in name.split("_")))
+            line.setPlaceholderText(LINE_PLACEHOLDERS[name])
+            if name in postmortem.DATE_FIELDS:
+                line.setMaxLength(10)
+            self.lines[name] = line
+        self.problem_ref = self.lines["problem_ref"]
+        self.owner = self.lines["owner"]
+        self.authors = self.lines["authors"]
+        self.meeting_date = self.lines["meeting_date"]
         self.figures = KeyFiguresBox()
         self.placeholder = QLabel("Open an incident from the list to write its postmortem.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -300,6 +338,8 @@ class PostmortemTab(QScrollArea):
         people.addRow("&Owner:", self.owner)
         people.addRow("A&uthors:", self.authors)
         people.addRow("Review &meeting:", self.meeting_date)
+        people.addRow("Approved &by:", self.lines["approver"])
+        people.addRow("Approved on:", self.lines["approved_on"])
         figures_row = QHBoxLayout()
         figures_row.addWidget(self.figures, 3)
         people_box = QGroupBox("Review")
@@ -320,7 +360,49 @@ class PostmortemTab(QScrollArea):
         form.addRow("Root cause is:", cause_row)
         form.addRow(self._label("root_cause"), self.texts["root_cause"])
         form.addRow(self._label("contributing_factors"), self.texts["contributing_factors"])
+        form.addRow(self._label("five_whys"), self.texts["five_whys"])
         return review
+
+    def _build_impact_numbers(self) -> QGroupBox:
+        """The impact in numbers, two measures a row, and the duration as published."""
+        box = QGroupBox("Impact in numbers")
+        grid = QGridLayout(box)
+        names = [*impact.MEASURES, "published_duration"]
+        for i, name in enumerate(names):
+            row, column = divmod(i, 2)
+            label = QLabel(f"{LABELS[name]}:")
+            label.setBuddy(self.lines[name])
+            grid.addWidget(label, row, column * 2)
+            grid.addWidget(self.lines[name], row, column * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        note = QLabel(
+            "A number or a range, with words around it: about 3,000; up to 12,000 EU customers."
+        )
+        note.setWordWrap(True)
+        muted(note)
+        grid.addWidget(note, (len(names) + 1) // 2, 0, 1, 4)
+        return box
+
+    def _build_story(self) -> QGroupBox:
+        """The narrative sections, two a row; each is printed only when written."""
+        box = QGroupBox("The story in detail (optional)")
+        grid = QGridLayout(box)
+        for i, name in enumerate(STORY_FIELDS):
+            row, column = divmod(i, 2)
+            grid.addWidget(self._label(name), row * 2, column)
+            grid.addWidget(self.texts[name], row * 2 + 1, column)
+            grid.setColumnStretch(column, 1)
+        return box
+
+    def _build_references(self) -> QGroupBox:
+        box = QGroupBox("References")
+        grid = QGridLayout(box)
+        for column, name in enumerate(("related_incidents", "links")):
+            grid.addWidget(self._label(name), 0, column)
+            grid.addWidget(self.texts[name], 1, column)
+            grid.setColumnStretch(column, 1)
+        return box
 
     def _build_what_we_learned(self) -> QGroupBox:
         """Went well, went badly and got lucky side by side; the lessons across below."""
@@ -350,7 +432,10 @@ class PostmortemTab(QScrollArea):
         content.addWidget(self.error)
         content.addLayout(figures_row)
         content.addWidget(review)
+        content.addWidget(self._build_impact_numbers())
+        content.addWidget(self._build_story())
         content.addWidget(learning)
+        content.addWidget(self._build_references())
         self.history = ReviewHistoryBox()
         content.addWidget(self.history)
         self.body_layout.addWidget(self.content)
@@ -365,7 +450,7 @@ class PostmortemTab(QScrollArea):
         self.revert_button.clicked.connect(self.revert)
         for box in self.texts.values():
             box.textChanged.connect(self._update_state)
-        for line in (self.problem_ref, self.owner, self.authors, self.meeting_date):
+        for line in self.lines.values():
             line.textChanged.connect(self._update_state)
         for combo in (self.status, self.root_cause_status):
             combo.currentIndexChanged.connect(self._update_state)
@@ -384,8 +469,8 @@ class PostmortemTab(QScrollArea):
                 return str(self.status.currentData())
             case "root_cause_status":
                 return str(self.root_cause_status.currentData())
-            case "problem_ref" | "owner" | "authors" | "meeting_date":
-                return getattr(self, name).text()
+            case _ if name in self.lines:
+                return self.lines[name].text()
             case _:
                 return self.texts[name].toPlainText()
 
@@ -399,8 +484,8 @@ class PostmortemTab(QScrollArea):
             case "authors":
                 self.authors.setText("; ".join(postmortem.authors_of({"authors": value})))
                 self.authors.setCursorPosition(0)
-            case "problem_ref" | "owner" | "meeting_date":
-                line: QLineEdit = getattr(self, name)
+            case _ if name in self.lines:
+                line = self.lines[name]
                 line.setText(value)
                 line.setCursorPosition(0)
             case _:

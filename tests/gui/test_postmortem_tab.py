@@ -86,10 +86,13 @@ def test_final_is_refused_until_the_review_is_complete(qtbot, opened, app):
     qtbot.waitUntil(tab.error.isVisible)
     assert "cannot be final" in tab.error.text()
     assert "no summary" in tab.error.text()
+    assert "nobody is recorded as approving it" in tab.error.text()
     assert pm_events(app, reference) == [], "a refused save writes nothing"
     assert tab.state_label.text().startswith("Unsaved changes: Status")
 
     type_into(qtbot, tab.texts["summary"], "Mail down for all staff.")
+    type_into(qtbot, tab.lines["approver"], "Dana Whitfield")
+    type_into(qtbot, tab.lines["approved_on"], "2026-12-03")
     tab.root_cause_status.setCurrentIndex(tab.root_cause_status.findData("under investigation"))
     assert tab.problem_ref.isEnabled()
     type_into(qtbot, tab.problem_ref, "PRB0001234")
@@ -101,6 +104,7 @@ def test_final_is_refused_until_the_review_is_complete(qtbot, opened, app):
     assert fields["status"] == "final"
     assert fields["root_cause_status"] == "under investigation"
     assert fields["problem_ref"] == "PRB0001234"
+    assert (fields["approver"], fields["approved_on"]) == ("Dana Whitfield", "2026-12-03")
 
 
 def test_a_change_from_elsewhere_never_overwrites_typing(qtbot, opened, app):
@@ -151,3 +155,27 @@ def test_ctrl_s_saves_the_postmortem_when_it_is_in_front(qtbot, app, opened):
     state = incidents.get(app.ctx, window.current.reference).state
     assert state.postmortem.get("lessons") == "Certificates need an owner."
     assert tab.unsaved_work() is None
+
+
+def test_the_impact_in_numbers_and_the_story_are_saved_and_checked(qtbot, opened, app):
+    """Issue 16, point 6: the new sections are edited here, and a measure needs a number."""
+    window = opened.window
+    tab = open_tab(window)
+    reference = window.current.reference
+    type_into(qtbot, tab.lines["impact_users"], "lots")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(tab.error.isVisible)
+    assert "Users affected 'lots' holds no number" in tab.error.text()
+    assert pm_events(app, reference) == []
+    tab.lines["impact_users"].clear()
+    type_into(qtbot, tab.lines["impact_users"], "about 3,000")
+    type_into(qtbot, tab.texts["trigger"], "A certificate expired at midnight.")
+    type_into(qtbot, tab.texts["links"], "https://status.example.org/incidents/42")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    wait_written(qtbot, opened)
+    qtbot.waitUntil(lambda: tab.state_label.text() == "All changes saved")
+    fields = incidents.get(app.ctx, reference).state.postmortem
+    assert fields["impact_users"] == "about 3,000"
+    assert fields["trigger"] == "A certificate expired at midnight."
+    assert fields["links"] == "https://status.example.org/incidents/42"
