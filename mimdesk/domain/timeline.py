@@ -15,9 +15,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
-from mimdesk.domain import keytimes, schema
+from mimdesk.domain import keytimes, precision, schema
 from mimdesk.domain.events import Author, Event, parse_time
 from mimdesk.domain.incident import ConcurrentChange, IncidentState
 from mimdesk.domain.lifecycle import Status
@@ -75,6 +75,19 @@ class TimelineEntry:
     concurrent: ConcurrentChange | None = None
     # The database login the shared database stamped (mimdesk.domain.events.Event.db_login).
     db_login: str = ""
+    # How precisely its time is known (mimdesk.domain.precision): "" to the minute; a
+    # back-filled entry may know only the hour or the day, an update sometimes nothing.
+    precision: str = ""
+
+    @property
+    def exact(self) -> bool:
+        """Whether its time is known to the minute (and may be used as one)."""
+        return precision.is_exact(self.precision)
+
+    def when(self, zone: tzinfo | None = None, *, with_year: bool = True) -> str:
+        """Its time as precisely as it is known: "2025-06-08 14:05 BST", "8 June 2025, time
+        not known", "time not known"."""
+        return precision.shown(self.occurred_at, self.precision, zone, with_year=with_year)
 
     @property
     def backdated(self) -> bool:
@@ -105,12 +118,12 @@ def _excerpt(text: str) -> str:
     return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1].rstrip() + "…"
 
 
-def _describe(e: Event) -> tuple[str, str]:
+def _describe(e: Event, state: IncidentState | None = None) -> tuple[str, str]:
     match e.payload:
         case IncidentReported() as p:
             return "report", f"Reported: {p.title}"
         case FieldChanged() as p:
-            return "field", _field_text(p)
+            return "field", _field_text(p, state)
         case StatusChanged() as p:
             try:
                 label = Status(p.to).label
@@ -193,7 +206,7 @@ def _describe(e: Event) -> tuple[str, str]:
             return "other", f"({e.type}: written by a newer MIM Desk)"
 
 
-def _field_text(p: FieldChanged) -> str:
+def _field_text(p: FieldChanged, state: IncidentState | None = None) -> str:
     name, value = p.field, p.value
     if name in keytimes.KEY_TIMES:
         label = keytimes.label(name)
@@ -206,11 +219,38 @@ def _field_text(p: FieldChanged) -> str:
         if when is None:
             # Not a time: the fold did not apply it, so show what was recorded.
             return f"Time {label} set to {value!r:.60}"
+        # Known only roughly (a back-fill says so) while it is still the time in force.
+        known = state.time_precision.get(name, "") if state else ""
+        if not precision.is_exact(known) and state and state.key_times.get(name) == when:
+            return f"Time {label} set to {precision.shown(when, known, UTC)}"
         return f"Time {label} set to {when:%Y-%m-%d %H:%M} UTC"
+    if name == "time_precision" and isinstance(value, dict):
+        return _precision_text(value)
     if isinstance(value, list):
         value = ", ".join(map(str, value)) or "none"
     reason = f". Rationale: {p.reason}" if p.reason else ""
     return f"{name.replace('_', ' ').capitalize()} set to {value}{reason}"
+
+
+# A precision in words, after a key time's label: "impact started to the day".
+_PRECISION_WORDS = {
+    "": "to the minute",
+    precision.MINUTE: "to the minute",
+    precision.HOUR: "to the hour",
+    precision.DAY: "to the day",
+    precision.UNKNOWN: "not known",
+}
+
+
+def _precision_text(value: dict[str, object]) -> str:
+    """A change of the key times' precision in words, not as the dict it is recorded as:
+    "How precisely key times are known: impact started to the day; reported to the hour"."""
+    parts = []
+    for name, known in value.items():
+        label = keytimes.KEY_TIMES.get(str(name), str(name).removesuffix("_at").replace("_", " "))
+        words = _PRECISION_WORDS.get(known) if isinstance(known, str) else None
+        parts.append(f"{label} {words or f'as recorded, {known!r:.20}'}")
+    return "How precisely key times are known: " + ("; ".join(parts) or "unchanged")
 
 
 def _correction_text(p: Corrected) -> str:
@@ -223,7 +263,10 @@ def _correction_text(p: Corrected) -> str:
 
 def _decision_text(p: Decided) -> str:
     rationale = f". Rationale: {p.rationale}" if p.rationale else ""
-    if p.decision == "declare":
+    if p.decision == "declare" and not p.formal:
+        sev = f" ({p.severity})" if p.severity else ""
+        head = f"Handled as a major incident{sev}, never formally declared"
+    elif p.decision == "declare":
         sev = f" as {p.severity}" if p.severity else ""
         head = f"Declared a major incident{sev}"
     else:
@@ -308,11 +351,14 @@ class _EntryMaker:
                 retracted=note.retracted,
                 original_text=note.original_text,
                 db_login=e.db_login,
+                # A time a person corrected since is theirs, to the minute.
+                precision=note.precision if note.occurred_at == e.occurred_at else "",
             )
-        kind, text = _describe(e)
+        kind, text = _describe(e, self._state)
+        occurred_at = self._moved.get(e.event_id, e.occurred_at)
         return TimelineEntry(
             event_id=e.event_id,
-            occurred_at=self._moved.get(e.event_id, e.occurred_at),
+            occurred_at=occurred_at,
             recorded_at=e.recorded_at,
             author=e.author,
             desk_id=e.desk_id,
@@ -323,4 +369,54 @@ class _EntryMaker:
             not_applied=self._conflicts.get(e.event_id),
             concurrent=self._concurrent.get(e.event_id),
             db_login=e.db_login,
+            precision=self._precision(e, occurred_at),
         )
+
+    def _precision(self, e: Event, occurred_at: datetime) -> str:
+        """How precisely an entry's time is known: an update's own; for the report, a
+        declaration, a status change or a key time's change (as a back-fill dates them), that
+        of the key time it falls on, when that one is known only roughly."""
+        p = e.payload
+        if isinstance(p, MessageSent):
+            return p.precision
+        if isinstance(p, Corrected) or e.event_id in self._moved:
+            return ""
+        names = _key_times_of(p)
+        rough = [
+            known
+            for name, known in self._state.time_precision.items()
+            if (names is None or name in names)
+            and known in precision.PRECISIONS
+            and not precision.is_exact(known)
+            and self._state.key_times.get(name) == occurred_at
+        ]
+        # Of two rough key times on one instant, the coarser says what is known.
+        return max(rough, key=precision.PRECISIONS.index, default="")
+
+
+# A status and the key time a status change to it is dated by.
+_STATUS_TIMES = {
+    Status.DECLARED.value: "declared_at",
+    Status.INVESTIGATING.value: "declared_at",
+    Status.IDENTIFIED.value: "declared_at",
+    Status.MITIGATED.value: "mitigated_at",
+    Status.RESOLVED.value: "resolved_at",
+}
+
+
+def _key_times_of(p: object) -> tuple[str, ...] | None:
+    """The key times an event of this kind is dated by; None: any it falls on (an
+    assignment or a cadence written with the declaration)."""
+    match p:
+        case IncidentReported():
+            return ("reported_at",)
+        case Decided() as d:
+            # One never formally declared was handled as major from the report.
+            return ("declared_at",) if d.formal else ("reported_at",)
+        case StatusChanged() as s if s.to in _STATUS_TIMES:
+            return (_STATUS_TIMES[s.to], "reported_at")
+        case FieldChanged() as f if f.field in keytimes.KEY_TIMES:
+            return (f.field,)
+        case FieldChanged():
+            return ("reported_at",)
+    return None

@@ -63,6 +63,16 @@ handled before the desk had MIM Desk, in the words a person would use::
 Only ``title``, ``reported_at`` and ``status`` are required; each entry needs ``at`` and
 ``text``. It becomes the events a desk would have written, each with the time it happened.
 
+Version 2 of the back-fill (``"version": 2``) holds what published postmortems hold without an
+invented value: ``"declared": false`` (handled as major, never formally declared: no declared
+time, and severity may be left out); a time as ``{"at": "...", "precision": "hour"}`` (or
+``"day"``, with ``"at": "2025-06-08"`` read in the file's ``"zone"``), entries and updates with
+``"precision"`` beside their ``"at"``, and an update with ``"precision": "unknown"`` and no time;
+``impact_ended_at``; ``users_affected`` as a line ("about 1,000-5,000 EU customers");
+``"cadences": {"executives": 60}``; roles of up to 200 characters with a ``note``; a follow-up
+without a priority recorded as none (version 1 made it "medium"). A version 1 file reads as it
+always did, to the same event ids.
+
 Import checks the whole document before writing anything and names the JSON path of every bad
 field (``events[12].occurred_at: not an ISO-8601 time with a zone``).
 
@@ -77,7 +87,8 @@ as the schema encodes it.
 
 The incident format lives in :mod:`mimdesk.exchange.incident_format` (with the reading of an
 imported payload in :mod:`mimdesk.exchange.event_payloads`), the back-fill format in
-:mod:`mimdesk.exchange.backfill_format`, and the checks both share in
+:mod:`mimdesk.exchange.backfill_format` (its version, zone and rough times read by
+:mod:`mimdesk.exchange.backfill_reader`), and the checks both share in
 :mod:`mimdesk.exchange.validation`.
 """
 
@@ -87,7 +98,8 @@ from datetime import datetime
 from typing import Any
 
 from mimdesk.domain.events import Author
-from mimdesk.exchange.backfill_format import BACKFILL_FORMAT, parse_backfill
+from mimdesk.exchange.backfill_format import BACKFILL_FORMAT, BACKFILL_VERSION, parse_backfill
+from mimdesk.exchange.backfill_reader import FORMAT_DOCUMENT
 from mimdesk.exchange.incident_format import (
     FORMAT,
     INCIDENT_TYPES,
@@ -98,10 +110,13 @@ from mimdesk.exchange.incident_format import (
     summary,
 )
 from mimdesk.exchange.validation import VERSION, Checker, InvalidDocument, Parsed, describe
+from mimdesk.resources import resource_path
 
 __all__ = [
     "BACKFILL_FORMAT",
+    "BACKFILL_VERSION",
     "FORMAT",
+    "FORMAT_DOCUMENT",
     "INCIDENT_TYPES",
     "VERSION",
     "InvalidDocument",
@@ -109,6 +124,7 @@ __all__ = [
     "build_document",
     "dumps",
     "event_record",
+    "format_document",
     "parse",
     "summary",
 ]
@@ -125,16 +141,21 @@ def parse(data: Any, *, now: datetime, author: Author, desk_id: str) -> Parsed:
         raise InvalidDocument(c.problems)
     fmt = root.get("format")
     if fmt not in (FORMAT, BACKFILL_FORMAT):
-        c.bad("format", f'must be "{FORMAT}" or "{BACKFILL_FORMAT}", not {describe(fmt)}')
+        c.bad(
+            "format",
+            f'must be "{FORMAT}" or "{BACKFILL_FORMAT}", not {describe(fmt)}; both are '
+            f"described in {format_document()}",
+        )
         raise InvalidDocument(c.problems)
     version = root.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         c.bad("version", f"must be a whole number, not {describe(version)}")
         raise InvalidDocument(c.problems)
-    if version > VERSION:
+    newest = BACKFILL_VERSION if fmt == BACKFILL_FORMAT else VERSION
+    if version > newest:
         c.bad(
             "version",
-            f"{version} is newer than this MIM Desk reads ({VERSION}); update MIM Desk",
+            f"{version} is newer than this MIM Desk reads ({newest}); update MIM Desk",
         )
         raise InvalidDocument(c.problems)
     if version < 1:
@@ -148,3 +169,13 @@ def parse(data: Any, *, now: datetime, author: Author, desk_id: str) -> Parsed:
     if c.problems or parsed is None:
         raise InvalidDocument(c.problems)
     return parsed
+
+
+def format_document() -> str:
+    """Where a person reads the formats: the document's place in MIM Desk's sources, and the
+    file this installation holds (which an installed or frozen copy keeps elsewhere)."""
+    try:
+        held = resource_path(*FORMAT_DOCUMENT.split("/")[1:])
+    except FileNotFoundError:
+        return FORMAT_DOCUMENT
+    return f"{FORMAT_DOCUMENT} ({held})"

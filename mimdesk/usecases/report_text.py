@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from mimdesk.config import Settings, builtin_vocabularies
-from mimdesk.domain import cadence, keytimes
+from mimdesk.domain import cadence, keytimes, precision
 from mimdesk.domain.clock import elapsed, format_duration, format_local
 from mimdesk.domain.next_step import next_step
 from mimdesk.domain.payloads import RecommendationRecord
@@ -111,7 +111,10 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
     lines.append("")
     lines.append("Key times:")
     for name, label in keytimes.KEY_TIMES.items():
-        lines.append(f"  {label.capitalize():<16} {format_local(s.key_times[name])}")
+        rough = s.time_precision.get(name, "")
+        when = s.key_times[name]
+        shown = format_local(when) if precision.is_exact(rough) else precision.shown(when, rough)
+        lines.append(f"  {label.capitalize():<16} {shown}")
     lines.append("")
     lines.extend(clock_lines(view, now, settings))
     lines.append("")
@@ -133,7 +136,8 @@ def show(view: IncidentView, now: datetime, settings: Settings, *, timeline: boo
                 flag = " [corrected]"
             if t.not_applied:
                 flag += f" [not applied: {t.not_applied}]"
-            lines.append(f"  {format_local(t.occurred_at)}  {t.author.name}: {t.text}{flag}")
+            at = format_local(t.occurred_at) if t.exact else t.when()
+            lines.append(f"  {at}  {t.author.name}: {t.text}{flag}")
     return "\n".join(lines)
 
 
@@ -166,6 +170,8 @@ def declaration_lines(view: IncidentView) -> list[str]:
     else:
         d = s.decision
         what = f"Declared {d.severity}".strip() if d.decision == "declare" else "Rejected"
+        if d.decision == "declare" and not s.declared_formally:
+            what = "Handled as a major incident, never formally declared"
         lines.append(f"  Decision: {what} by {d.by.name} at {format_local(d.at)}")
         if d.overrides_recommendation:
             lines.append("  (against the checklist's recommendation)")
