@@ -149,6 +149,10 @@ def _field_changed(state: IncidentState, e: Event, p: FieldChanged) -> None:
             return
         state.key_times[name] = when
         state.explicit_times.add(name)
+        if name in state.time_precision and not keytimes.back_dated(e.occurred_at, e.recorded_at):
+            # A person set it at the desk, to the minute: what a back-fill said of how roughly
+            # the old time was known no longer holds.
+            state.time_precision = {k: v for k, v in state.time_precision.items() if k != name}
         return
     expected = FIELDS.get(name)
     if expected is None or not isinstance(value, expected):

@@ -93,3 +93,34 @@ def test_a_precision_change_reads_in_words_whatever_it_holds():
     assert entry.text == (
         "How precisely key times are known: impact started to the day; resolved as recorded, 3"
     )
+
+
+def test_a_key_time_set_at_the_desk_is_known_to_the_minute_again(app, ctx, tmp_path):
+    """A back-fill says the impact started some time on a day; a person who later sets the
+    time at the desk gives it to the minute, and the rough precision goes."""
+    import json
+
+    from mimdesk.cli import main
+    from mimdesk.usecases import incidents
+
+    source = tmp_path / "rough.json"
+    source.write_text(
+        json.dumps(
+            {
+                "format": "mimdesk.backfill",
+                "version": 2,
+                "zone": "UTC",
+                "title": "Rough start",
+                "reported_at": "2025-06-08T12:00:00+00:00",
+                "impact_started_at": {"at": "2025-06-08", "precision": "day"},
+                "status": "candidate",
+            }
+        ),
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "desk.sqlite3")
+    assert main(["--db", db, "import", str(source)]) == 0
+    ref = incidents.list_incidents(ctx)[0].reference
+    assert incidents.get(ctx, ref).state.time_precision == {"impact_started_at": "day"}
+    assert main(["--db", db, "set", ref, "impact_started_at", "2025-06-08 09:40"]) == 0
+    assert incidents.get(ctx, ref).state.time_precision == {}
