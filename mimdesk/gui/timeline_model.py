@@ -291,6 +291,8 @@ class TimelineModel(RowsModel[TimelineEntry]):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == TIME:
+                if not entry.exact:  # a back-filled time known only to the hour or day
+                    return entry.when()
                 return format_local(entry.occurred_at, date=self.show_date(entry))
             if column == AUTHOR:
                 return entry.author.name
@@ -362,7 +364,7 @@ class TimelineModel(RowsModel[TimelineEntry]):
         flag = self.flag(entry)
         if flag is not None:
             lines.append(f"⚠ {flag}.")
-        lines.append(f"Happened {format_local(entry.occurred_at)}")
+        lines.append(f"Happened {format_local(entry.occurred_at) if entry.exact else entry.when()}")
         if entry.backdated:
             lines.append(f"Recorded {format_local(entry.recorded_at)} (back-dated)")
         return plain_tip("\n".join(lines))
