@@ -76,6 +76,9 @@ def test_a_real_backfill_imports_once_and_round_trips_byte_identical(
     rough = [e["payload"] for e in events if e["payload"].get("precision")]
     assert rough, "no entry or update kept its precision"
     assert _view(empty, ref).state.time_precision == view.state.time_precision
+    # The summary, for people and other tools, says which key times are known only roughly.
+    summary = json.loads(second.read_text("utf-8"))["summary"]
+    assert summary["key_time_precision"] == dict(sorted(view.state.time_precision.items()))
 
 
 def test_gitlab_never_declared_rough_times_and_an_update_nobody_timed(
