@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from mimdesk.config import Settings
+from mimdesk.domain import cadence
 from mimdesk.domain import declaration as rules
 from mimdesk.domain.declaration import Checklist, Outcome, Recommendation
 from mimdesk.domain.directory import prefill
+from mimdesk.domain.incident import IncidentState
 from mimdesk.domain.lifecycle import Status
 from mimdesk.domain.payloads import Assessed, Decided, FieldChanged, RoleAssigned
 from mimdesk.domain.roles import MIM
@@ -179,12 +181,19 @@ def declare(
         # Only a recommendation that was made is recorded, with the assessment that made it.
         recommendation=recommended or None,
         assessment=assessment if recommended else None,
+        cadences=_cadences_in_force(incident.state, settings, severity),
     )
     events = [ctx.event(summary.stream_id, decided)]
     if incident.state.holder(MIM) != mim:
         events.append(ctx.event(summary.stream_id, RoleAssigned(role=MIM, person=mim)))
     ctx.log.append(events)
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
+
+
+def _cadences_in_force(state: IncidentState, settings: Settings, severity: str) -> dict[str, int]:
+    """The update intervals this declaration puts in force: recorded with it, so that the
+    postmortem judges the updates by the cadences of the day, not by later settings."""
+    return cadence.intervals(replace(state, severity=severity), settings.timers)
 
 
 def reject(ctx: Context, *, reference: str, rationale: str = "") -> Changes:

@@ -70,7 +70,7 @@ def test_on_time_late_missed_and_a_cadence_changed_midway(app, ctx, clock):
     assert execs.share == 0.5
 
 
-def test_before_the_declaration_nothing_is_late_and_no_cadence_no_share(app, ctx, clock):
+def test_before_the_declaration_nothing_is_tracked_and_no_cadence_no_share(app, ctx, clock):
     summary, _ = incidents.report(ctx, title="Early word", severity="SEV3")
     ref = summary.reference
     _send(app, ctx, ref, "executives")  # SEV3 has no executives cadence, not declared yet
@@ -83,7 +83,9 @@ def test_before_the_declaration_nothing_is_late_and_no_cadence_no_share(app, ctx
     incidents.change_status(ctx, reference=ref, to="mitigated")
     f = _figures(app, ctx, ref, clock)
     execs = next(u for u in f.updates if u.audience == "executives")
-    assert (execs.sent, execs.on_time, execs.late, execs.missed) == (1, 1, 0, 0)
+    # Sent before any update was due: neither on time nor late, counted apart.
+    assert (execs.sent, execs.on_time, execs.late, execs.missed) == (1, 0, 0, 0)
+    assert execs.before_declaration == 1 and f.before_declaration == 1
     desk = next(u for u in f.updates if u.audience == "service_desk")
     assert desk.missed == 0  # every 30 min: nothing fell due in 20 minutes
     assert all(u.audience != "customers" or not u.scheduled for u in f.updates)

@@ -4,45 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from mimdesk.domain import precision
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
-from mimdesk.reports.postmortem.markup import duration
+from mimdesk.reports.postmortem.figures import headline_cards
+from mimdesk.reports.postmortem.markup import small
 
 
 def cover(b: Builder) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepInFrame, Spacer
 
-    st, s, t = b.st, b.state, b.state.key_times
+    st, s = b.st, b.state
     word = b.status_word()
     stamp = _stamp(b, word)
-    mims = b.people("mim")
-    outage = b.figures.span("impact").value
     rows = [
         ("Reference", f"<b>{b.t(b.data.reference)}</b>"),
         ("Severity", b.t(b.data.severity())),
         ("Incident status", b.t(s.status.label)),
-        (
-            "Impact started",
-            b.t(b.local(t["impact_started_at"]))
-            if t["impact_started_at"]
-            else "<i>not recorded</i>",
-        ),
-        ("Reported", b.t(b.local(t["reported_at"]))),
-        ("Declared", b.t(b.local(t["declared_at"]))),
-        ("Mitigated", b.t(b.local(t["mitigated_at"]))),
-        ("Resolved", b.t(b.local(t["resolved_at"]))),
-        ("Impact duration", b.t(duration(outage))),
-        (
-            "Major Incident Manager",
-            b.t(", ".join(mims)) if mims else "<i>None recorded</i>",
-        ),
-        ("Postmortem owner", b.t(b.pm("owner")) or "<i>Not named</i>"),
-        ("Authors", b.t(", ".join(b.authors())) or "<i>Not named</i>"),
-        (
-            "Review meeting",
-            b.t(b.pm("meeting_date")) or "<i>Not held yet</i>",
-        ),
+        *_times(b),
+        *[
+            (
+                label,
+                f"<b>{b.t(value)}</b>"
+                + (f" ({b.t(published)})" if published else "")
+                + f"<br/>{small(b.t(words))}",
+            )
+            for label, value, published, words in headline_cards(b)
+        ],
+        *_people(b),
         ("Status of this review", f"<b>{word.capitalize()}</b>"),
         ("Printed", b.t(b.local(b.data.generated_at))),
     ]
@@ -70,6 +60,52 @@ def cover(b: Builder) -> list[Any]:
         ),
     ]
     return [KeepInFrame(b.width, 230 * mm, parts, mode="shrink")]
+
+
+def _times(b: Builder) -> list[tuple[str, str]]:
+    """The key times, as precisely as they are known. A back-filled incident shows only the
+    times it recorded; a live one shows a dash for one not reached yet."""
+    t, exactness = b.state.key_times, b.state.time_precision
+    rows = []
+    for name, label in (
+        ("impact_started_at", "Impact started"),
+        ("reported_at", "Reported"),
+        ("declared_at", "Declared"),
+        ("mitigated_at", "Mitigated"),
+        ("impact_ended_at", "Impact ended"),
+        ("resolved_at", "Resolved"),
+    ):
+        when = t[name]
+        if name == "declared_at" and not b.figures.declared_formally:
+            rows.append((label, "<i>Not formally declared</i>"))
+        elif when is not None:
+            rows.append((label, b.t(precision.shown(when, exactness.get(name, ""), b.zone))))
+        elif name == "impact_ended_at" or b.figures.back_filled:
+            continue  # unset, the impact end is the mitigation: the definition says so
+        elif name == "impact_started_at":
+            rows.append((label, "<i>not recorded</i>"))
+        else:
+            rows.append((label, "—"))
+    return rows
+
+
+def _people(b: Builder) -> list[tuple[str, str]]:
+    """The Major Incident Manager and the review's people. A live incident with nobody named
+    says so (that is a finding); a back-filled one leaves out what it did not record."""
+    quiet = b.figures.back_filled
+    mims = b.people("mim")
+    rows = []
+    for label, value, missing in (
+        ("Major Incident Manager", ", ".join(mims), "None recorded"),
+        ("Postmortem owner", b.pm("owner"), "Not named"),
+        ("Authors", ", ".join(b.authors()), "Not named"),
+        ("Review meeting", b.pm("meeting_date"), "Not held yet"),
+    ):
+        if value:
+            rows.append((label, b.t(value)))
+        elif not quiet:
+            rows.append((label, f"<i>{missing}</i>"))
+    return rows
 
 
 def _stamp(b: Builder, word: str) -> Any:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from mimdesk.domain import precision
 from mimdesk.domain.wording import counted
+from mimdesk.reports.pm_figures import updates_summary
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import SECTIONS
+from mimdesk.reports.postmortem.figures import declare_value, duration_text, headline_cards
 from mimdesk.reports.postmortem.followups import (
     DONE,
     due_markup,
     followup_number,
     top_followups,
 )
-from mimdesk.reports.postmortem.markup import clip, duration, percent
+from mimdesk.reports.postmortem.markup import clip, percent, small
 
 # How much of a long text the one-page executive summary shows before pointing to section 3.
 EXEC_CLIP = {"summary": 1100, "business_impact": 700, "root_cause": 600}
@@ -33,9 +36,9 @@ def executive(b: Builder) -> list[Any]:
         b.p(
             f"<b>{b.t(s.title)}</b> ({b.t(b.data.reference)}, "
             f"{b.t(b.data.severity())}, {b.t(s.status.label.lower())}). "
-            f"Reported {b.t(b.local(s.key_times['reported_at']))}; "
+            f"Reported {b.t(_when(b, 'reported_at'))}; "
             + (
-                f"resolved {b.t(b.local(s.key_times['resolved_at']))}."
+                f"resolved {b.t(_when(b, 'resolved_at'))}."
                 if s.key_times["resolved_at"]
                 else "not resolved when this report was printed."
             ),
@@ -63,33 +66,51 @@ def executive(b: Builder) -> list[Any]:
     return [KeepInFrame(b.width, 245 * mm, parts, mode="shrink")]
 
 
+def _when(b: Builder, name: str) -> str:
+    return precision.shown(b.state.key_times[name], b.state.time_precision.get(name, ""), b.zone)
+
+
 def _figure_cards(b: Builder) -> Any:
-    """The six key figures as a grid of cards."""
+    """The key figures as a grid of cards, each with what it measures under it."""
     from reportlab.platypus import Table, TableStyle
 
     pm, st, s = b.layout, b.st, b.state
     f = b.figures
-    share = f.on_time_share
-    cards = [
-        ("Impact duration", duration(f.span("impact").value)),
-        ("Time to declare", duration(f.span("declare").value)),
-        ("Time to mitigate", duration(f.span("mitigate").value)),
-        ("Time to resolve", duration(f.span("resolve").value)),
-        (
-            "Users affected",
-            f"{s.users_affected:,}" if s.users_affected is not None else "unknown",
-        ),
-        (
-            f"Updates on time ({f.sent} sent, {sum(u.missed for u in f.updates)} missed)",
-            percent(share) if f.sent or share is not None else "none sent",
-        ),
+    # (value, label, definition): the definition in small print under the label.
+    cards: list[tuple[str, str, str]] = [
+        (value, label, f"{published.capitalize()}. {words}" if published else words)
+        for label, value, published, words in headline_cards(b)
     ]
-    card_cells = [[b.cell(b.t(v), st.figure), b.cell(b.t(k), st.figure_label)] for k, v in cards]
-    grid = Table(
+    declare = f.span("declare")
+    cards.append((declare_value(b), "Time to declare", declare.definition if declare else ""))
+    mitigate = f.span("mitigate")
+    cards.append(
+        (duration_text(mitigate), "Time to mitigate", mitigate.definition if mitigate else "")
+    )
+    if s.users_affected is not None:
+        cards.append((f"{s.users_affected:,}", "Users affected", ""))
+    elif not f.back_filled:
+        cards.append(("unknown", "Users affected", ""))
+    share = f.on_time_share
+    if share is not None:
+        value = percent(share)
+    elif f.sent:
+        value = "not tracked"
+    else:
+        value = "none sent"
+    cards.append((value, "Updates on time", updates_summary(f)))
+    card_cells = [
         [
-            [card_cells[0], card_cells[1], card_cells[2]],
-            [card_cells[3], card_cells[4], card_cells[5]],
-        ],
+            b.cell(b.t(v), st.figure),
+            b.cell(b.t(k), st.figure_label),
+            *([b.cell(small(b.t(words)))] if words else []),
+        ]
+        for v, k, words in cards
+    ]
+    while len(card_cells) % 3:
+        card_cells.append([])
+    grid = Table(
+        [card_cells[i : i + 3] for i in range(0, len(card_cells), 3)],
         colWidths=[b.width / 3] * 3,
     )
     grid.hAlign = "LEFT"
