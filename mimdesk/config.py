@@ -22,6 +22,7 @@ from mimdesk import configcheck, policy
 from mimdesk.comms.settings import CommsSettings, anchor_paths
 from mimdesk.domain.cadence import Audience, TimerPolicy
 from mimdesk.domain.declaration import Checklist, Choice, Criterion, DecisionRule
+from mimdesk.domain.report_sections import SectionSettings
 from mimdesk.domain.roles import RoleDef
 from mimdesk.domain.vocabulary import Term, Vocabularies, Vocabulary
 from mimdesk.paths import Paths, files_folder, site_config_candidates
@@ -51,6 +52,7 @@ class ReportSettings:
     organisation: str = ""
     classification: str = "INTERNAL"
     page_size: str = "A4"  # one of PAGE_SIZES
+    sections: SectionSettings = field(default_factory=SectionSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,10 +268,17 @@ def _settings(
 def _report(merged: Mapping[str, Any]) -> ReportSettings:
     report = merged.get("report", {})
     size = str(report.get("page_size", "A4"))
+    sections = report.get("sections", {})
     return ReportSettings(
         organisation=str(report.get("organisation", "")),
         classification=str(report.get("classification", "INTERNAL")),
         page_size="Letter" if size.casefold() == "letter" else "A4",
+        # Checked by configcheck before any layer is merged: names and texts only.
+        sections=SectionSettings(
+            order=tuple(str(n) for n in sections.get("order", ())),
+            hide=tuple(str(n) for n in sections.get("hide", ())),
+            titles={str(k): str(v) for k, v in sections.get("titles", {}).items()},
+        ),
     )
 
 

@@ -114,6 +114,8 @@ SECTIONS: dict[str, dict[str, Check]] = {
         "organisation": _text(200),
         "classification": _text(60),
         "page_size": _one_of(PAGE_SIZES),
+        # Checked in full by _check_report_sections: the review's sections in the PDF.
+        "sections": _type(dict, what="a table ([report.sections])"),
     },
     "backups": {"keep": lambda v: _whole(v, 1, 365), "folder": TEXT},
     # Where the files a person looks for go (.eml drafts, role cards, PDFs, exports).
@@ -241,6 +243,8 @@ def check_data(data: Mapping[str, Any], report: Report) -> None:
                 report.errors.append(f"{key}: must be a table ([{key}])")
                 continue
             _check_fields(key, value, SECTIONS[key], (), report)
+            if key == "report" and isinstance(value.get("sections"), Mapping):
+                _check_report_sections(value["sections"], report)
         elif key in LISTS:
             fields, required = LISTS[key]
             if not isinstance(value, list):
@@ -266,6 +270,13 @@ def check_data(data: Mapping[str, Any], report: Report) -> None:
             _check_minute_table(key, value, report)
         elif key not in OTHER_SECTIONS:
             report.warnings.append(f"{key}: unknown setting, ignored")
+
+
+def _check_report_sections(table: Mapping[str, Any], report: Report) -> None:
+    from mimdesk.domain import report_sections as sections
+
+    report.errors += sections.problems(table)
+    report.warnings += sections.unknown_keys(table)
 
 
 def _check_minute_table(key: str, value: Any, report: Report) -> None:

@@ -120,9 +120,9 @@ def summary(
         "reported_by": s.reported_by.name if s.reported_by else "",
         "reopened": s.reopened,
         "key_times": {name: _t(s.key_times[name]) for name in KEY_TIMES},
+        # Only for an incident that knows some key time roughly (a back-fill): the others'
+        # summaries stay as they were.
         **(
-            # Only for an incident that knows some key time roughly (a back-fill): the others'
-            # summaries stay as they were.
             {"key_time_precision": dict(sorted(s.time_precision.items()))}
             if s.time_precision
             else {}

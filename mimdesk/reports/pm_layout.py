@@ -8,13 +8,17 @@ canvas keeps each page's drawing and stamps the furniture when the document is s
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -26,6 +30,7 @@ RULE = colors.HexColor("#b0b4b8")
 HEAD_FILL = colors.HexColor("#e6e9ed")
 ZEBRA = colors.HexColor("#f6f7f9")
 DATE_FILL = colors.HexColor("#d7dee6")
+MILESTONE_FILL = colors.HexColor("#fbeed5")
 ALERT = colors.HexColor("#b00020")
 GOOD = colors.HexColor("#1e7b34")
 FINAL_COLOUR = colors.HexColor("#1e7b34")
@@ -139,6 +144,54 @@ def text(value: str | None) -> str:
     if not value:
         return ""
     return escape(value).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+# A word longer than this is an unbroken string (a URL, a hash, a path): it is split where the
+# line ends (splitLongWords) rather than given a column of its own.
+LONGEST_WORD = 30
+CELL_PADDING = 6  # left and right, as Builder.table sets them
+_TAG = re.compile(r"<[^>]*>")
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+
+def longest_word(cell: Paragraph) -> float:
+    """The printed width of the widest word in a cell (of at most LONGEST_WORD characters)."""
+    # A no-break space (&nbsp;) joins words: "09:55 CET" is measured whole.
+    plain = unescape(_TAG.sub(" ", cell.text))
+    words = {w for w in _BREAKS.split(plain) if w and len(w) <= LONGEST_WORD}
+    if not words:
+        return 0.0
+    style = cell.style
+    # Bold runs print wider: measure in bold whenever the cell has any.
+    font = fonts.BOLD if "<b>" in cell.text or style.fontName == fonts.BOLD else style.fontName
+    widest = sorted(words, key=len)[-3:]
+    return max(stringWidth(w, font, style.fontSize) for w in widest)
+
+
+def fitted_widths(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> list[float]:
+    """Column widths in which every word of every cell fits on a line.
+
+    A column narrower than its longest word splits the word where the line ends ("s hakespear
+    e"). Such a column takes the width it needs from the columns with room to spare; when
+    there is not enough to spare it takes what there is.
+    """
+    total = sum(widths)
+    need = [0.0] * len(widths)
+    for row in rows:
+        for i, cell in enumerate(row):
+            if isinstance(cell, Paragraph) and i < len(need):
+                need[i] = max(need[i], longest_word(cell) + CELL_PADDING + 1)
+    need = [min(n, total * 0.45) for n in need]
+    short = [max(0.0, n - w) for n, w in zip(need, widths, strict=True)]
+    spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+    missing, room = sum(short), sum(spare)
+    if missing <= 0 or room <= 0:
+        return list(widths)
+    moved = min(missing, room)
+    return [
+        w + s * moved / missing - r * moved / room
+        for w, s, r in zip(widths, short, spare, strict=True)
+    ]
 
 
 class CellParagraph(Paragraph):

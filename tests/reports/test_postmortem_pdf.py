@@ -262,12 +262,12 @@ def test_figures_match_the_incident(pdf):
     assert "Time to declare reported → declared 10 min 15 min met" in text
     assert "Time to mitigate reported → mitigated 1 h 30 min 4 h 00 min met" in text
     assert "Time to resolve reported → resolved 2 h 15 min 8 h 00 min met" in text
-    assert "Impact duration impact started → mitigated 1 h 50 min" in text
+    assert "Customer impact impact started → mitigated 1 h 50 min" in text
     # Executives every 30 min: 09:15 on time, 09:50 late (due 09:45), then 10:20 passed with
     # no update before mitigation at 10:30: one missed. Service desk every 15 min: 09:20 on
     # time, then nothing until mitigation: one missed.
-    assert "Executives every 30 min 2 1 1 1 33%" in text
-    assert "Service desk every 15 min 1 1 0 1 50%" in text
+    assert "Executives every 30 min 2 1 1 1 0 33%" in text
+    assert "Service desk every 15 min 1 1 0 1 0 50%" in text
 
 
 def test_every_timeline_entry_is_printed(pdf, ctx, incident):
@@ -293,7 +293,7 @@ def test_timeline_marks_corrections_withdrawals_and_not_applied(pdf):
     assert "Entry withdrawn: The bank denied it." in text
     assert "Not applied: cannot go from Resolved to Declared" in text
     # A back-dated entry says when it was written; times carry their zone.
-    assert re.search(r"09:55 CET written 10:02 .*First call from HR Lyon", text)
+    assert re.search(r"09:55 CET Test Desk First call from HR Lyon: .* written 10:02", text)
 
 
 def test_roles_declaration_comms_followups_and_appendix(pdf):

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
+from mimdesk.domain.review import is_approved
 from mimdesk.reports import pm_figures
 from mimdesk.reports.pm_figures import KeyFigures
 from mimdesk.reports.postmortem.data import ReportData
-from mimdesk.reports.postmortem.markup import Band, chunk_limit, chunks, clip
+from mimdesk.reports.postmortem.markup import Band, Highlight, chunk_limit, chunks, clip
 
 
 class Builder:
@@ -89,7 +90,7 @@ class Builder:
     def table(
         self,
         header: Sequence[str] | None,
-        rows: Sequence[Sequence[Any] | Band],
+        rows: Sequence[Sequence[Any] | Band | Highlight],
         fractions: Sequence[float],
         *,
         zebra: bool = True,
@@ -99,7 +100,8 @@ class Builder:
 
         A row's cell is a flowable, "" or a list of flowables (the pieces of a long text,
         from :meth:`long`): such a row becomes as many table rows as it has pieces, shaded
-        as one. A :class:`Band` is a full-width row (the date in the timeline).
+        as one. A :class:`Band` is a full-width row (the date in the timeline); a
+        :class:`Highlight` a row that stands out (a milestone).
         """
         from reportlab.platypus import Table, TableStyle
 
@@ -126,6 +128,9 @@ class Builder:
                 commands.append(("BACKGROUND", (0, r), (-1, r), pm.DATE_FILL))
                 shade = False
                 continue
+            marked = isinstance(row, Highlight)
+            if isinstance(row, Highlight):
+                row = row.cells
             height = max((len(c) for c in row if isinstance(c, list)), default=1)
             first = len(data)
             for i in range(height):
@@ -141,14 +146,16 @@ class Builder:
                         out.append("")
                 data.append(out)
             last = len(data) - 1
-            if zebra and shade:
+            if marked:
+                commands.append(("BACKGROUND", (0, first), (-1, last), pm.MILESTONE_FILL))
+            elif zebra and shade:
                 commands.append(("BACKGROUND", (0, first), (-1, last), pm.ZEBRA))
             if lines:
                 commands.append(("LINEBELOW", (0, last), (-1, last), 0.3, pm.RULE))
             shade = not shade
         if data:
             commands.append(("LINEBELOW", (0, -1), (-1, -1), 0.6, pm.RULE))
-        widths = [self.width * f for f in fractions]
+        widths = self.layout.fitted_widths(data, [self.width * f for f in fractions])
         # Rows are kept shorter than a page (long texts come in pieces). Splitting inside rows
         # is the fallback for a row that still does not fit: reportlab then repeats the header
         # where a row was cut, even mid-page, so it is not the default.
@@ -187,8 +194,13 @@ class Builder:
     def authors(self) -> list[str]:
         return [a for a in self.pm("authors").split("\n") if a.strip()]
 
+    def approved(self) -> bool:
+        return is_approved(self.state.postmortem)
+
     def status_word(self) -> str:
-        return "FINAL" if self.pm("status") == "final" else "DRAFT"
+        """FINAL only when the review is marked final and someone approved it: a review an
+        older desk marked final without an approval is still a draft to its readers."""
+        return "FINAL" if self.pm("status") == "final" and self.approved() else "DRAFT"
 
     def root_cause_markup(self, limit: int | None = None, where: str = "") -> str:
         cause = self.pm("root_cause")

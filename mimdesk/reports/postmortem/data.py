@@ -9,6 +9,7 @@ from datetime import datetime
 from mimdesk.domain.cadence import TimerPolicy
 from mimdesk.domain.events import Event
 from mimdesk.domain.incident import IncidentState
+from mimdesk.domain.report_sections import SectionSettings
 from mimdesk.domain.roles import role_label
 from mimdesk.domain.timeline import TimelineEntry
 
@@ -47,6 +48,8 @@ class ReportData:
     # Entries signed with a name that is not their account's person: event id -> that person
     # (the directory gives the account to them). The timeline flags each.
     signed_by_another: Mapping[str, str] = field(default_factory=dict)
+    # The site's order, headings and hidden sections of the review ([report.sections]).
+    sections: SectionSettings = field(default_factory=SectionSettings)
 
     def severity(self) -> str:
         sev = self.state.severity

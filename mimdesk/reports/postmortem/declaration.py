@@ -1,4 +1,8 @@
-"""Section 6: the declaration checklist as assessed, and the decision."""
+"""Section 6: the declaration checklist as assessed, and the decision.
+
+What the record does not hold is left out rather than printed as an absence: an incident
+back-filled from before the desk had a checklist has no assessment and often no rationale,
+and its readers need no line saying so."""
 
 from __future__ import annotations
 
@@ -13,9 +17,7 @@ def declaration(b: Builder) -> list[Any]:
     st, s = b.st, b.state
     parts: list[Any] = [b.h1(SECTIONS[5])]
     a = s.assessment
-    if a is None:
-        parts.append(b.p("<i>The incident was not assessed against the declaration checklist.</i>"))
-    else:
+    if a is not None:
         rec = a.recommendation
         outcome = "declare" if rec.outcome == "declare" else "not declare"
         sev = rec.severity
@@ -49,29 +51,31 @@ def declaration(b: Builder) -> list[Any]:
         if rec.unanswered:
             shown = ", ".join(b.data.questions.get(u, u) for u in rec.unanswered)
             parts.append(b.p(f"Not answered: {b.t(shown)}", st.muted))
-    parts.append(b.h2("Decision"))
     if not s.decisions:
-        parts.append(b.p("<i>No decision was recorded.</i>"))
+        if a is None:
+            parts.append(b.p("<i>No decision was recorded.</i>"))
         return parts
+    parts.append(b.h2("Decision"))
+    rationale = any(d.rationale for d in s.decisions)
     rows = []
     for d in s.decisions:
         what = "Declared a major incident" if d.decision == "declare" else "Not declared"
         if d.overrides_recommendation:
             what += " <b>(against the checklist's recommendation)</b>"
-        rows.append(
-            [
-                b.cell(b.t(b.local(d.at))),
-                b.cell(what),
-                b.cell(b.t(b.data.severity_labels.get(d.severity, d.severity)) or "—"),
-                b.cell(b.t(d.by.name)),
-                b.long(d.rationale, 0.33) if d.rationale else b.cell("<i>none given</i>"),
-            ]
-        )
-    parts.append(
-        b.table(
-            ["When", "Decision", "Severity", "By", "Rationale"],
-            rows,
-            [0.2, 0.2, 0.13, 0.14, 0.33],
-        )
-    )
+        row = [
+            b.cell(b.t(b.local(d.at))),
+            b.cell(what),
+            b.cell(b.t(b.data.severity_labels.get(d.severity, d.severity)) or "—"),
+            b.cell(b.t(d.by.name)),
+        ]
+        if rationale:
+            row.append(b.long(d.rationale, 0.33) if d.rationale else "")
+        rows.append(row)
+    if rationale:
+        header = ["When", "Decision", "Severity", "By", "Rationale"]
+        widths = [0.2, 0.2, 0.13, 0.14, 0.33]
+    else:
+        # No decision gives a rationale: no column of blanks.
+        header, widths = ["When", "Decision", "Severity", "By"], [0.25, 0.35, 0.2, 0.2]
+    parts.append(b.table(header, rows, widths))
     return parts

@@ -130,6 +130,28 @@ def _build(
     return builder.pages
 
 
+# The room a heading needs below it on the page, in points: the heading, a line or two of
+# introduction and the first rows of what it heads. With less room left it starts the next
+# page, so that no heading ends a page (keepWithNext alone does not hold when what follows is
+# a table longer than a page: reportlab then splits it where the heading stands, and a table
+# whose first row does not fit leaves the heading alone).
+HEADING_ROOM = {"pm-h1": 150.0, "pm-h2": 90.0, "pm-h3": 60.0}
+
+
+def keep_headings(parts: list[Any]) -> list[Any]:
+    """The story with a conditional page break before each heading."""
+    from reportlab.platypus import CondPageBreak
+
+    out: list[Any] = []
+    for flowable in parts:
+        style = getattr(flowable, "style", None)
+        room = HEADING_ROOM.get(getattr(style, "name", ""))
+        if room:
+            out.append(CondPageBreak(room))
+        out.append(flowable)
+    return out
+
+
 def build_story(b: Builder) -> list[Any]:
     """Every section, in the order of SECTIONS, each after a page break where it starts one."""
     from reportlab.platypus import PageBreak
@@ -150,4 +172,4 @@ def build_story(b: Builder) -> list[Any]:
     parts += followups(b)
     parts.append(PageBreak())
     parts += appendix(b)
-    return parts
+    return keep_headings(parts)

@@ -42,6 +42,13 @@ class Band:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A table row that stands out (a milestone of the timeline): shaded, never zebra."""
+
+    cells: list[Any]
+
+
 CHUNK_LINES = 25
 
 

@@ -1,4 +1,5 @@
-"""Section 5: who held each role, and every assignment and handover."""
+"""Section 5: who held each role, and every assignment and handover (the responders and their
+times are in the review, section 3)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,13 @@ def roles(b: Builder) -> list[Any]:
                 ),
             ]
         )
-    if rows:
-        parts.append(b.table(["Role", "Held by, in turn", "At the end"], rows, [0.25, 0.4, 0.35]))
-    else:
-        parts.append(b.p("<i>Nobody was assigned a role.</i>"))
-    parts.append(b.h2("Assignments and handovers"))
-    if not s.role_history:
-        parts.append(b.p("<i>None recorded.</i>"))
+    if not rows or not s.role_history:
+        # One line, not a heading over nothing (a back-fill may name no roles at all).
+        parts.append(b.p("<i>No roles were recorded.</i>"))
         return parts
+    parts.append(b.table(["Role", "Held by, in turn", "At the end"], rows, [0.25, 0.4, 0.35]))
+    parts.append(b.h2("Assignments and handovers"))
+    notes = any(c.note for c in s.role_history)
     rows = []
     for c in s.role_history:
         role = b.data.role(c.role)
@@ -49,20 +49,15 @@ def roles(b: Builder) -> list[Any]:
             what = f"<b>{b.t(c.person)}</b> assigned"
         else:
             what = f"{b.t(c.person)} released"
-        rows.append(
-            [
-                b.cell(b.t(b.local(c.at))),
-                b.cell(b.t(role)),
-                b.cell(what),
-                b.long(c.note or "—", 0.28),
-                b.cell(b.t(c.by.name)),
-            ]
-        )
-    parts.append(
-        b.table(
-            ["When", "Role", "Change", "Handover note", "Recorded by"],
-            rows,
-            [0.2, 0.15, 0.22, 0.28, 0.15],
-        )
-    )
+        row = [b.cell(b.t(b.local(c.at))), b.cell(b.t(role)), b.cell(what)]
+        if notes:
+            row.append(b.long(c.note, 0.28) if c.note else "")
+        rows.append([*row, b.cell(b.t(c.by.name))])
+    if notes:
+        header = ["When", "Role", "Change", "Handover note", "Recorded by"]
+        widths = [0.2, 0.15, 0.22, 0.28, 0.15]
+    else:
+        # No handover says anything: no column of dashes.
+        header, widths = ["When", "Role", "Change", "Recorded by"], [0.22, 0.22, 0.36, 0.2]
+    parts.append(b.table(header, rows, widths))
     return parts
