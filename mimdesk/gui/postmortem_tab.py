@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from mimdesk.config import Settings
-from mimdesk.domain import impact
+from mimdesk.domain import impact, review
 from mimdesk.domain.clock import format_duration, format_local
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
 from mimdesk.domain.timeline import TimelineEntry, review_history
@@ -59,8 +59,8 @@ from mimdesk.usecases.incidents import IncidentView
 # marked otherwise is the known one. Comparing through these keeps an untouched form clean.
 DEFAULTS = {"status": "draft", "root_cause_status": "known"}
 LABELS = {
-    **postmortem.TEXT_FIELDS,
-    **postmortem.LINE_FIELDS,
+    **review.TEXT_FIELDS,
+    **review.LINE_FIELDS,
     "root_cause_status": "Root cause status",
     "problem_ref": "Problem record",
     "status": "Status",
@@ -297,7 +297,7 @@ class PostmortemTab(QScrollArea):
         shows while no incident is open."""
         self.texts = {
             name: _text_box(name, 3 if name in STORY_FIELDS else 4 if name in SMALL_BOXES else 5)
-            for name in postmortem.TEXT_FIELDS
+            for name in review.TEXT_FIELDS
         }
         self.root_cause_status = QComboBox()
         self.root_cause_status.setObjectName("pmRootCauseStatus")
@@ -307,7 +307,7 @@ class PostmortemTab(QScrollArea):
             line = QLineEdit()
             line.setObjectName("pm" + "".join(w.capitalize() for w in name.split("_")))
             line.setPlaceholderText(LINE_PLACEHOLDERS[name])
-            if name in postmortem.DATE_FIELDS:
+            if name in review.DATE_FIELDS:
                 line.setMaxLength(10)
             self.lines[name] = line
         self.problem_ref = self.lines["problem_ref"]

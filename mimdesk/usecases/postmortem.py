@@ -19,6 +19,7 @@ from mimdesk.domain import impact
 from mimdesk.domain.declaration import answer_label
 from mimdesk.domain.incident import POSTMORTEM_FIELDS, IncidentState
 from mimdesk.domain.payloads import PostmortemChanged
+from mimdesk.domain.review import DATE_FIELDS, LINE_FIELDS, TEXT_FIELDS, is_approved
 from mimdesk.domain.timeline import TimelineEntry
 from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
 from mimdesk.errors import InvalidInput, Refused
@@ -27,34 +28,6 @@ from mimdesk.usecases.context import Changes, Context
 from mimdesk.usecases.incidents import resolve, view
 from mimdesk.usecases.validate import MAX_FIELD, choose, clean_text
 
-# The review's long texts, in the order the PDF prints them by default, with their headings.
-TEXT_FIELDS: dict[str, str] = {
-    "summary": "Summary",
-    "business_impact": "Business impact",
-    "trigger": "Trigger",
-    "detection": "Detection",
-    "resolution": "Resolution",
-    "lead_up": "Lead-up",
-    "fault": "Fault",
-    "response": "Response",
-    "recovery": "Recovery",
-    "root_cause": "Root cause",
-    "contributing_factors": "Contributing factors",
-    "five_whys": "Five whys",
-    "went_well": "What went well",
-    "went_badly": "What went badly",
-    "got_lucky": "Where we got lucky",
-    "lessons": "Lessons learned",
-    "related_incidents": "Related incidents",
-    "links": "Supporting links",
-}
-# The review's one-line fields besides, with their labels.
-LINE_FIELDS: dict[str, str] = {
-    **impact.MEASURES,
-    "published_duration": "Published duration",
-    "approver": "Approved by",
-}
-DATE_FIELDS: dict[str, str] = {"meeting_date": "meeting date", "approved_on": "approval date"}
 # The fields whose values come from a closed list.
 VOCABULARY_FIELDS = ("status", "root_cause_status")
 MAX_NAME = 200
@@ -136,11 +109,6 @@ def clean_field(name: str, value: Any) -> str:
             "Give the date as year-month-day, e.g. 2026-12-03.",
         )
     raise AssertionError(name)  # every field in POSTMORTEM_FIELDS is handled above
-
-
-def is_approved(fields: Mapping[str, str]) -> bool:
-    """A review is approved when someone is named as approving it, on a date."""
-    return bool(fields.get("approver", "").strip() and fields.get("approved_on", "").strip())
 
 
 def _final_problems(fields: Mapping[str, str]) -> list[str]:

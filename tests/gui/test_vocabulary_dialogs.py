@@ -58,6 +58,7 @@ def test_a_followup_with_a_recorded_status_keeps_it_when_edited(qtbot, ctx, ops,
         "Mitigate",
         "Detect",
         "Process",
+        "Other",
     ]
     assert status.currentText() == "blocked (not in this site's list)"
     assert (status.currentData(), priority.currentData()) == ("blocked", "urgent")

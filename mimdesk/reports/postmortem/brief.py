@@ -16,6 +16,7 @@ from typing import Any
 
 from mimdesk import outputs
 from mimdesk.domain import impact
+from mimdesk.domain.review import is_approved
 from mimdesk.domain.wording import counted
 from mimdesk.reports.postmortem.builder import Builder
 from mimdesk.reports.postmortem.data import ReportData
@@ -219,8 +220,6 @@ def _actions(b: Builder) -> list[Any]:
 
 
 def _review(b: Builder) -> list[Any]:
-    from mimdesk.usecases.postmortem import is_approved
-
     fields = b.state.postmortem
     if fields.get("status") == "final" and is_approved(fields):
         said = (
