@@ -47,7 +47,8 @@ def test_the_brief_is_one_page_with_what_an_executive_reads(app, ctx, incident, 
     assert "Payroll export failing for every site" in text
     assert incident in text and "SEV1" in text
     # Headline figures with their definitions under them.
-    assert "Customer impact" in text and "impact start → impact ended" in text
+    # (no impact-ended time here: the definition says the figure runs to the mitigation)
+    assert "Customer impact" in text and "impact started → mitigated (no impact-ended time" in text
     assert "Incident open" in text and "reported → resolved" in text
     # The impact in numbers, as the review wrote them.
     assert "about 1,200" in text and "up to £40,000" in text and "late-payment fees" in text
@@ -121,8 +122,10 @@ def test_approval_and_an_undeclared_incident_are_said_as_they_are(app, ctx, tmp_
     postmortem.export_pdf(ctx, reference=ref, settings=app.settings, out=out, brief=True)
     _, text = _text(out)
     assert "Final, approved by Dana Whitfield on 2026-12-03." in text
-    # No figure the record has no times for: never declared, never resolved.
-    assert "Time to declare" not in text and "Incident open" not in text
+    # No figure the record has no times for: a candidate has no declare figure, and an
+    # incident not resolved is said to be open, not given a duration.
+    assert "Time to declare" not in text
+    assert "Incident open" in text and "still open" in text
 
 
 def test_the_brief_never_writes_over_the_database(app, ctx, incident, tmp_path):

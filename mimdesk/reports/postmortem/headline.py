@@ -1,11 +1,16 @@
-"""The headline figures a leader reads first, each with the definition printed under it."""
+"""The headline figures of the one-page brief, each with the definition printed under it.
+
+The same words as the cover and the summary (:func:`figures.headline_cards`): customer impact
+and incident open, then time to declare and to mitigate. A figure the record has no times for
+is left out, never shown as zero.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from mimdesk.reports.postmortem.builder import Builder
-from mimdesk.reports.postmortem.markup import duration
+from mimdesk.reports.postmortem.figures import declare_value, duration_text, headline_cards
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,17 +21,20 @@ class HeadlineFigure:
 
 
 def headline_figures(b: Builder) -> list[HeadlineFigure]:
-    """Customer impact, incident open, time to declare and to mitigate: only those the record
-    has the times for."""
     out = []
-    for name, label, definition in (
-        ("impact", "Customer impact", "impact start → impact ended"),
-        ("resolve", "Incident open", "reported → resolved"),
-        ("declare", "Time to declare", "reported → declared"),
-        ("mitigate", "Time to mitigate", "reported → mitigated"),
-    ):
-        span = b.figures.span(name)
-        if span is None or span.value is None:
+    for label, value, published, definition in headline_cards(b):
+        if value in ("—", "not recorded"):
             continue
-        out.append(HeadlineFigure(label, duration(span.value), definition))
+        shown = f"{value} ({published})" if published else value
+        out.append(HeadlineFigure(label, shown, definition.split(": ", 1)[-1]))
+    if not b.figures.declared_formally and b.state.is_major:
+        out.append(HeadlineFigure("Time to declare", declare_value(b), "no declaration recorded"))
+    declare = b.figures.span("declare")
+    if declare is not None and declare.value is not None:
+        out.append(HeadlineFigure("Time to declare", duration_text(declare), "reported → declared"))
+    mitigate = b.figures.span("mitigate")
+    if mitigate is not None and mitigate.value is not None:
+        out.append(
+            HeadlineFigure("Time to mitigate", duration_text(mitigate), "reported → mitigated")
+        )
     return out
