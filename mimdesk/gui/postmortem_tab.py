@@ -37,6 +37,7 @@ from mimdesk.domain.clock import format_duration, format_local
 from mimdesk.domain.incident import POSTMORTEM_FIELDS
 from mimdesk.domain.timeline import TimelineEntry, review_history
 from mimdesk.domain.vocabulary import POSTMORTEM_STATUSES, ROOT_CAUSE_STATES
+from mimdesk.domain.wording import counted
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
 from mimdesk.gui.current import CurrentIncident
@@ -163,9 +164,7 @@ class KeyFiguresBox(QGroupBox):
         good = "#15803d" if not theme.is_dark(self.palette()) else "#6ee7a0"
         bad = theme.error_colour(self.palette()).name()
         for row, span in enumerate(figures.spans):
-            value = plain_label(
-                format_duration(span.value) if span.value is not None else "not yet"
-            )
+            value = plain_label(span_text(span))
             value.setObjectName(f"pmFigure_{span.name}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             target = rich_label(QLabel())  # the verdict in colour; no typed text
@@ -185,23 +184,31 @@ class KeyFiguresBox(QGroupBox):
         self.updates.setText(updates_text(figures))
 
 
+def span_text(span: Any) -> str:
+    """A duration as the PDF words it: exact, rounded for rough times, or why there is none."""
+    from mimdesk.reports import pm_figures
+
+    if span.withheld:
+        return "not recorded"
+    if span.value is None:
+        return "not known" if span.start is not None and span.end is not None else "not yet"
+    return pm_figures.approximate(span) or format_duration(span.value)
+
+
 def updates_text(figures: Any) -> str:
-    """Updates sent, and the share on time against the cadence, overall and per audience."""
-    if not figures.updates:
-        return "No updates sent, and no audience had an update cadence."
-    share = figures.on_time_share
-    head = f"<b>Updates sent: {figures.sent}</b>"
-    if share is not None:
-        head += f", <b>{share:.0%} on time</b> against the cadence"
-    lines = [head]
+    """The updates figure in words that add up (as the PDF says it), then each audience."""
+    from mimdesk.reports import pm_figures
+
+    lines = [f"<b>{escape(pm_figures.updates_summary(figures))}</b>"]
     for u in figures.updates:
-        line = f"{escape(u.label)}: {u.sent} sent"
-        if u.scheduled:
-            line += f", {u.on_time} on time, {u.late} late, {u.missed} missed"
-            if u.share is not None:
-                line += f" ({u.share:.0%})"
-        else:
-            line += " (no cadence)"
+        if not u.sent and not u.due:
+            continue  # nothing sent and nothing due: the sentence above covers it
+        line = f"{escape(u.label)}: {counted(u.sent, 'update')} sent"
+        if u.due:
+            line += f"; {u.on_time} of {u.due} due on time ({u.late} late, {u.missed} missed)"
+        untracked = u.no_cadence + u.before_declaration + u.time_unknown
+        if untracked:
+            line += f"; {untracked} not tracked"
         lines.append(line)
     return "<br>".join(lines)
 

@@ -139,7 +139,10 @@ def test_key_figures_show_the_times(qtbot, opened, app, clock):
     assert tab.figures.values["mitigate"].text() == "not yet"
     figures = postmortem.key_figures(app.ctx, reference=reference, settings=app.settings)
     assert figures.span("declare").value.total_seconds() == 12 * 60
-    assert "Updates sent: 0" in tab.figures.updates.text()
+    # Twelve minutes in, no update has fallen due yet; no audience line says "0 sent".
+    assert (
+        tab.figures.updates.text() == "<b>No update fell due in the 6 audiences with a cadence.</b>"
+    )
 
 
 def test_ctrl_s_saves_the_postmortem_when_it_is_in_front(qtbot, app, opened):
@@ -179,3 +182,28 @@ def test_the_impact_in_numbers_and_the_story_are_saved_and_checked(qtbot, opened
     assert fields["impact_users"] == "about 3,000"
     assert fields["trigger"] == "A certificate expired at midnight."
     assert fields["links"] == "https://status.example.org/incidents/42"
+
+
+def test_the_updates_card_says_what_it_counts_and_adds_up(app, clock):
+    """Issue 16, point 2, in the window: the PDF's sentence, then each audience's numbers."""
+    import re
+
+    from mimdesk.gui.postmortem_tab import updates_text
+    from mimdesk.reports import pm_figures
+    from tests.reports.test_postmortem_pdf import build_incident
+
+    reference = build_incident(app, clock)
+    figures = postmortem.key_figures(app.ctx, reference=reference, settings=app.settings)
+    text = updates_text(figures)
+    lines = text.split("<br>")
+    assert lines[0] == f"<b>{pm_figures.updates_summary(figures)}</b>"
+    assert "updates due on time" in lines[0]
+    shown = [u for u in figures.updates if u.sent or u.due]
+    for u, line in zip(shown, lines[1:], strict=True):
+        sent = int(re.search(r": (\d+) updates? sent", line).group(1))
+        assert sent == u.sent
+        untracked = u.no_cadence + u.before_declaration + u.time_unknown
+        # Every update sent is on time, late or not tracked; a missed one was never sent.
+        assert u.on_time + u.late + untracked == u.sent, line
+        if u.due:
+            assert f"{u.on_time} of {u.due} due on time" in line

@@ -14,6 +14,7 @@ from mimdesk.reports.postmortem.followups import (
     DONE,
     due_markup,
     followup_number,
+    priority_text,
     top_followups,
 )
 from mimdesk.reports.postmortem.markup import clip, percent, small
@@ -141,7 +142,7 @@ def _top_followups(b: Builder) -> list[Any]:
                 b.cell(b.t(fu.title)),
                 b.cell(b.t(fu.owner) or "—"),
                 b.cell(due_markup(b, fu)),
-                b.cell(b.t(fu.priority)),
+                b.cell(b.t(priority_text(fu))),
                 b.cell(b.t(fu.status)),
             ]
             for fu in top
