@@ -65,6 +65,12 @@ def timeline(b: Builder) -> list[Any]:
     if key_rows:
         named = ", ".join(keytimes.label(k.name) for k in key_rows)
         intro += f"; the key times ({named}) are rows of their own"
+    rough = [e for e in entries if not precision.is_exact(getattr(e, "precision", ""))]
+    if rough or any(not precision.is_exact(k.precision) for k in key_rows):
+        intro += (
+            "; a time known only to the hour reads <i>around</i> that hour, and one known only "
+            "to the day, or not at all, reads <i>time not known</i>"
+        )
     intro += (
         ". An entry written later than it happened says when it was written; a withdrawn "
         "entry is struck through; a change the log kept but did not apply is marked <b>not "
@@ -156,12 +162,11 @@ def time_shown(b: Builder, when: datetime, precision_: str) -> str:
     the hour)", "time not known"); the date is in the band above."""
     if precision.is_exact(precision_):
         return b.local(when, date_=False)
-    text = precision.shown(when, precision_, b.zone)
-    day = when.astimezone(b.zone)
-    for prefix in (f"{day:%Y-%m-%d} ", f"{day.day} {day:%B} {day.year}, "):
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    return text
+    if precision_ == precision.HOUR:
+        # "(to the hour)" is said once, in the section's introduction: the column stays narrow.
+        local = when.astimezone(b.zone)
+        return f"around {local:%H}:00 {local:%Z}".strip()
+    return "time not known"
 
 
 def time_markup(b: Builder, when: datetime, precision_: str) -> str:
