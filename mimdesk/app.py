@@ -108,5 +108,5 @@ def open_app(
         log.rebuild_projections()
     login = os_login()
     author = Author(settings.display_name or login or "Unknown", login)
-    ctx = Context(log, author, now, vocab=settings.vocabularies())
+    ctx = Context(log, author, now, vocab=settings.vocabularies(), timers=settings.timers)
     return App(paths, settings, database, log, ctx, backup, shared)

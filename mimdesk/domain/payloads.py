@@ -108,6 +108,9 @@ class FieldChanged(Payload):
     value: JsonValue
     reason: str = _sparse("")
     prev: str | None = None
+    # For a severity change: the update interval per audience (minutes) the new severity puts
+    # in force, as the desk's settings gave them then; None: not recorded.
+    cadences: Mapping[str, int] | None = _sparse(None)
 
 
 @dataclass(frozen=True, slots=True)

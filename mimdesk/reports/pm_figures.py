@@ -421,6 +421,8 @@ class _Cadence:
                     self.source = NONE
                 live_for[state.severity] = live
             elif isinstance(p, FieldChanged) and p.field == "severity":
+                if p.cadences is not None:
+                    recorded[state.severity] = {str(k): int(v) for k, v in p.cadences.items()}
                 live_for.setdefault(state.severity, live)
             elif not isinstance(p, CadenceSet):
                 continue

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from mimdesk.config import builtin_vocabularies
+from mimdesk.domain.cadence import TimerPolicy
 from mimdesk.domain.events import Author, Event
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.payloads import Payload
@@ -76,6 +77,9 @@ class Context:
     # The closed lists what a person types is checked against: the site's (the composition
     # root passes them), else the built-in settings'.
     vocab: Vocabularies = field(default_factory=builtin_vocabularies)
+    # The site's update cadences, recorded with a severity change so that the postmortem
+    # judges updates by the cadences in force then (None: not recorded).
+    timers: TimerPolicy | None = None
     # Writing what others did, under their names (the demo's script): the account check
     # (mimdesk.usecases.entitlement) does not apply, since they are not at this desk.
     replaying: bool = False

@@ -236,7 +236,13 @@ def change_severity(
             "rationale.",
             "Say why the impact is smaller than first thought.",
         )
-    change = FieldChanged(field="severity", value=severity, reason=rationale)
+    change = FieldChanged(
+        field="severity",
+        value=severity,
+        reason=rationale,
+        # The cadences the new severity puts in force, recorded with it (issue 16).
+        cadences=_cadences_in_force(state, settings, severity) if state.is_major else None,
+    )
     ctx.log.append([ctx.event(summary.stream_id, change)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from mimdesk.domain import incident, keytimes, lifecycle
+from mimdesk.domain import cadence, incident, keytimes, lifecycle
 from mimdesk.domain.events import Event, format_time
 from mimdesk.domain.ids import new_id, normalise_crockford
 from mimdesk.domain.incident import IncidentState
@@ -217,6 +217,11 @@ def change_field(ctx: Context, *, reference: str, field: str, value: Any) -> Cha
     # fold as a concurrent change (both values kept, the later one wins).
     writer = state.field_writers.get(field)
     change = FieldChanged(field=field, value=value, prev=writer.event_id if writer else "")
+    if field == "severity" and value and ctx.timers is not None and state.is_major:
+        # The cadences the new severity puts in force, recorded with it (issue 16).
+        change = replace(
+            change, cadences=cadence.intervals(replace(state, severity=value), ctx.timers)
+        )
     ctx.log.append([ctx.event(summary.stream_id, change)])
     return Changes(frozenset({summary.stream_id}), incidents_list=True)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from mimdesk.domain import cadence
 from mimdesk.domain.events import format_time
 from mimdesk.domain.ids import new_id
 from mimdesk.domain.incident import reference_for
@@ -364,10 +365,34 @@ def test_a_backfilled_declaration_at_the_report_time_is_no_zero_figure(app, cloc
     assert "not recorded" in summary and not ZERO.search(summary)
 
 
-def test_after_a_live_severity_change_the_settings_stand_in_and_it_says_so(app, clock):
+def test_a_severity_change_records_the_cadences_it_puts_in_force(app, clock):
     ref = counted_incident(app, clock)
     assert figures(app, ref, clock).cadence_source == pm_figures.RECORDED
     declaration.change_severity(app.ctx, reference=ref, settings=app.settings, severity="SEV1")
+    events = incidents.view(app.ctx, incidents.resolve(app.ctx, ref).stream_id).events
+    change = [e for e in events if isinstance(e.payload, FieldChanged)][-1].payload
+    before = incidents.view(app.ctx, incidents.resolve(app.ctx, ref).stream_id).state
+    expected = cadence.intervals(replace(before, severity="SEV1"), app.settings.timers)
+    assert change.cadences == expected and change.cadences
+    f = figures(app, ref, clock)
+    assert f.cadence_source == pm_figures.RECORDED
+    assert not pm_figures.updates_summary(f).endswith(pm_figures.PARTLY_NOTE)
+
+
+def test_after_an_older_desk_s_severity_change_the_settings_stand_in_and_it_say_so(app, clock):
+    ref = counted_incident(app, clock)
+    # Written as a desk did before severity changes recorded their cadences.
+    stream = incidents.resolve(app.ctx, ref).stream_id
+    app.ctx.log.append([app.ctx.event(stream, FieldChanged(field="severity", value="SEV1"))])
     f = figures(app, ref, clock)
     assert f.cadence_source == pm_figures.PARTLY
     assert pm_figures.updates_summary(f).endswith(pm_figures.PARTLY_NOTE)
+
+
+def test_a_severity_changed_in_the_details_also_records_its_cadences(app, clock):
+    ref = counted_incident(app, clock)
+    incidents.change_field(app.ctx, reference=ref, field="severity", value="SEV1")
+    events = incidents.view(app.ctx, incidents.resolve(app.ctx, ref).stream_id).events
+    change = [e for e in events if isinstance(e.payload, FieldChanged)][-1].payload
+    assert change.field == "severity" and change.cadences
+    assert figures(app, ref, clock).cadence_source == pm_figures.RECORDED
