@@ -45,25 +45,34 @@ def executive(b: Builder) -> list[Any]:
             ),
             st.body,
         ),
-        b.h2("Summary"),
-        b.p(
-            b.t(clip(summary, EXEC_CLIP["summary"], where))
-            if summary
-            else "<i>No summary written yet.</i>"
-        ),
-        b.h2("Impact"),
-        b.p(
-            b.t(clip(impact, EXEC_CLIP["business_impact"], where))
-            if impact
-            else "<i>Not written yet.</i>"
-        ),
-        Spacer(1, 2 * mm),
-        grid,
-        b.h2("Root cause"),
-        b.p(b.root_cause_markup(EXEC_CLIP["root_cause"], where)),
-        b.h2("Top follow-up actions"),
     ]
-    parts += _top_followups(b)
+    # A review being written says what it still lacks; a back-filled incident shows only what
+    # its record holds (nothing was going to be written here).
+    quiet = b.figures.back_filled
+    if summary or not quiet:
+        parts += [
+            b.h2("Summary"),
+            b.p(
+                b.t(clip(summary, EXEC_CLIP["summary"], where))
+                if summary
+                else "<i>No summary written yet.</i>"
+            ),
+        ]
+    if impact or not quiet:
+        parts += [
+            b.h2("Impact"),
+            b.p(
+                b.t(clip(impact, EXEC_CLIP["business_impact"], where))
+                if impact
+                else "<i>Not written yet.</i>"
+            ),
+        ]
+    parts += [Spacer(1, 2 * mm), grid]
+    if b.pm("root_cause") or b.pm("root_cause_status") == "under investigation" or not quiet:
+        parts += [b.h2("Root cause"), b.p(b.root_cause_markup(EXEC_CLIP["root_cause"], where))]
+    if b.state.followups or not quiet:
+        parts.append(b.h2("Top follow-up actions"))
+        parts += _top_followups(b)
     return [KeepInFrame(b.width, 245 * mm, parts, mode="shrink")]
 
 
