@@ -22,7 +22,9 @@ MEASURES: dict[str, str] = {
     "impact_money": "Money",
 }
 
-_NUMBER = r"[-−]?[£$€¥]?\d[\d,_ ]*(?:\.\d+)?\s*[kKmM]?"
+# A number as people write one: a sign, a currency, thousands separators, decimals, a
+# multiplier or a per cent ("£1.2m", "82%", "12,000").
+_NUMBER = r"[-−]?[£$€¥]?\d[\d,_ ]*(?:\.\d+)?(?:\s*[kKmM]\b|%)?"
 _MEASURE = re.compile(
     rf"^(?P<qualifier>[^\d£$€¥]*?)\s*(?P<low>{_NUMBER})"
     rf"(?:\s*(?:-|–|—|to)\s*(?P<high>{_NUMBER}))?(?P<note>.*)$",

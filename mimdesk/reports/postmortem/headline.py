@@ -25,8 +25,10 @@ def headline_figures(b: Builder) -> list[HeadlineFigure]:
     for label, value, published, definition in headline_cards(b):
         if value in ("—", "not recorded"):
             continue
-        shown = f"{value} ({published})" if published else value
-        out.append(HeadlineFigure(label, shown, definition.split(": ", 1)[-1]))
+        said = definition.split(": ", 1)[-1]
+        # The published figure goes under the value, beside the definition: the value stays
+        # one line at the figure's size.
+        out.append(HeadlineFigure(label, value, f"{said}; {published}" if published else said))
     if not b.figures.declared_formally and b.state.is_major:
         out.append(HeadlineFigure("Time to declare", declare_value(b), "no declaration recorded"))
     declare = b.figures.span("declare")
