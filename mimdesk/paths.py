@@ -26,6 +26,12 @@ FILES_FOLDER_NAME = "MIM Desk"
 class Paths:
     config_dir: Path
     data_dir: Path
+    # Where the log and crash files go, for IT to collect (None: beside the data).
+    log_dir: Path | None = None
+
+    @property
+    def logs(self) -> Path:
+        return self.log_dir or self.data_dir / "logs"
 
     @property
     def user_settings(self) -> Path:
@@ -45,6 +51,7 @@ def default_paths(env: Mapping[str, str] = os.environ) -> Paths:
     return Paths(
         Path(platformdirs.user_config_dir(name, appauthor=False, roaming=True)),
         Path(platformdirs.user_data_dir(name, appauthor=False)),
+        Path(platformdirs.user_log_dir(name, appauthor=False)),
     )
 
 
