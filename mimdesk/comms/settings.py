@@ -39,7 +39,7 @@ class SmtpSettings:
     security: str = "starttls"  # one of SECURITIES; "tls" is implicit TLS (port 465)
     username: str = ""
     timeout_seconds: float = 15.0
-    # An extra CA bundle (PEM) trusted besides the system's, for an internal CA.
+    # A CA bundle (PEM) trusted instead of the OS trust store, for an internal CA.
     ca_file: str = ""
     # Verify the server's certificate and name. Off only for a relay inside the network with a
     # self-signed certificate, where giving its CA file is not possible.
@@ -52,6 +52,19 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ProxySettings:
+    """``[comms.proxy]``: how webhooks reach the internet (see :mod:`mimdesk.comms.proxy`).
+
+    Neither ``url`` nor ``pac_url``: the system's proxy settings. The password of ``user`` is
+    in the keyring as ``proxy:HOST``, HOST being the proxy's host name.
+    """
+
+    url: str = ""  # http://proxy.corp.example:8080
+    pac_url: str = ""  # http://wpad.corp.example/proxy.pac
+    user: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CommsSettings:
     templates_dir: str = ""
     approval: str = "none"  # one of APPROVAL_MODES
@@ -60,7 +73,8 @@ class CommsSettings:
     from_address: str = ""
     reply_to: str = ""
     http_timeout_seconds: float = 10.0
-    ca_file: str = ""  # extra CA bundle for HTTPS webhooks (a TLS-inspecting proxy)
+    # The CA bundle trusted for HTTPS webhooks instead of the OS trust store (mimdesk.comms.tls).
+    ca_file: str = ""
     outbox_expire_minutes: int = 120
     status_page_dir: str = ""
     status_page_title: str = "Service status"
@@ -74,6 +88,7 @@ class CommsSettings:
     # audience id -> wording style of the templates (STYLES)
     audience_style: Mapping[str, str] = field(default_factory=dict)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    proxy: ProxySettings = field(default_factory=ProxySettings)
 
     def style(self, audience: str) -> str:
         return self.audience_style.get(audience, "business")
@@ -85,6 +100,7 @@ class CommsSettings:
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> CommsSettings:
         smtp = table.get("smtp", {})
+        proxy = table.get("proxy", {})
         return cls(
             templates_dir=str(table.get("templates_dir", "")),
             approval=approval_mode(table),
@@ -113,6 +129,11 @@ class CommsSettings:
                 timeout_seconds=float(smtp.get("timeout_seconds", 15)),
                 ca_file=str(smtp.get("ca_file", "")),
                 verify=bool(smtp.get("verify", True)),
+            ),
+            proxy=ProxySettings(
+                url=str(proxy.get("url", "")),
+                pac_url=str(proxy.get("pac_url", "")),
+                user=str(proxy.get("user", "")),
             ),
         )
 
@@ -274,6 +295,8 @@ def check(table: Any, errors: list[str], warnings: list[str], base: Path | None 
         where = f"comms.{key}"
         if key == "smtp":
             _check_smtp(value, errors, warnings)
+        elif key == "proxy":
+            _check_proxy(value, errors, warnings)
         elif key == "recipients":
             if not isinstance(value, Mapping):
                 errors.append(f"{where}: must be a table of audience = [addresses]")
@@ -337,3 +360,52 @@ def _check_smtp(value: Any, errors: list[str], warnings: list[str]) -> None:
         problem = check_field(item)
         if problem:
             errors.append(f"comms.smtp.{key}: {problem}")
+
+
+def _proxy_url(*schemes: str) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"must be text, not {value!r}"
+        if not value:
+            return None
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in schemes or not rest.strip("/"):
+            shown = " or ".join(f"{s}://" for s in schemes)
+            return f"must be a URL starting with {shown}"
+        if "@" in rest.split("/", 1)[0]:
+            # The value is not repeated: it may hold a password.
+            return (
+                "must not hold a user or password (set user, and keep the password in the keyring)"
+            )
+        return None
+
+    return check
+
+
+PROXY_FIELDS: dict[str, Check] = {
+    "url": _proxy_url("http"),
+    "pac_url": _proxy_url("http", "https", "file"),
+    "user": _text,
+}
+
+
+def _check_proxy(value: Any, errors: list[str], warnings: list[str]) -> None:
+    if not isinstance(value, Mapping):
+        errors.append("comms.proxy: must be a table ([comms.proxy])")
+        return
+    for key, item in value.items():
+        check_field = PROXY_FIELDS.get(key)
+        if check_field is None:
+            if any(word in key.lower() for word in ("pass", "secret", "token")):
+                errors.append(
+                    f"comms.proxy.{key}: passwords are never kept in a settings file; remove it "
+                    "and store it with 'mimdesk secret set proxy:HOST'"
+                )
+            else:
+                warnings.append(f"comms.proxy.{key}: unknown setting, ignored")
+            continue
+        problem = check_field(item)
+        if problem:
+            errors.append(f"comms.proxy.{key}: {problem}")
+    if isinstance(value.get("url"), str) and value.get("url") and value.get("pac_url"):
+        warnings.append("comms.proxy: both url and pac_url are set; url is used")

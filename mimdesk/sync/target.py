@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import ssl
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -169,8 +170,9 @@ def make_engine(
         }
         if target.tls and target.tls != "disable":
             args["sslmode"] = target.tls
-            if target.ca_file:
-                args["sslrootcert"] = target.ca_file
+            root = libpq_root_cert(target)
+            if root:
+                args["sslrootcert"] = root
     else:
         args = {
             "connect_timeout": t.connect,
@@ -184,12 +186,85 @@ def make_engine(
             ),
         }
         if target.tls and target.tls != "disable":
-            args["ssl"] = {"ca": target.ca_file} if target.ca_file else {}
-            args["ssl_verify_cert"] = target.tls in ("verify-ca", "verify-full")
-            args["ssl_verify_identity"] = target.tls == "verify-full"
+            # A context, not PyMySQL's ssl_* options: those build a context from OpenSSL's
+            # files alone, and an empty option set meant "TLS if the server offers it".
+            args["ssl"] = mysql_tls(target)
     return create_engine(
         url, poolclass=NullPool, connect_args=args, isolation_level="READ COMMITTED"
     )
+
+
+def mysql_tls(target: SharedTarget) -> ssl.SSLContext:
+    """PyMySQL's context for ``[shared] tls``; without a ca_file, the OS trust store.
+
+    ``require`` encrypts and checks nothing, as libpq's ``require`` does; ``verify-ca`` checks
+    the chain against the ca_file but not the name; ``verify-full`` checks both.
+    """
+    from mimdesk.comms import tls
+
+    if target.tls == "require":
+        return tls.context(verify=False)
+    context = tls.context(target.ca_file)
+    context.check_hostname = target.tls == "verify-full"
+    # MariaDB's own generated certificates lack extensions that Python 3.13's strict mode
+    # demands; PyMySQL clears the flag in its own contexts for the same reason.
+    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    return context
+
+
+def libpq_version() -> int:
+    """libpq's version as a number (160002 is 16.2); 0 when psycopg is not installed."""
+    try:
+        import psycopg
+
+        return int(psycopg.pq.version())
+    except Exception:  # no psycopg: the connection will say so
+        return 0
+
+
+def libpq_root_cert(target: SharedTarget, version: int | None = None) -> str:
+    """The ``sslrootcert`` for libpq, or "" for libpq's default (``~/.postgresql/root.crt``).
+
+    truststore cannot reach libpq: it verifies with its own OpenSSL (bundled in psycopg's
+    binary wheel, whose compiled-in certificate folder does not exist on a user's computer).
+    So, for ``verify-full`` without a ca_file, libpq is given the OS's roots as a file where
+    the OS keeps one (Linux, macOS's system roots: :func:`mimdesk.comms.tls.system_bundle`);
+    where none exists (Windows), libpq 16 or later is told ``sslrootcert=system``, which it
+    reads as OpenSSL's default store and which works only when SSL_CERT_FILE or SSL_CERT_DIR
+    names one. Otherwise the ca_file is needed, and the failed connection says so.
+    ``verify-ca`` always has its ca_file; ``require`` checks nothing.
+    """
+    if target.ca_file:
+        return target.ca_file
+    if target.tls != "verify-full":
+        return ""
+    from mimdesk.comms import tls
+
+    bundle = tls.system_bundle()
+    if bundle:
+        return bundle
+    found = libpq_version() if version is None else version
+    return "system" if found >= 160000 else ""
+
+
+def describe_tls(target: SharedTarget) -> str:
+    """What the shared database's certificate is checked against, for ``mimdesk doctor``."""
+    if not target.tls or target.tls == "disable":
+        return "no TLS" if target.tls == "disable" else "TLS as the driver defaults to"
+    if target.tls == "require":
+        return "TLS, the certificate not checked (tls = 'require')"
+    if target.dialect == "mysql":
+        from mimdesk.comms import tls
+
+        return f"TLS ({target.tls}) against {tls.describe(target.ca_file)}"
+    root = libpq_root_cert(target)
+    if root == target.ca_file:
+        return f"TLS ({target.tls}) against only the CA file {root}"
+    if root == "system":
+        return f"TLS ({target.tls}) against OpenSSL's default store (libpq's sslrootcert=system)"
+    if root:
+        return f"TLS ({target.tls}) against the system's roots in {root}"
+    return f"TLS ({target.tls}) against ~/.postgresql/root.crt (libpq's default); set ca_file"
 
 
 def _socket_fd(conn: Connection) -> int | None:

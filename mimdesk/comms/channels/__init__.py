@@ -76,6 +76,9 @@ def make(
             secret(WEBHOOK_SECRETS[name]),
             timeout=comms.http_timeout_seconds,
             ca_file=comms.ca_file,
+            proxy_settings=comms.proxy,
+            # The proxy's password is read only if the proxy chosen for the message needs one.
+            secret=secret,
         )
     if name == "statuspage":
         from mimdesk.comms.channels.statuspage import StatusPageChannel

@@ -1,8 +1,8 @@
 """E-mail sent by MIM Desk through the organisation's SMTP server.
 
-TLS is on by default and the certificate is verified (``ssl.create_default_context``) unless
-the site sets ``[comms.smtp] verify = false``;
-``[comms.smtp] ca_file`` adds an internal CA to the system's, it does not replace them.
+TLS is on by default and the certificate is verified against the OS trust store
+(:mod:`mimdesk.comms.tls`) unless the site sets ``[comms.smtp] verify = false``;
+``[comms.smtp] ca_file`` names the internal CA to trust instead.
 ``security = "none"`` exists for an internal relay that needs no login, and refuses to send a
 password over it. The password comes from the keyring (``smtp:HOST``), and no error message
 ever contains it or the server's reply to a login.
@@ -26,24 +26,7 @@ from mimdesk.comms.channels.base import (
 from mimdesk.comms.channels.mail import build_email
 from mimdesk.comms.settings import CommsSettings, SmtpSettings
 from mimdesk.comms.templates import Templates
-
-
-def tls_context(ca_file: str = "", verify: bool = True) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if not verify:
-        # The site turned it off ([comms.smtp] verify = false): still encrypted, but anyone on
-        # the path could pose as the server. Said in the settings and in the docs.
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    if ca_file:
-        try:
-            context.load_verify_locations(cafile=ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise NotConfigured(
-                f"the CA file {ca_file} could not be read ({type(exc).__name__})"
-            ) from None
-    return context
+from mimdesk.comms.tls import context as tls_context
 
 
 class SmtpChannel:
@@ -86,7 +69,7 @@ class SmtpChannel:
 
     def _send(self, msg: object, to: list[str]) -> dict[str, object]:
         s = self.smtp
-        context = tls_context(s.ca_file, s.verify) if s.security != "none" else None
+        context = tls_context(s.ca_file, verify=s.verify) if s.security != "none" else None
         client: smtplib.SMTP
         if s.security == "tls":
             client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=context)

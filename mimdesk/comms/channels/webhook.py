@@ -25,7 +25,9 @@ The generic webhook POSTs this JSON object (UTF-8, ``Content-Type: application/j
 
 Any 2xx answer is success. 408, 429 and 5xx answers, refused connections, timeouts and
 failed name lookups are retried from the outbox; any other answer is a permanent failure.
-Redirects are not followed: urllib would turn the POST into a GET and drop the message.
+Redirects are not followed: following would turn the POST into a GET and drop the message.
+Certificates are checked against the OS trust store, or ``[comms] ca_file`` alone when set
+(:mod:`mimdesk.comms.tls`); a proxy is used as :mod:`mimdesk.comms.proxy` chooses.
 """
 
 from __future__ import annotations
@@ -34,13 +36,12 @@ import http.client
 import json
 import socket
 import ssl
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from mimdesk import __version__
+from mimdesk.comms import proxy
 from mimdesk.comms.channels.base import (
     Delivery,
     DeliveryError,
@@ -50,8 +51,9 @@ from mimdesk.comms.channels.base import (
     Unreachable,
     redact,
 )
-from mimdesk.comms.channels.smtp import tls_context
+from mimdesk.comms.settings import ProxySettings
 from mimdesk.comms.templates import paragraphs
+from mimdesk.comms.tls import context as tls_context
 
 ADAPTIVE_CARD_VERSION = "1.5"
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -188,11 +190,6 @@ def generic_payload(message: OutgoingMessage) -> dict[str, Any]:
     }
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 def check_url(url: str, secret_name: str) -> str:
     """An https URL (http only to this computer, for tests and local relays)."""
     try:
@@ -215,43 +212,80 @@ def post_json(
     secret_name: str,
     timeout: float,
     ca_file: str = "",
+    proxy_settings: ProxySettings | None = None,
+    secret: proxy.Secret | None = None,
 ) -> int:
-    """POST ``payload``; the HTTP status on success, :class:`DeliveryError` otherwise."""
+    """POST ``payload``; the HTTP status on success, :class:`DeliveryError` otherwise.
+
+    ``proxy_settings`` and ``secret`` (the keyring, for the proxy's password) choose the proxy
+    (:func:`mimdesk.comms.proxy.choose`); by default the system's.
+    """
     url = check_url(url, secret_name)
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": f"MIMDesk/{__version__}",
-        },
-    )
-    opener = urllib.request.build_opener(
-        _NoRedirect(), urllib.request.HTTPSHandler(context=tls_context(ca_file))
-    )
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": f"MIMDesk/{__version__}",
+    }
+    route: proxy.Proxy | None = None
     try:
-        with opener.open(request, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        # The answer's body is never read into the reason: a receiver may echo the request's
-        # path and query, which hold the token, and the reason goes to every desk's log.
-        code = exc.code
-        exc.close()
-        if code in (408, 429) or code >= 500:
-            raise Unreachable(f"{label} answered HTTP {code}; will retry") from None
-        if 300 <= code < 400:
-            raise Rejected(
-                f"{label} answered with a redirect (HTTP {code}); check {secret_name}"
-            ) from None
-        raise Rejected(f"{label} refused the message (HTTP {code})") from None
-    except urllib.error.URLError as exc:
-        raise _network(exc.reason, label) from None
-    except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        raise _network(exc, label) from None
-    except ValueError:
+        context = tls_context(ca_file)
+        route = proxy.choose(
+            url, proxy_settings or ProxySettings(), secret or _no_secret, timeout=timeout
+        )
+        conn = proxy.connection(url, route, timeout=timeout, context=context)
+        try:
+            conn.request("POST", target, body=data, headers=headers)
+            response = conn.getresponse()
+            # The answer's body is never read into the reason: a receiver may echo the
+            # request's path and query, which hold the token, and the reason goes to every
+            # desk's log. A redirect is not followed: it would have to drop the message.
+            code = response.status
+            response.close()
+        finally:
+            conn.close()
+    except DeliveryError:
+        raise
+    except OSError as exc:
+        status = proxy.tunnel_status(exc) if route is not None else None
+        if route is not None and status is not None:
+            raise _proxy_refused(status, label, route) from None
+        raise _network(exc, label, route) from None
+    except (http.client.InvalidURL, ValueError):
         raise NotConfigured(f"the address stored as {secret_name} is not a usable URL") from None
+    except http.client.HTTPException as exc:
+        raise _network(exc, label, route) from None
+    if 200 <= code < 300:
+        return code
+    if code in (408, 429) or code >= 500:
+        raise Unreachable(f"{label} answered HTTP {code}; will retry")
+    if 300 <= code < 400:
+        raise Rejected(f"{label} answered with a redirect (HTTP {code}); check {secret_name}")
+    raise Rejected(f"{label} refused the message (HTTP {code})")
+
+
+def _no_secret(name: str) -> str | None:
+    return None
+
+
+def _proxy_refused(status: int, label: str, route: proxy.Proxy) -> DeliveryError:
+    """The proxy said no to CONNECT. Its reason text is not repeated: it is the proxy's."""
+    where = f"the proxy {route.host}:{route.port}"
+    if status == 407:
+        if route.user:
+            # Not retried: each try with a wrong password counts towards a lock-out.
+            return Rejected(
+                f"{where} refused the user name or password (HTTP 407); check "
+                f"[comms.proxy] user and 'mimdesk secret set {route.secret_name}'"
+            )
+        return Rejected(
+            f"{where} asks for a login (HTTP 407); set [comms.proxy] user and run "
+            f"'mimdesk secret set {route.secret_name}'"
+        )
+    if status in (408, 429) or status >= 500:
+        return Unreachable(f"{where} could not reach {label} (HTTP {status}); will retry")
+    return Rejected(f"{where} refused the connection to {label} (HTTP {status})")
 
 
 # What OpenSSL's verify codes mean, in words that name no host: the host is part of the
@@ -268,13 +302,23 @@ _CERTIFICATE_PROBLEMS = {
 }
 
 
-def _network(reason: object, label: str) -> DeliveryError:
+def _network(reason: object, label: str, route: proxy.Proxy | None = None) -> DeliveryError:
+    if route is not None and isinstance(reason, socket.gaierror):
+        return Unreachable(f"the name of the proxy {route.host} could not be looked up")
+    error = _network_error(reason, label)
+    if route is None or isinstance(reason, ssl.SSLError):
+        return error
+    # Through a proxy, a refused or broken connection is the proxy's: say which.
+    return type(error)(f"{error.reason} (through the proxy {route.host}:{route.port})")
+
+
+def _network_error(reason: object, label: str) -> DeliveryError:
     if isinstance(reason, ssl.SSLCertVerificationError):
-        code = reason.verify_code
-        problem = _CERTIFICATE_PROBLEMS.get(code, f"verify code {code}")
+        code = getattr(reason, "verify_code", None)  # the macOS and Windows checks may not set it
+        problem = _CERTIFICATE_PROBLEMS.get(code or 0, f"verify code {code}")
         return Rejected(
             f"the certificate of {label} could not be verified ({problem}); if a "
-            "proxy inspects TLS, set [comms] ca_file"
+            "proxy inspects TLS, put its CA in this computer's trust store or set [comms] ca_file"
         )
     if isinstance(reason, ssl.SSLError):
         return Rejected(f"the TLS connection to {label} failed ({reason.reason or 'SSL error'})")
@@ -303,6 +347,8 @@ class WebhookChannel:
         *,
         timeout: float,
         ca_file: str = "",
+        proxy_settings: ProxySettings | None = None,
+        secret: proxy.Secret | None = None,
     ) -> None:
         self.name = name
         self.label = label
@@ -311,6 +357,8 @@ class WebhookChannel:
         self._url = url
         self.timeout = timeout
         self.ca_file = ca_file
+        self.proxy_settings = proxy_settings or ProxySettings()
+        self._secret = secret
 
     def deliver(self, message: OutgoingMessage) -> Delivery:
         if not self._url:
@@ -326,6 +374,8 @@ class WebhookChannel:
                 secret_name=self.secret_name,
                 timeout=self.timeout,
                 ca_file=self.ca_file,
+                proxy_settings=self.proxy_settings,
+                secret=self._secret,
             )
         except DeliveryError as exc:
             # Belt and braces: whatever went into the reason, the URL does not leave here.
@@ -333,15 +383,61 @@ class WebhookChannel:
         return Delivery(self.name, (self.label,))
 
 
-def teams(url: str | None, *, timeout: float, ca_file: str = "") -> WebhookChannel:
-    return WebhookChannel("teams", "Teams", teams_payload, url, timeout=timeout, ca_file=ca_file)
-
-
-def slack(url: str | None, *, timeout: float, ca_file: str = "") -> WebhookChannel:
-    return WebhookChannel("slack", "Slack", slack_payload, url, timeout=timeout, ca_file=ca_file)
-
-
-def generic(url: str | None, *, timeout: float, ca_file: str = "") -> WebhookChannel:
+def teams(
+    url: str | None,
+    *,
+    timeout: float,
+    ca_file: str = "",
+    proxy_settings: ProxySettings | None = None,
+    secret: proxy.Secret | None = None,
+) -> WebhookChannel:
     return WebhookChannel(
-        "webhook", "the webhook", generic_payload, url, timeout=timeout, ca_file=ca_file
+        "teams",
+        "Teams",
+        teams_payload,
+        url,
+        timeout=timeout,
+        ca_file=ca_file,
+        proxy_settings=proxy_settings,
+        secret=secret,
+    )
+
+
+def slack(
+    url: str | None,
+    *,
+    timeout: float,
+    ca_file: str = "",
+    proxy_settings: ProxySettings | None = None,
+    secret: proxy.Secret | None = None,
+) -> WebhookChannel:
+    return WebhookChannel(
+        "slack",
+        "Slack",
+        slack_payload,
+        url,
+        timeout=timeout,
+        ca_file=ca_file,
+        proxy_settings=proxy_settings,
+        secret=secret,
+    )
+
+
+def generic(
+    url: str | None,
+    *,
+    timeout: float,
+    ca_file: str = "",
+    proxy_settings: ProxySettings | None = None,
+    secret: proxy.Secret | None = None,
+) -> WebhookChannel:
+    return WebhookChannel(
+        "webhook",
+        "the webhook",
+        generic_payload,
+        url,
+        timeout=timeout,
+        ca_file=ca_file,
+        proxy_settings=proxy_settings,
+        secret=secret,
     )
