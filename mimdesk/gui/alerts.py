@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPushButton,
-    QStyle,
     QSystemTrayIcon,
     QWidget,
 )
@@ -29,6 +28,7 @@ from mimdesk.config import Settings
 from mimdesk.domain.cadence import mim_missing, should_remind
 from mimdesk.errors import MimDeskError
 from mimdesk.gui import theme
+from mimdesk.gui.app_icon import app_icon
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.countdowns import CountdownRow
 from mimdesk.gui.current import CurrentIncident
@@ -143,10 +143,7 @@ class UpdateAlerts(QObject):
         self._reminded: dict[tuple[str, str], datetime] = {}
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            icon = window.windowIcon()
-            if icon.isNull():
-                icon = window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-            self.tray = QSystemTrayIcon(icon, self)
+            self.tray = QSystemTrayIcon(app_icon(), self)
             self.tray.setToolTip("MIM Desk")
             self.tray.show()
         self.reload()

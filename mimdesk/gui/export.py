@@ -1,5 +1,9 @@
 """File menu: export the open incident's postmortem PDF or JSON, import an incident from JSON.
 
+An incident file is JSON named ``REF.mimdesk``, MIM Desk's own file type; a ``.json`` file is
+read the same. A file given to the app (``mimdesk FILE.mimdesk``, or by the system when it is
+double-clicked) comes to :meth:`ExportActions.offer_import`, which asks before importing.
+
 The work runs on the task runner (exports on the pool lane; an import writes, so it goes on
 the write lane behind this desk's other writes) with a progress dialog, and the window keeps
 ticking. A finished file is opened with the system's viewer. The file dialogs and the opening
@@ -9,6 +13,7 @@ are module-level functions so that tests can put their own in place of the nativ
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +31,10 @@ if TYPE_CHECKING:
     from mimdesk.gui.mainwindow import MainWindow
 
 PDF_FILTER = "PDF documents (*.pdf)"
-JSON_FILTER = "Incident files (*.json);;All files (*)"
+INCIDENT_SUFFIX = ".mimdesk"
+JSON_FILTER = "MIM Desk incident files (*.mimdesk);;JSON (*.json);;All files (*)"
+# Opening shows both kinds at once: an export from an older desk is a .json file.
+IMPORT_FILTER = "Incident files (*.mimdesk *.json);;" + JSON_FILTER
 # Problems listed in the message itself; the rest are under "Show Details…".
 SHOWN_PROBLEMS = 12
 
@@ -34,16 +42,22 @@ SHOWN_PROBLEMS = 12
 def ask_save_path(parent: QWidget | None, title: str, start: Path, filter_: str) -> Path | None:
     """The file to write, or None. Whoever answers has agreed to replace it if it exists: the
     dialog asks for the name typed, and this asks again when the suffix added makes another."""
-    name, _filter = QFileDialog.getSaveFileName(parent, title, str(start), filter_)
+    name, chosen = QFileDialog.getSaveFileName(parent, title, str(start), filter_)
     if not name:
         return None
     path = Path(name)
     if path.suffix:
         return path
-    path = path.with_suffix(start.suffix)
+    path = path.with_suffix(_suffix_of(chosen) or start.suffix)
     if os.path.lexists(path) and not confirm_replace(parent, path):
         return None
     return path
+
+
+def _suffix_of(filter_: str) -> str:
+    """The suffix a file type filter names when it names one ("JSON (*.json)" -> ".json")."""
+    found = re.fullmatch(r"[^;]*\(\*(\.[A-Za-z0-9]+)\)", filter_.strip())
+    return found.group(1) if found else ""
 
 
 def confirm_replace(parent: QWidget | None, path: Path) -> bool:
@@ -91,6 +105,7 @@ class ExportActions:
         self.window = window
         self.folder: Path | None = None  # the last folder used, offered next time
         self.progress: QProgressDialog | None = None
+        self.import_question: QMessageBox | None = None  # the last offer_import asked
         self.pdf_action = self._action("Export postmortem &PDF…", "Ctrl+P", self.export_pdf)
         self.brief_action = self._action(
             "Export b&rief (one page)…", "Ctrl+Shift+P", lambda: self.export_pdf(brief=True)
@@ -175,7 +190,7 @@ class ExportActions:
         out = ask_save_path(
             window,
             f"Export {reference} as JSON",
-            self._start(f"{_safe_name(reference)}.json"),
+            self._start(f"{_safe_name(reference)}{INCIDENT_SUFFIX}"),
             JSON_FILTER,
         )
         if out is None:
@@ -189,10 +204,51 @@ class ExportActions:
         )
 
     def import_json(self) -> None:
-        window = self.window
-        path = ask_open_path(window, "Import an incident", self._start(""), JSON_FILTER)
+        path = ask_open_path(self.window, "Import an incident", self._start(""), IMPORT_FILTER)
         if path is None:
             return
+        self.import_path(path)
+
+    def offer_import(self, path: Path) -> QMessageBox | None:
+        """Import ``path`` after a Yes: a file handed to the app, which nobody chose from the
+        File menu. The question is not modal to the program, so the window keeps ticking; a
+        file that is not there goes straight to the import, which says so."""
+        path = Path(path)
+        if not path.is_file():
+            self.import_path(path)
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Import an incident",
+            f"Import the incident in {path.name} into this database?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window,
+        )
+        box.setObjectName("importQuestion")
+        box.setInformativeText(
+            f"The file is in {path.parent}. The database is {self.window.app.database}. "
+            "Entries it already holds are not added twice."
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("&Import")
+        box.button(QMessageBox.StandardButton.No).setText("&Cancel")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.import_path(path)
+
+        box.finished.connect(answered)
+        if self.import_question is not None:
+            self.import_question.deleteLater()
+        self.import_question = box
+        box.open()
+        return box
+
+    def import_path(self, path: Path) -> None:
+        """Import the incident file ``path`` (.mimdesk or .json), as the File menu does once
+        a file is chosen: progress, then the incident opened, or the reason nothing was."""
+        window = self.window
+        path = Path(path)
         self.folder = path.parent
         ctx = window.app.ctx
         self._run(
@@ -307,5 +363,5 @@ def import_error_box(parent: QWidget, error: exchange.ImportRefused) -> QMessage
 def install_export_actions(window: MainWindow) -> ExportActions:
     """Add the export and import entries to the window's File menu."""
     actions = ExportActions(window)
-    window.export_actions = actions  # type: ignore[attr-defined]
+    window.export_actions = actions
     return actions

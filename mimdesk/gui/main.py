@@ -15,10 +15,12 @@ import mimdesk.sync  # noqa: F401
 from mimdesk import exitcodes
 
 # isort: split
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from mimdesk.gui import theme
+from mimdesk.gui.app_icon import app_icon
 from mimdesk.gui.crash import EXIT_CRASH, install_excepthook
 
 if TYPE_CHECKING:
@@ -33,8 +35,25 @@ APP_NAME = "MIM Desk"
 ORG_NAME = "MIMDesk"
 
 
+class DeskApplication(QApplication):
+    """The QApplication, which also hears of the files the system hands over: macOS sends a
+    double-clicked document as an event to the running app, not as an argument.
+
+    Signals:
+    file_open_requested(str): the path of a file the system asked the app to open.
+    """
+
+    file_open_requested = Signal(str)
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QFileOpenEvent) and event.file():
+            self.file_open_requested.emit(event.file())
+            return True
+        return super().event(event)
+
+
 def application() -> QApplication:
-    """The one QApplication, created with MIM Desk's names, Fusion style and palette."""
+    """The one QApplication, created with MIM Desk's names, icon, Fusion style and palette."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing
@@ -42,10 +61,12 @@ def application() -> QApplication:
         QApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
         )
-        app = QApplication(sys.argv[:1])
+        app = DeskApplication(sys.argv[:1])
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(ORG_NAME)
     QApplication.setApplicationDisplayName(APP_NAME)
+    # Every window and dialog inherits it; without it the platform shows a generic one.
+    app.setWindowIcon(app_icon())
     theme.apply_theme(app, "system")
     return app
 
@@ -90,6 +111,19 @@ class Session(QObject):
         self._following_system = False
         self._switching = False
         self.running = False
+        # Files handed to the app before a window was open to import them into.
+        self.pending: list[Path] = []
+        if isinstance(qapp, DeskApplication):
+            qapp.file_open_requested.connect(self.offer_file)
+
+    @Slot(str)
+    def offer_file(self, path: str | Path) -> None:
+        """Offer to import an incident file handed to the app (a command line argument, or a
+        double-click the system passed on), in the open window or in the next one."""
+        if self.workspace is None:
+            self.pending.append(Path(path))
+            return
+        self.workspace.window.export_actions.offer_import(Path(path))
 
     def open(self, db: str | Path | None) -> bool:
         """Open the window over ``db``; False when the person quits instead.
@@ -172,6 +206,9 @@ class Session(QObject):
             )
         if wants_demo:
             firstrun.load_demo(app, workspace.runner, workspace.hub, window, done=window.open_first)
+        pending, self.pending = self.pending, []
+        for path in pending:
+            window.export_actions.offer_import(path)
 
     @Slot()
     def open_other(self) -> None:
@@ -285,13 +322,17 @@ def _same_file(a: Path, b: Path) -> bool:
     )
 
 
-def run_gui(db: str | None = None) -> int:
-    """Open the window over ``db`` (or the configured database); returns the exit code."""
+def run_gui(db: str | None = None, open_file: str | Path | None = None) -> int:
+    """Open the window over ``db`` (or the configured database); returns the exit code.
+
+    With ``open_file`` (``mimdesk FILE.mimdesk``), the window then offers to import it."""
     from mimdesk.gui.single_instance import HandedOver
 
     qapp = application()
     install_excepthook()
     session = Session(qapp)
+    if open_file is not None:
+        session.offer_file(open_file)
     try:
         if not session.open(db):
             return EXIT_NO_DATABASE
@@ -301,6 +342,13 @@ def run_gui(db: str | None = None) -> int:
             "brought that window to the front.",
             file=sys.stderr,
         )
+        if open_file is not None:
+            # The running window cannot be handed a file yet: say what to do instead.
+            print(
+                f"mimdesk: {open_file} was not imported; import it there with File > "
+                "Import incident from JSON.",
+                file=sys.stderr,
+            )
         session.close()
         return EXIT_HANDED_OVER
     except Exception:

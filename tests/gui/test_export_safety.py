@@ -111,7 +111,8 @@ def test_the_suffix_added_to_a_name_asks_before_replacing(qtbot, opened, monkeyp
     monkeypatch.setattr(
         QFileDialog,
         "getSaveFileName",
-        staticmethod(lambda *_args: (str(tmp_path / "review"), export.JSON_FILTER)),
+        # The person chose the JSON type: its suffix is the one added.
+        staticmethod(lambda *_args: (str(tmp_path / "review"), "JSON (*.json)")),
     )
     out = tmp_path / "review.json"
     out.write_text("keep me\n", encoding="utf-8")
