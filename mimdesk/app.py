@@ -6,6 +6,7 @@ import-time side effects or singletons to reset in tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from mimdesk import config
 from mimdesk.config import Settings
 from mimdesk.domain.events import Author
+from mimdesk.errors import DatabaseMissing
 from mimdesk.paths import Paths, default_paths
 from mimdesk.store.eventlog import EventLog
 from mimdesk.store.fileguard import write_guard
@@ -66,11 +68,31 @@ class App:
 
 
 def database_path(paths: Paths, settings: Settings, db: Path | str | None) -> Path:
-    """The database to open: the one asked for, else the configured one, else the default."""
+    """The database to open: the one asked for, else the configured one, else the default.
+
+    The configured one is expanded already (:func:`mimdesk.paths.expand_path`); one naming a
+    variable this machine does not set is refused here, saying so. Its folder is made when
+    the folder above it exists, as the default's is: ``%LOCALAPPDATA%\\MIMDesk\\x.sqlite3``
+    works on a desk where MIM Desk never ran. A deeper missing path (a typo, a share not
+    connected) is left for opening to report.
+    """
     if db:
         return Path(db).expanduser()
     if settings.database:
-        return Path(settings.database).expanduser()
+        problem = settings.unresolved.get("app.database")
+        if problem:
+            raise DatabaseMissing(
+                Path(settings.database),
+                f"The database file {settings.database} cannot be found on this computer: "
+                f"{problem}.",
+                "Ask IT to set the variable or change the setting, or open another "
+                "database with --db.",
+            )
+        configured = Path(settings.database)
+        if not configured.parent.exists() and configured.parent.parent.is_dir():
+            with contextlib.suppress(OSError):  # opening says why the folder is missing
+                configured.parent.mkdir()
+        return configured
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     return paths.default_database
 

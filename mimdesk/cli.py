@@ -73,6 +73,9 @@ CORE_HANDLER_MODULES: dict[str, tuple[str, ...]] = {
 
 # command_named's answer when only the whole parser can say what a command line means.
 WHOLE = "*"
+# Incident files the app opens when named instead of a command (``mimdesk FILE.mimdesk``): its
+# own file type, and the plain JSON of older exports.
+INCIDENT_FILE_SUFFIXES = (".mimdesk", ".json")
 
 
 def _feature_modules(names: Sequence[str] = tuple(FEATURE_COMMANDS)) -> list[Any]:
@@ -97,6 +100,31 @@ def command_named(argv: Sequence[str]) -> str | None:
         else:
             return token if token in known else WHOLE
     return None
+
+
+def incident_file_named(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """``mimdesk [--db PATH] FILE.mimdesk``: the command line without the file, and the file.
+
+    This is how the system opens a double-clicked incident file, and how a person can. Only
+    a name with an incident file's suffix, where a command would be and with no command, is
+    taken for one; any other command line comes back whole, with None."""
+    whole = list(argv)
+    if command_named(whole) != WHOLE:
+        return whole, None
+    valued = tuple(f"{option}=" for option in cli_parsers.ROOT_VALUE_OPTIONS)
+    index = 0
+    while index < len(whole):
+        token = whole[index]
+        if token in cli_parsers.ROOT_VALUE_OPTIONS:
+            index += 2
+        elif token in cli_parsers.ROOT_FLAGS or token.startswith(valued):
+            index += 1
+        elif token.startswith("-") or not token.lower().endswith(INCIDENT_FILE_SUFFIXES):
+            return whole, None
+        else:
+            rest = whole[:index] + whole[index + 1 :]
+            return (rest, token) if command_named(rest) is None else (whole, None)
+    return whole, None
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -168,7 +196,8 @@ def _reader_went_away() -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
+    given, incident_file = incident_file_named(sys.argv[1:] if argv is None else argv)
+    args = build_parser(given).parse_args(given)
     if args.self_test:
         from mimdesk import selftest
 
@@ -176,6 +205,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command in (None, "gui"):
         from mimdesk.gui.main import run_gui
 
+        if incident_file is not None:
+            return run_gui(db=args.db, open_file=incident_file)
         return run_gui(db=args.db)
     try:
         if args.command == "config":
@@ -674,6 +705,11 @@ _COMMANDS = {
 
 
 def entry() -> None:
+    from mimdesk import logs
+
+    named = command_named(sys.argv[1:])
+    if "--self-test" not in sys.argv[1:]:  # which writes nothing to this user's folders
+        logs.start_process(None if named == WHOLE else named)
     sys.exit(main())
 
 

@@ -20,11 +20,35 @@ ROOT_FLAGS = ("--version", "--self-test")
 ROOT_VALUE_OPTIONS = ("--db", "--shared")
 
 
+# The end of ``mimdesk --help``: where the files are, for IT. The same text on every system
+# (the command line's shape is a snapshot); ``doctor --paths`` gives this computer's.
+FOLDERS_EPILOG = """\
+Where MIM Desk keeps its files (MIMDESK_HOME=FOLDER puts settings and data under FOLDER):
+  Settings: Windows %APPDATA%\\MIMDesk, macOS ~/Library/Application Support/MIMDesk,
+    Linux ~/.config/mimdesk
+  Data (the database, backups, the signing key): Windows %LOCALAPPDATA%\\MIMDesk,
+    macOS ~/Library/Application Support/MIMDesk, Linux ~/.local/share/mimdesk
+  Logs (mimdesk.log, crash.log): Windows %LOCALAPPDATA%\\MIMDesk\\Logs,
+    macOS ~/Library/Logs/MIMDesk, Linux ~/.local/state/mimdesk/log
+  Files (drafts, role cards, PDFs, exports): "MIM Desk" in Documents
+  Site settings file: Windows %ProgramData%\\MIMDesk\\site.toml,
+    macOS /Library/Application Support/MIMDesk/site.toml, Linux /etc/mimdesk/site.toml
+    (MIMDESK_SITE_CONFIG names another)
+  Policies: Windows HKLM\\SOFTWARE\\Policies\\MIMDesk (then HKCU), macOS configuration
+    profiles (org.mimdesk.MIMDesk), Linux /etc/mimdesk/managed/*.toml
+The site file, the user's settings and policies may move the database, backups and files
+folders; 'mimdesk doctor --paths' lists the places in force here and which setting chose each.
+"""
+
+
 def root_parser(version: str) -> argparse.ArgumentParser:
     """``mimdesk`` itself: the options every command takes, before its subcommand."""
     parser = argparse.ArgumentParser(
         prog="mimdesk",
         description="MIM Desk: run a major incident. With no command, opens the app.",
+        epilog=FOLDERS_EPILOG,
+        # The epilogue is laid out in lines; the rest of the help wraps as before.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"MIM Desk {version}")
     parser.add_argument(

@@ -24,7 +24,8 @@ from typing import Any
 from mimdesk import __version__, exitcodes
 from mimdesk.errors import InvalidInput
 
-STANDALONE: set[str] = set()
+# doctor opens the database itself, unless --paths: listing the places must not need it.
+STANDALONE: set[str] = {"doctor"}
 
 # The group role `db init --shared` makes for desk logins unless told otherwise.
 DEFAULT_DESK_ROLE = "mim_desks"
@@ -54,6 +55,11 @@ def add_parsers(sub: Any) -> dict[str, Handler]:
         "doctor", help="settings in force, database versions, connectivity, sync state"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--paths",
+        action="store_true",
+        help="only list every folder and file MIM Desk uses, and which setting chose each",
+    )
 
     sub.add_parser("state-digest", help="digest of the local log and projection (JSON)")
     return {
@@ -305,6 +311,13 @@ def cmd_state_digest(app: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
+    if getattr(args, "paths", False):
+        return _cmd_doctor_paths(args)
+    if app is None:
+        # Run as the other commands are: open the database, then come back here with it.
+        from mimdesk.cli import _run
+
+        return _run(args)
     from mimdesk.sync import doctor
 
     report: dict[str, Any] = {"version": __version__}
@@ -336,6 +349,27 @@ def cmd_doctor(app: Any, args: argparse.Namespace) -> int:
         return exitcodes.FAILED if failed else exitcodes.OK
     _print_doctor(report)
     return exitcodes.FAILED if failed else exitcodes.OK
+
+
+def _cmd_doctor_paths(args: argparse.Namespace) -> int:
+    """``doctor --paths``: the places, read from the settings without opening the database."""
+    from dataclasses import asdict
+
+    from mimdesk import config, places
+    from mimdesk.paths import default_paths
+
+    paths = default_paths()
+    settings = config.load_settings(paths)
+    found = places.places(paths, settings, db=args.db)
+    if getattr(args, "json", False):
+        print(json.dumps([asdict(p) for p in found], indent=2))
+        return exitcodes.OK
+    print("Folders and files MIM Desk uses (where each comes from):")
+    for line in places.lines(found):
+        print(f"  {line}")
+    for warning in settings.warnings:
+        print(f"  warning: {warning}")
+    return exitcodes.OK
 
 
 def _backups_report(app: Any) -> dict[str, Any]:

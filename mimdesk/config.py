@@ -4,6 +4,10 @@ top the settings IT locks by managed policy (:mod:`mimdesk.policy`).
 Each layer is a TOML file read into a dict; a key set in a higher layer wins. Every value in
 force remembers the layer it came from (``Settings.sources``), which ``mimdesk doctor`` and the
 settings dialog show. Secrets are in none of these files: they live in the OS keyring.
+
+Every path setting (``configcheck.PATH_SETTINGS``) is expanded as its layer is read
+(:func:`mimdesk.paths.expand_path`: %VAR%, $VAR, ~), so what the rest of the app sees is this
+machine's path. One naming a variable that is not set is said in ``Settings.warnings``.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ class ReportSettings:
 @dataclass(frozen=True, slots=True)
 class BackupSettings:
     """[backups]: how many automatic backups to keep, and where ("" = the data folder's
-    ``backups``; a relative folder is taken from the data folder, ~ and $VARS expanded)."""
+    ``backups``; a relative folder is taken from the data folder)."""
 
     keep: int = 7
     folder: str = ""
@@ -96,6 +100,10 @@ class Settings:
     shared_ca_file: str = ""
     # Dotted keys set by managed policy: the UI shows them as "set by your organisation".
     locked: set[str] = field(default_factory=set)
+    # Path settings naming a variable this machine does not set: dotted key -> what to say.
+    # Only app.database stays in force so (opening it says why it cannot); any other is
+    # dropped, and the layer below it applies.
+    unresolved: dict[str, str] = field(default_factory=dict)
     report: ReportSettings = field(default_factory=ReportSettings)
     backups: BackupSettings = field(default_factory=BackupSettings)
     files: FileSettings = field(default_factory=FileSettings)
@@ -172,15 +180,51 @@ def builtin_vocabularies() -> Vocabularies:
     return _settings(_builtin({}), {}, [], set()).vocabularies()
 
 
-def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings:
+# A path setting kept though it names a variable that is not set: the database must not
+# quietly become another file; opening it says why it cannot (mimdesk.app.database_path).
+KEPT_UNRESOLVED = ("app.database",)
+
+
+def _unresolved(
+    report: configcheck.Report,
+    what: str,
+    layer: str,
+    unresolved: dict[str, tuple[str, str]],
+    warnings: list[str],
+) -> None:
+    """Say which path settings of a layer name a variable this machine does not set, and
+    take out those the desk can do without (the layer below applies). ``layer`` is the name
+    ``Settings.sources`` gives the layer."""
+    for dotted, exc in report.unresolved.items():
+        if dotted in KEPT_UNRESOLVED:
+            warnings.append(f"{what}: {dotted}: {exc} ({exc.text}).")
+            unresolved[dotted] = (layer, f"{exc} (set in {what})")
+            continue
+        warnings.append(f"{what}: {dotted}: {exc} ({exc.text}); ignored, the default applies.")
+        *parents, leaf = dotted.split(".")
+        table: Any = report.data
+        for part in parents:
+            table = table.get(part, {})
+        table.pop(leaf, None)
+
+
+def load_settings(
+    paths: Paths,
+    env: Mapping[str, str] = os.environ,
+    *,
+    managed: list[tuple[str, dict[str, Any]]] | None = None,
+) -> Settings:
+    """The settings in force. ``managed`` stands for the policies this OS holds (tests hand
+    in what a fake registry gives)."""
     sources: dict[str, str] = {}
     warnings: list[str] = []
+    unresolved: dict[str, tuple[str, str]] = {}
     merged = _builtin(sources)
     for layer, candidates in ((SITE, site_config_candidates(env)), (USER, [paths.user_settings])):
         for path in candidates:
             if not path.is_file():
                 continue
-            report = configcheck.check_file(path)
+            report = configcheck.check_file(path, env=env)
             if report.ok:
                 known = {s.get("id") for s in merged.get("severities", [])}
                 configcheck.check_severities(report, known)
@@ -193,23 +237,36 @@ def load_settings(paths: Paths, env: Mapping[str, str] = os.environ) -> Settings
                     f"Check it with 'mimdesk config check {path}'."
                 )
                 continue
+            name = f"{layer} ({path})"
+            _unresolved(report, f"the {layer} settings {path}", name, unresolved, warnings)
             anchor_paths(report.data, path.parent)
             # An earlier release's keys in today's (require_approval -> approval).
-            _merge(merged, policy.upgrade(report.data), f"{layer} ({path})", sources)
-    try:
-        managed = policy.read_managed(env)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        managed = []
-        warnings.append(f"Could not read the settings your organisation manages: {exc}.")
+            _merge(merged, policy.upgrade(report.data), name, sources)
+    if managed is None:
+        try:
+            managed = policy.read_managed(env)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            managed = []
+            warnings.append(f"Could not read the settings your organisation manages: {exc}.")
     for where, data in managed:
         report = configcheck.Report(Path(where))
-        configcheck.check_data(data, report)
+        report.data = data
+        configcheck.check_data(data, report, env)
         if not report.ok:
             warnings.append(f"Ignored managed settings from {where}: {report.errors[0]}.")
             continue
-        _merge(merged, data, f"{MANAGED} ({where})", sources)
+        name = f"{MANAGED} ({where})"
+        _unresolved(report, f"the policy {where}", name, unresolved, warnings)
+        _merge(merged, data, name, sources)
     locked = {key for key, layer in sources.items() if layer.startswith(MANAGED)}
     settings = _settings(merged, sources, warnings, locked)
+    # Only where the layer in force is the one whose path did not resolve: a higher layer
+    # naming a path this machine has wins.
+    settings.unresolved = {
+        dotted: problem
+        for dotted, (layer, problem) in unresolved.items()
+        if sources.get(dotted) == layer
+    }
     for vocabulary in settings.vocabularies().site_terms():
         for clash in vocabulary.clashes():
             warnings.append(

@@ -13,6 +13,7 @@ fails the drafts that use it, not the settings.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from mimdesk.comms import settings as comms_settings
 from mimdesk.domain.declaration import KINDS, RULES
+from mimdesk.paths import UnresolvedVariable, expand_path
 
 THEMES = ("system", "light", "dark")
 PAGE_SIZES = ("A4", "Letter")
@@ -35,6 +37,8 @@ class Report:
     data: dict[str, Any] = field(default_factory=dict)
     # Problems of the site templates, each naming its file and line (check_file(templates=True))
     template_errors: list[str] = field(default_factory=list)
+    # Path settings naming a variable this machine does not set (each also a warning).
+    unresolved: dict[str, UnresolvedVariable] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -185,8 +189,46 @@ def check_severities(report: Report, known: set[Any]) -> None:
             )
 
 
-def check_file(path: Path, *, templates: bool = False) -> Report:
-    """The file's problems; with ``templates``, its site templates' too (``config check``)."""
+# Every setting that names a file or folder: each is expanded by mimdesk.paths.expand_path
+# (%VAR%, $VAR, ~) wherever it is set, a site file, the user's settings or a policy.
+PATH_SETTINGS = (
+    "app.database",
+    "backups.folder",
+    "files.folder",
+    "shared.ca_file",
+    *(f"comms.{key}" for key in comms_settings.PATH_KEYS),
+    *(f"comms.smtp.{key}" for key in comms_settings.SMTP_PATH_KEYS),
+)
+
+
+def expand_paths(
+    data: Mapping[str, Any], report: Report, env: Mapping[str, str] | None = None
+) -> None:
+    """Expand the path settings of ``data`` in place. One naming a variable that is not set
+    is left as written and reported on one line: a warning, as the variable may well be set
+    on the desks though not where IT checks the file."""
+    for dotted in PATH_SETTINGS:
+        *parents, leaf = dotted.split(".")
+        table: Any = data
+        for part in parents:
+            table = table.get(part) if isinstance(table, Mapping) else None
+        if not isinstance(table, dict) or not isinstance(table.get(leaf), str):
+            continue
+        written = table[leaf]
+        try:
+            table[leaf] = expand_path(written, os.environ if env is None else env)
+        except UnresolvedVariable as exc:
+            report.unresolved[dotted] = exc
+            report.warnings.append(
+                f"{dotted}: {exc} ({written}); set it, or give the path without it"
+            )
+
+
+def check_file(
+    path: Path, *, templates: bool = False, env: Mapping[str, str] | None = None
+) -> Report:
+    """The file's problems; with ``templates``, its site templates' too (``config check``).
+    Its path settings are expanded (from ``env``, else this process's environment)."""
     report = Report(Path(path))
     try:
         raw = Path(path).read_bytes()
@@ -203,7 +245,7 @@ def check_file(path: Path, *, templates: bool = False) -> Report:
         report.errors.append(f"TOML syntax error: {exc}")
         return report
     report.data = data
-    check_data(data, report)
+    check_data(data, report, env)
     if templates:
         check_templates(data, report)
     return report
@@ -217,7 +259,9 @@ def check_templates(data: Mapping[str, Any], report: Report) -> None:
     folder = table.get("templates_dir")
     if not isinstance(folder, str) or not folder:
         return
-    path = Path(folder).expanduser()
+    if "comms.templates_dir" in report.unresolved:
+        return  # said so: there is no folder to look in
+    path = Path(folder)
     if not path.is_absolute():
         path = report.path.parent / path
     if not path.is_dir():
@@ -236,7 +280,11 @@ def check_templates(data: Mapping[str, Any], report: Report) -> None:
         report.template_errors.append(problem.message)
 
 
-def check_data(data: Mapping[str, Any], report: Report) -> None:
+def check_data(
+    data: Mapping[str, Any], report: Report, env: Mapping[str, str] | None = None
+) -> None:
+    """Check ``data`` (a file's, or a policy's), expanding its path settings in place."""
+    expand_paths(data, report, env)
     for key, value in data.items():
         if key in SECTIONS:
             if not isinstance(value, Mapping):
@@ -265,11 +313,26 @@ def check_data(data: Mapping[str, Any], report: Report) -> None:
             if key == "criteria":
                 _check_criteria(value, data, report)
         elif key == "comms":
-            comms_settings.check(value, report.errors, report.warnings, report.path.parent)
+            checked = _without_unresolved(value, "comms", report)
+            comms_settings.check(checked, report.errors, report.warnings, report.path.parent)
         elif key in MINUTE_TABLES:
             _check_minute_table(key, value, report)
         elif key not in OTHER_SECTIONS:
             report.warnings.append(f"{key}: unknown setting, ignored")
+
+
+def _without_unresolved(table: Any, prefix: str, report: Report) -> Any:
+    """``table`` without the paths already reported unresolved: one line says it, not a
+    second about a folder "%NAME%" that does not exist."""
+    if not isinstance(table, Mapping):
+        return table
+    out: dict[str, Any] = {}
+    for name, value in table.items():
+        dotted = f"{prefix}.{name}"
+        if dotted in report.unresolved:
+            continue
+        out[name] = _without_unresolved(value, dotted, report)
+    return out
 
 
 def _check_report_sections(table: Mapping[str, Any], report: Report) -> None:

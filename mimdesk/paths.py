@@ -7,6 +7,7 @@ trying things use it so that nothing touches their real profile.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,11 +56,73 @@ def default_paths(env: Mapping[str, str] = os.environ) -> Paths:
     )
 
 
+class UnresolvedVariable(ValueError):
+    """A path names an environment variable that is not set on this machine."""
+
+    def __init__(self, text: str, names: list[str]) -> None:
+        self.text = text
+        self.names = names
+        shown = ", ".join(names)
+        verb = "is" if len(names) == 1 else "are"
+        super().__init__(f"{shown} {verb} not set on this machine")
+
+
+# %NAME% (Windows style), ${NAME} and $NAME. A lone % or $ is left as it is.
+_VARIABLE = re.compile(
+    r"%([A-Za-z_][A-Za-z0-9_()]*)%|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _lookup(name: str, env: Mapping[str, str]) -> str | None:
+    if name in env:
+        return env[name]
+    # Windows names are not case-sensitive (%LocalAppData% is %LOCALAPPDATA%): read them so
+    # everywhere, so that one site file means the same on every desk.
+    folded = name.upper()
+    return next((v for k, v in env.items() if k.upper() == folded), None)
+
+
+def _home(env: Mapping[str, str]) -> str:
+    return env.get("HOME") or env.get("USERPROFILE") or str(Path.home())
+
+
+def expand_path(text: str, env: Mapping[str, str] = os.environ) -> str:
+    """A path from a site file, the user's settings or a policy, as this machine names it.
+
+    Expanded the same way on every system, from ``env``: %NAME% (Windows style), $NAME and
+    ${NAME}, and a leading ~ (HOME, else USERPROFILE). A backslash is a folder separator
+    everywhere, as on Windows, so that ``%LOCALAPPDATA%\\MIMDesk\\mimdesk.sqlite3`` from the
+    ADML works on any desk. Raises :class:`UnresolvedVariable` naming every variable that is
+    not set, rather than leave "%NAME%" in a path nobody can find.
+    """
+    missing: list[str] = []
+
+    def value(match: re.Match[str]) -> str:
+        written = match.group(0)
+        name = next(g for g in match.groups() if g)
+        found = _lookup(name, env)
+        if found is None:
+            missing.append(written)
+            return written
+        return found
+
+    expanded = _VARIABLE.sub(value, text.strip())
+    if missing:
+        raise UnresolvedVariable(text, missing)
+    if expanded == "~" or expanded.startswith(("~/", "~\\")):
+        expanded = _home(env) + expanded[1:]
+    if os.sep == "/":
+        expanded = expanded.replace("\\", "/")
+    return expanded
+
+
 def files_folder(named: str = "", env: Mapping[str, str] = os.environ) -> Path:
     """Where the files a person will look for go when no path is given: ``named`` (the
-    ``[files] folder`` setting; ~ and $VARS expanded, a relative one taken from Documents),
-    else "MIM Desk" under the person's Documents. Never a temporary folder or the working
-    directory: a file written there is lost or not found again.
+    ``[files] folder`` setting; ~ and variables expanded by :func:`expand_path`, a relative one
+    taken from Documents), else "MIM Desk" under the person's Documents. Never a temporary
+    folder or the working directory: a file written there is lost or not found again. A
+    folder naming a variable this machine does not set falls back to the default (loading the
+    settings has said so).
 
     Under ``MIMDESK_HOME`` (tests, trying things) the default is that folder's "MIM Desk"."""
     home = env.get("MIMDESK_HOME")
@@ -67,7 +130,10 @@ def files_folder(named: str = "", env: Mapping[str, str] = os.environ) -> Path:
     text = named.strip()
     if not text:
         return documents / FILES_FOLDER_NAME
-    expanded = Path(os.path.expandvars(os.path.expanduser(text)))
+    try:
+        expanded = Path(expand_path(text, env))
+    except UnresolvedVariable:
+        return documents / FILES_FOLDER_NAME
     return expanded if expanded.is_absolute() else documents / expanded
 
 

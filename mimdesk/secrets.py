@@ -11,6 +11,7 @@ import re
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from mimdesk import logs
 from mimdesk.errors import InvalidInput, MimDeskError
 
 if TYPE_CHECKING:
@@ -66,11 +67,13 @@ def get_secret(name: str) -> str | None:
     name = check_name(name)
     errors = _keyring().errors
     try:
-        return _backend().get_password(SERVICE, name)
+        value = _backend().get_password(SERVICE, name)
     except errors.KeyringError as exc:
         raise SecretStoreUnavailable(
             f"The keyring could not be read for {name} ({type(exc).__name__}).", _NO_KEYRING_HINT
         ) from None
+    logs.hide(value)  # never written to the log from here on
+    return value
 
 
 def set_secret(name: str, value: str) -> None:
@@ -81,6 +84,7 @@ def set_secret(name: str, value: str) -> None:
             f"The value for {name} is empty or has spaces or line breaks around it.",
             "Paste the value alone.",
         )
+    logs.hide(value)
     errors = _keyring().errors
     try:
         _backend().set_password(SERVICE, name, value)

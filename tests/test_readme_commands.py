@@ -111,6 +111,12 @@ ELSEWHERE: dict[str, tuple[str, str]] = {
         '"--per-person"',
     ),
     "mimdesk restore FILE": ("tests/cli/test_backup_restore.py", '"restore", out'),
+    "mimdesk FILE.mimdesk": (
+        "tests/gui/test_file_type.py",
+        'cli.main(["--db", str(desk), str(path)])',
+    ),
+    "mimdesk doctor --paths": ("tests/cli/test_doctor_paths.py", '"doctor", "--paths"'),
+    "mimdesk --help": ("tests/cli/test_doctor_paths.py", 'run_main("--help")'),
     # The window, from the installed entry point, until its first paint.
     "uv run mimdesk": ("tests/test_readme_commands.py", "test_uv_run_mimdesk_opens_the_window"),
     "uv run": ("tests/test_readme_commands.py", "test_uv_run_mimdesk_opens_the_window"),

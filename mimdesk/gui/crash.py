@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from mimdesk import __version__, exitcodes
+from mimdesk import __version__, exitcodes, logs
 from mimdesk.gui.forms.ui_crash_dialog import Ui_CrashDialog
 
 EXIT_CRASH = exitcodes.CRASHED
@@ -56,7 +56,11 @@ def crash_details(
 
 
 class ExceptHook:
-    """Replaces ``sys.excepthook``: print the traceback, then show the crash dialog."""
+    """Replaces ``sys.excepthook``: log and print the traceback, then show the crash dialog.
+
+    PySide6 hands an exception raised in a slot to ``sys.excepthook``, so this is where slots'
+    errors reach the log file (:mod:`mimdesk.logs`): the windowed .exe has no stderr.
+    """
 
     def __init__(self) -> None:
         self.previous = sys.excepthook
@@ -65,6 +69,7 @@ class ExceptHook:
     def __call__(
         self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
+        logs.log_exception(exc_type, exc, tb, threading.current_thread().name)
         traceback.print_exception(exc_type, exc, tb)
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.exit(exitcodes.INTERRUPTED)

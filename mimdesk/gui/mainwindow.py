@@ -25,15 +25,18 @@ from PySide6.QtWidgets import (
 from mimdesk.app import App
 from mimdesk.domain.summary import IncidentSummary
 from mimdesk.errors import MimDeskError
+from mimdesk.gui import log_folder
+from mimdesk.gui.about import AboutBox
 from mimdesk.gui.alerts import install as install_timers
+from mimdesk.gui.app_icon import app_icon
 from mimdesk.gui.banner_overlay import BannerOverlay
 from mimdesk.gui.catalogue_dialog import CatalogueOpener
 from mimdesk.gui.changes import ChangeHub
 from mimdesk.gui.current import CurrentIncident
 from mimdesk.gui.declaration_actions import DecisionOpener
-from mimdesk.gui.dialogs import AboutDialog, NewIncidentDialog
+from mimdesk.gui.dialogs import NewIncidentDialog
 from mimdesk.gui.directory_dialog import install_menu as install_directory_menu
-from mimdesk.gui.export import install_export_actions
+from mimdesk.gui.export import ExportActions, install_export_actions
 from mimdesk.gui.header import IncidentHeader
 from mimdesk.gui.help import HelpDialog, section_for_tab
 from mimdesk.gui.incident_list import IncidentListView
@@ -67,6 +70,8 @@ class MainWindow(QMainWindow):
     open_database_requested = Signal()
     new_database_requested = Signal()
     closed = Signal()
+    # The File menu's export and import entries (set by install_export_actions).
+    export_actions: ExportActions
 
     def __init__(
         self,
@@ -85,6 +90,8 @@ class MainWindow(QMainWindow):
         self.ops = Operations(app.ctx, runner, hub, self)
         self.current = CurrentIncident(app.ctx, hub, self)
         self.setWindowTitle("MIM Desk")
+        # Also the tray's icon (alerts), which is installed below.
+        self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
 
         self.header = IncidentHeader(self.current, app.settings)
@@ -211,6 +218,7 @@ class MainWindow(QMainWindow):
         self.tools_menu = bar.addMenu("&Tools")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.help_action)
+        self.log_folder_action = log_folder.install(help_menu, self.app.paths.logs, self)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.file_menu, self.edit_menu, self.view_menu = file_menu, edit_menu, view_menu
@@ -404,8 +412,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Refreshed", 2000)
 
     @Slot()
-    def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self.app.database, self)
+    def show_about(self) -> AboutBox:
+        dialog = AboutBox(self.app, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

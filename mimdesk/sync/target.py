@@ -127,9 +127,13 @@ def password(target: SharedTarget) -> str | None:
     try:
         import keyring
 
-        return keyring.get_password(KEYRING_SERVICE, target.keyring_name)
+        value = keyring.get_password(KEYRING_SERVICE, target.keyring_name)
     except Exception:  # no backend, a locked keyring: connect without, the server says no
         return None
+    from mimdesk import logs
+
+    logs.hide(value)  # never written to the log from here on
+    return value
 
 
 def store_password(target: SharedTarget, secret: str) -> None:

@@ -26,15 +26,24 @@ from mimdesk import errors
 from mimdesk.app import open_app
 from tests.system_tools import unprivileged_prefix
 
+# MIMDESK_HOME's log folder: every run records its start there (mimdesk.logs), refused or not.
+LOGS = Path("home", "data", "logs")
+
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file and folder under ``folder``, with each file's SHA-256."""
+    """Every file and folder under ``folder``, with each file's SHA-256 (but the log folder)."""
     return {
         str(p.relative_to(folder)): (
             hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "<folder>"
         )
         for p in sorted(folder.rglob("*"))
+        if not _log_place(p.relative_to(folder))
     }
+
+
+def _log_place(relative: Path) -> bool:
+    """The log folder, what is in it, and the folders above it (a file beside them counts)."""
+    return relative == LOGS or LOGS in relative.parents or relative in LOGS.parents
 
 
 @dataclass

@@ -34,6 +34,9 @@ class Policy:
     label: str = ""  # the field's label (number, text, choice)
     choices: tuple[tuple[str, str], ...] = ()  # (value, shown as)
     maximum: int = 1440
+    # A value to type into the field, shown in the help as it would be typed; a test loads
+    # every one through the policy layer (tests/packaging/test_admx_examples.py).
+    example: str = ""
 
     @property
     def name(self) -> str:
@@ -54,11 +57,33 @@ CATEGORIES = {
     "files": "Files",
 }
 
-LOCKED = (
-    " When this policy is enabled or disabled, users cannot change the setting and MIM Desk "
-    'shows it as "set by your organisation". Not configured: the site file (site.toml) or '
-    "the user decides."
+SHOWN_LOCKED = 'users cannot change it, and MIM Desk shows it as "set by your organisation"'
+NOT_CONFIGURED = "the site file (site.toml) or the user decides, as without this policy"
+
+# What enabling, disabling and not configuring does. A true/false policy writes 1 or 0, so
+# both lock the setting. A policy with a field writes its value only when enabled: disabling
+# it deletes the value (Group Policy's rule for a policy's elements), as not configuring does.
+EFFECTS = {
+    "flag": f" Enabled or disabled: {SHOWN_LOCKED}. Not configured: {NOT_CONFIGURED}.",
+    "field": (
+        f" Enabled: the value given here is in force; {SHOWN_LOCKED}. "
+        f"Disabled or not configured: {NOT_CONFIGURED}."
+    ),
+}
+VARIABLES = (
+    " Environment variables (%LOCALAPPDATA%, %USERPROFILE%, %ProgramData%) are expanded on each "
+    "computer; one a computer does not set is reported there, never used as a folder name."
 )
+
+
+def help_text(p: Policy) -> str:
+    """The policy's help in the ADML: what it sets, an example, what each state does."""
+    example = f" Example: {p.example}" if p.example and p.kind in ("text", "number") else ""
+    if example and not example.endswith("."):
+        example += "."
+    effects = EFFECTS["flag" if p.kind == "flag" else "field"]
+    return f"{p.explain}{example}{effects}\n\nRegistry value: {p.key}"
+
 
 POLICIES = (
     Policy(
@@ -73,9 +98,11 @@ POLICIES = (
         "app.database",
         "text",
         "Local database file",
-        "The database file every user opens, e.g. %LOCALAPPDATA%\\MIMDesk\\mimdesk.sqlite3 "
-        "or a full path. Empty: the file in the user's data folder.",
+        "The database file every user opens: a full path, which may start with an "
+        "environment variable. Its folder is made when missing, if the folder above it exists "
+        "(%LOCALAPPDATA% always does). Empty: the file in the user's data folder." + VARIABLES,
         "Database file:",
+        example="%LOCALAPPDATA%\\MIMDesk\\mimdesk.sqlite3",
     ),
     Policy(
         "timers.run_after_mitigation",
@@ -90,6 +117,7 @@ POLICIES = (
         "Minutes before an update is due to warn",
         "How many minutes before an update falls due its timer turns amber.",
         "Minutes:",
+        example="5",
     ),
     Policy(
         "timers.remind_every_minutes",
@@ -97,6 +125,7 @@ POLICIES = (
         "Repeat an overdue reminder every (minutes)",
         "How often the reminder for an overdue update repeats.",
         "Minutes:",
+        example="5",
     ),
     Policy(
         "timers.mim_reminder_minutes",
@@ -105,6 +134,7 @@ POLICIES = (
         "Minutes after a declaration without a named Major Incident Manager before MIM Desk "
         "reminds the desk.",
         "Minutes:",
+        example="3",
     ),
     Policy(
         "timers.first_notification_minutes",
@@ -113,6 +143,7 @@ POLICIES = (
         "Minutes after a major incident is declared by which the initial notification is due: "
         "its own countdown in the header and the next step the desk is shown.",
         "Minutes:",
+        example="15",
     ),
     Policy(
         "timers.sound",
@@ -140,6 +171,7 @@ POLICIES = (
         "The score at which the checklist recommends declaring a major incident.",
         "Score:",
         maximum=1000,
+        example="3",
     ),
     Policy(
         "declaration.default_severity",
@@ -148,6 +180,7 @@ POLICIES = (
         "The severity id suggested when declaring (e.g. SEV2); it must be one of the "
         "severities of the site file.",
         "Severity id:",
+        example="SEV2",
     ),
     Policy(
         "comms.approval",
@@ -180,8 +213,9 @@ POLICIES = (
         "text",
         "Site message templates folder",
         "A folder of message templates that replace or add to the built-in ones. Give a full "
-        "path (a policy has no file for a relative path to start from).",
+        "path (a policy has no file for a relative path to start from)." + VARIABLES,
         "Folder:",
+        example="%ProgramData%\\MIMDesk\\templates",
     ),
     Policy(
         "shared.url",
@@ -191,6 +225,7 @@ POLICIES = (
         "postgresql+psycopg://mimdesk@db.example.org/mimdesk. Passwords are never set by "
         "policy: each user's is kept in the Windows Credential Manager.",
         "URL:",
+        example="postgresql+psycopg://mimdesk@db.example.org/mimdesk",
     ),
     Policy(
         "shared.tls",
@@ -210,17 +245,21 @@ POLICIES = (
         "shared.ca_file",
         "text",
         "Shared database CA file",
-        "A PEM file with the certificate authority of the shared database server (a full path).",
+        "A PEM file with the certificate authority of the shared database server (a full "
+        "path)." + VARIABLES,
         "CA file:",
+        example="%ProgramData%\\MIMDesk\\shared-ca.pem",
     ),
     Policy(
         "files.folder",
         "text",
         "Folder for the files MIM Desk writes",
         "Where .eml drafts for the mail client, role cards, postmortem PDFs and exports go "
-        'when the user names no file, and where save dialogs open. Not configured: "MIM Desk" '
-        "in the user's Documents folder. Give a full path; %VARIABLES% are expanded.",
+        'when the user names no file, and where save dialogs open. Set nowhere, it is "MIM '
+        "Desk\" in the user's Documents folder; a relative path is taken from Documents too."
+        + VARIABLES,
         "Folder:",
+        example="%USERPROFILE%\\Documents\\MIM Desk",
     ),
     Policy(
         "report.organisation",
@@ -228,6 +267,7 @@ POLICIES = (
         "Organisation printed on reports",
         "The organisation's name printed in the footer of every report page.",
         "Organisation:",
+        example="Example Ltd",
     ),
     Policy(
         "report.classification",
@@ -236,6 +276,7 @@ POLICIES = (
         "The marking printed at the top and bottom of every report page, e.g. INTERNAL or "
         "CONFIDENTIAL. Empty for none.",
         "Marking:",
+        example="CONFIDENTIAL",
     ),
     Policy(
         "report.page_size",
@@ -336,7 +377,7 @@ def adml() -> str:
     strings += [(f"cat_{cat}", title) for cat, title in CATEGORIES.items()]
     for p in POLICIES:
         strings.append((p.name, p.title))
-        strings.append((f"{p.name}_help", f"{p.explain}{LOCKED}\n\nRegistry value: {p.key}"))
+        strings.append((f"{p.name}_help", help_text(p)))
         strings += [(f"{p.name}_{n}", shown) for n, (_, shown) in enumerate(p.choices)]
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
