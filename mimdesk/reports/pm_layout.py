@@ -257,3 +257,39 @@ class NumberedCanvas(Canvas):
 
 def canvas_class(furniture: Any) -> type[NumberedCanvas]:
     return type("PostmortemCanvas", (NumberedCanvas,), {"furniture": staticmethod(furniture)})
+
+
+def document_options(
+    size: tuple[float, float], *, title: str, organisation: str, subject: str
+) -> dict[str, Any]:
+    """The page and metadata every MIM Desk PDF is made with (the postmortem, the brief)."""
+    return {
+        "pagesize": size,
+        "leftMargin": MARGIN_X,
+        "rightMargin": MARGIN_X,
+        "topMargin": MARGIN_TOP,
+        "bottomMargin": MARGIN_BOTTOM,
+        "title": title,
+        "author": organisation or "MIM Desk",
+        "subject": subject,
+        "creator": "MIM Desk",
+        # The PDF's creation date is when it was made (invariant mode wrote 2000-01-01).
+        "invariant": 0,
+    }
+
+
+def body_frame(doc: Any) -> Any:
+    """The one frame of a page: the area inside the margins, with no padding."""
+    from reportlab.platypus import Frame
+
+    return Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )

@@ -50,7 +50,7 @@ def write_brief(
 
 def _build(data: ReportData, out: Path, page_size: str, zone: tzinfo | None) -> int:
     from reportlab.lib.pagesizes import A4, LETTER
-    from reportlab.platypus import Frame, KeepInFrame, PageTemplate
+    from reportlab.platypus import KeepInFrame, PageTemplate
     from reportlab.platypus.doctemplate import BaseDocTemplate
 
     from mimdesk.reports import pm_layout
@@ -59,28 +59,14 @@ def _build(data: ReportData, out: Path, page_size: str, zone: tzinfo | None) -> 
     b = Builder(data, zone, size[0] - 2 * pm_layout.MARGIN_X)
     doc = BaseDocTemplate(
         str(out),
-        pagesize=size,
-        leftMargin=pm_layout.MARGIN_X,
-        rightMargin=pm_layout.MARGIN_X,
-        topMargin=pm_layout.MARGIN_TOP,
-        bottomMargin=pm_layout.MARGIN_BOTTOM,
-        title=f"Brief {data.reference}: {data.state.title}",
-        author=data.organisation or "MIM Desk",
-        subject=f"One-page brief on major incident {data.reference}",
-        creator="MIM Desk",
-        invariant=0,
+        **pm_layout.document_options(
+            size,
+            title=f"Brief {data.reference}: {data.state.title}",
+            organisation=data.organisation,
+            subject=f"One-page brief on major incident {data.reference}",
+        ),
     )
-    frame = Frame(
-        doc.leftMargin,
-        doc.bottomMargin,
-        doc.width,
-        doc.height,
-        id="body",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
+    frame = pm_layout.body_frame(doc)
     pages = [0]
 
     def furniture(canvas: Any, _doc: Any) -> None:

@@ -76,7 +76,7 @@ def _build(
     split_in_row: bool,
 ) -> int:
     from reportlab.lib.pagesizes import A4, LETTER
-    from reportlab.platypus import Frame, PageTemplate
+    from reportlab.platypus import PageTemplate
     from reportlab.platypus.doctemplate import BaseDocTemplate
 
     from mimdesk.reports import pm_layout
@@ -95,29 +95,14 @@ def _build(
 
     doc = _Doc(
         str(out),
-        pagesize=size,
-        leftMargin=pm_layout.MARGIN_X,
-        rightMargin=pm_layout.MARGIN_X,
-        topMargin=pm_layout.MARGIN_TOP,
-        bottomMargin=pm_layout.MARGIN_BOTTOM,
-        title=f"Postmortem {data.reference}: {data.state.title}",
-        author=data.organisation or "MIM Desk",
-        subject=f"Postmortem of major incident {data.reference}",
-        creator="MIM Desk",
-        # The PDF's creation date is when it was made (invariant mode wrote 2000-01-01).
-        invariant=0,
+        **pm_layout.document_options(
+            size,
+            title=f"Postmortem {data.reference}: {data.state.title}",
+            organisation=data.organisation,
+            subject=f"Postmortem of major incident {data.reference}",
+        ),
     )
-    frame = Frame(
-        doc.leftMargin,
-        doc.bottomMargin,
-        doc.width,
-        doc.height,
-        id="body",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
+    frame = pm_layout.body_frame(doc)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     expected_pages = builder.estimated_pages(doc.height)
 
