@@ -147,8 +147,12 @@ class Session(QObject):
         from mimdesk.gui import single_instance
 
         paths, database = locate_database(db)
+        # A file to import goes with the request to a window that already has the database.
+        hand_over = self.pending[0] if self.pending else None
         try:
-            lock = single_instance.claim(database, paths.data_dir / single_instance.LOCK_FOLDER)
+            lock = single_instance.claim(
+                database, paths.data_dir / single_instance.LOCK_FOLDER, hand_over=hand_over
+            )
         except DatabaseInUse as error:
             # Also for whoever started it from a terminal or a script.
             print(f"mimdesk: {error}", file=sys.stderr)
@@ -166,6 +170,14 @@ class Session(QObject):
             self.instance.release()
         self.instance = lock
         lock.raise_requested.connect(self._bring_forward)
+        lock.open_requested.connect(self._handed_file)
+
+    @Slot(str)
+    def _handed_file(self, path: str) -> None:
+        """Another start on this database handed over an incident file (a double-click while
+        the app runs): offer to import it here."""
+        print(f"mimdesk: another start handed over {path} to import", file=sys.stderr)
+        self.offer_file(path)
 
     @Slot()
     def _bring_forward(self) -> None:
@@ -343,12 +355,7 @@ def run_gui(db: str | None = None, open_file: str | Path | None = None) -> int:
             file=sys.stderr,
         )
         if open_file is not None:
-            # The running window cannot be handed a file yet: say what to do instead.
-            print(
-                f"mimdesk: {open_file} was not imported; import it there with File > "
-                "Import incident from JSON.",
-                file=sys.stderr,
-            )
+            print(f"mimdesk: {open_file} was handed to that window to import.", file=sys.stderr)
         session.close()
         return EXIT_HANDED_OVER
     except Exception:

@@ -17,6 +17,7 @@ or ``ping`` (is the window's event loop running?); one line back, ``raised`` or 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import sys
@@ -34,6 +35,22 @@ RAISE = b"raise"
 RAISED = b"raised"
 PING = b"ping"
 PONG = b"pong"
+# "open:" and a path in URL-safe base64 (a path may hold any character, even a line break):
+# bring the window forward and offer to import that incident file.
+OPEN = b"open:"
+
+
+def open_request(path: Path) -> bytes:
+    return OPEN + base64.urlsafe_b64encode(str(path).encode("utf-8", "surrogateescape"))
+
+
+def _opened_path(request: bytes) -> str | None:
+    try:
+        return base64.urlsafe_b64decode(request[len(OPEN) :]).decode("utf-8", "surrogateescape")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 CONNECT_TIMEOUT_MS = 1000
 # A window busy for longer (a modal dialog does not block it: its loop runs) is treated as
 # not answering, and the second start says who holds the file.
@@ -88,6 +105,8 @@ class InstanceLock(QObject):
     """
 
     raise_requested = Signal()
+    # another start on the same file handed over an incident file to import
+    open_requested = Signal(str)
 
     def __init__(self, database: Path, lock: QLockFile, name: str) -> None:
         super().__init__()
@@ -122,6 +141,12 @@ class InstanceLock(QObject):
         if request == RAISE:
             self.raise_requested.emit()
             socket.write(RAISED + b"\n")
+        elif request.startswith(OPEN):
+            path = _opened_path(request)
+            self.raise_requested.emit()
+            if path:
+                self.open_requested.emit(path)
+            socket.write(RAISED + b"\n")
         elif request == PING:
             socket.write(PONG + b"\n")
         socket.flush()
@@ -133,10 +158,11 @@ class InstanceLock(QObject):
         self._lock.unlock()
 
 
-def claim(database: Path, lock_folder: Path) -> InstanceLock:
+def claim(database: Path, lock_folder: Path, hand_over: Path | None = None) -> InstanceLock:
     """Hold ``database`` for this window.
 
-    Raises :class:`HandedOver` when another window holds it and came to the front, and
+    Raises :class:`HandedOver` when another window holds it and came to the front (with
+    ``hand_over``, an incident file that window then offers to import), and
     :class:`mimdesk.errors.DatabaseInUse` when it holds it and does not answer.
     """
     try:
@@ -151,7 +177,8 @@ def claim(database: Path, lock_folder: Path) -> InstanceLock:
         return InstanceLock(database, lock, name)
     if lock.error() != QLockFile.LockError.LockFailedError:
         raise _no_lock_folder(database, lock_folder, "the lock file cannot be made")
-    if ask(name, RAISE) == RAISED:
+    request = RAISE if hand_over is None else open_request(hand_over.resolve())
+    if ask(name, request) == RAISED:
         raise HandedOver(database)
     # No answer: the holder may have quit meanwhile (its lock is then stale or gone).
     if lock.tryLock(0):

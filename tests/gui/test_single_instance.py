@@ -275,3 +275,26 @@ def test_switching_to_a_database_open_in_another_window_keeps_this_one(
     assert session.instance is not None and session.instance.database == mine
     other.wait_stderr(f"another start on {theirs} brought this window forward")
     assert holder_pid(theirs) == other.proc.pid
+
+
+@pytest.mark.slow
+def test_an_incident_file_opened_while_the_window_runs_is_handed_to_it(qtbot, start, tmp_path):
+    """Issue 17, point 8: a double-click on a .mimdesk file while the app has the database open
+    offers the import in that window; the second start exits."""
+    db = tmp_path / "desk.sqlite3"
+    first = start(db, "first")
+    first.wait_up()
+    incident = tmp_path / "odd\nname MI-TEST.mimdesk"  # any character survives the hand-over
+    incident.write_text("{}", encoding="utf-8")
+    second = subprocess.run(
+        [sys.executable, "-m", "mimdesk", "--db", str(db), str(incident)],
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT_S,
+        env=os.environ.copy(),
+    )
+    assert second.returncode == EXIT_HANDED_OVER, second.stderr
+    assert f"mimdesk: {incident} was handed to that window to import." in second.stderr
+    first.wait_stderr("handed over")
+    assert f"mimdesk: another start handed over {incident} to import" in first.stderr
+    assert first.proc.poll() is None
