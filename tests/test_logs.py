@@ -12,9 +12,9 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from mimdesk import logs, secrets
+from tests.support.memory_keyring import MemoryKeyring
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -199,26 +199,9 @@ def test_a_secret_in_a_traceback_is_taken_out() -> None:
     assert "PathTok-77" not in text and "QueryTok-88" not in text
 
 
-class _DictKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username))
-
-
 def test_whatever_the_keyring_returned_never_reaches_a_log() -> None:
     previous = keyring.get_keyring()
-    backend = _DictKeyring()
+    backend = MemoryKeyring()
     # A password with nothing around it saying it is one: only knowing it takes it out.
     backend.store[(secrets.SERVICE, "smtp:mail.example.org")] = "Plain-Words-Q7v"
     keyring.set_keyring(backend)

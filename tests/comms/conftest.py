@@ -23,31 +23,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from keyring.backend import KeyringBackend
 
 from mimdesk.domain.events import Author
 from mimdesk.usecases import declaration, directory, incidents, timeline
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict: tests never touch the real one."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
+from tests.support.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -123,10 +102,9 @@ class Certs:
         return context
 
 
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
-    """A private CA and a server certificate it signed, for 127.0.0.1 and localhost."""
-    folder = tmp_path_factory.mktemp("tls")
+def make_certs(folder: Path, host: str, names: list[x509.GeneralName]) -> Certs:
+    """A private CA, and a certificate it signed for a server called ``host`` (with the
+    subject alternative ``names``), written as PEM files in ``folder``."""
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "MIM Desk test CA")])
@@ -161,18 +139,13 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
@@ -194,6 +167,16 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
         )
     )
     return paths
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    """A private CA and a server certificate it signed, for 127.0.0.1 and localhost."""
+    return make_certs(
+        tmp_path_factory.mktemp("tls"),
+        "127.0.0.1",
+        [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))],
+    )
 
 
 # -- SMTP --------------------------------------------------------------------------------

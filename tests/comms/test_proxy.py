@@ -10,7 +10,6 @@ names. A message that reaches the receiver therefore went through the proxy.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import select
 import socket
 import threading
@@ -22,9 +21,6 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from mimdesk import config, secrets
 from mimdesk.comms import proxy
@@ -32,6 +28,7 @@ from mimdesk.comms.channels.base import NotConfigured, Rejected, Unreachable
 from mimdesk.comms.channels.webhook import post_json
 from mimdesk.comms.settings import CommsSettings, ProxySettings, check
 from mimdesk.usecases import comms
+from tests.comms.conftest import Certs, make_certs
 
 HOOK_HOST = "hooks.example.test"
 TOKEN = "sig=PxTok-71c2a9e5b3d84f60"
@@ -43,60 +40,9 @@ PROXY_PASSWORD = "Pr0xy-pw-9f3e1d7c"
 # -- certificates for hooks.example.test ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class HookCerts:
-    ca: Path
-    cert: Path
-    key: Path
-
-
 @pytest.fixture(scope="module")
-def hook_certs(tmp_path_factory: pytest.TempPathFactory) -> HookCerts:
-    folder = tmp_path_factory.mktemp("hooktls")
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Proxy test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOOK_HOST)]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOOK_HOST)]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    paths = HookCerts(folder / "ca.pem", folder / "hook.pem", folder / "hook.key")
-    paths.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths.key.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return paths
+def hook_certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    return make_certs(tmp_path_factory.mktemp("hooktls"), HOOK_HOST, [x509.DNSName(HOOK_HOST)])
 
 
 # -- the servers ---------------------------------------------------------------------
@@ -105,7 +51,7 @@ def hook_certs(tmp_path_factory: pytest.TempPathFactory) -> HookCerts:
 class Receiver:
     """The HTTPS webhook receiver, for hooks.example.test, on 127.0.0.1."""
 
-    def __init__(self, certs: HookCerts) -> None:
+    def __init__(self, certs: Certs) -> None:
         import ssl
 
         self.paths: list[str] = []
@@ -267,7 +213,7 @@ def no_system_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def receiver(hook_certs: HookCerts) -> Iterator[Receiver]:
+def receiver(hook_certs: Certs) -> Iterator[Receiver]:
     server = Receiver(hook_certs)
     yield server
     server.stop()

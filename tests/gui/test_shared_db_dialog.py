@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import update
@@ -21,28 +20,12 @@ from mimdesk.store import shared
 from mimdesk.sync import State
 from mimdesk.sync.check import AUTH, NEWER, OK, UNREACHABLE
 from tests.gui.test_sync_status import FAST_TIMEOUTS, pg  # noqa: F401  (module fixture)
+from tests.support.memory_keyring import MemoryKeyring
 from tests.sync.conftest import SERVERS, Server, _skip_or_fail
 from tests.system_tools import server_missing
 
 LEFT = Qt.MouseButton.LeftButton
 SECRET = "correct horse battery staple"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
