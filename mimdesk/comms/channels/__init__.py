@@ -71,8 +71,8 @@ def make(
     if name in WEBHOOK_SECRETS:
         from mimdesk.comms.channels import webhook
 
-        factory = {"teams": webhook.teams, "slack": webhook.slack, "webhook": webhook.generic}
-        return factory[name](
+        return webhook.channel(
+            name,
             secret(WEBHOOK_SECRETS[name]),
             timeout=comms.http_timeout_seconds,
             ca_file=comms.ca_file,

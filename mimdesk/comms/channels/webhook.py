@@ -383,7 +383,16 @@ class WebhookChannel:
         return Delivery(self.name, (self.label,))
 
 
-def teams(
+# The webhook kinds: channel name -> the label people read, and its payload builder.
+KINDS: dict[str, tuple[str, Callable[[OutgoingMessage], dict[str, Any]]]] = {
+    "teams": ("Teams", teams_payload),
+    "slack": ("Slack", slack_payload),
+    "webhook": ("the webhook", generic_payload),
+}
+
+
+def channel(
+    name: str,
     url: str | None,
     *,
     timeout: float,
@@ -391,50 +400,12 @@ def teams(
     proxy_settings: ProxySettings | None = None,
     secret: proxy.Secret | None = None,
 ) -> WebhookChannel:
+    """The webhook channel ``name`` (one of :data:`KINDS`) posting to ``url``."""
+    label, build = KINDS[name]
     return WebhookChannel(
-        "teams",
-        "Teams",
-        teams_payload,
-        url,
-        timeout=timeout,
-        ca_file=ca_file,
-        proxy_settings=proxy_settings,
-        secret=secret,
-    )
-
-
-def slack(
-    url: str | None,
-    *,
-    timeout: float,
-    ca_file: str = "",
-    proxy_settings: ProxySettings | None = None,
-    secret: proxy.Secret | None = None,
-) -> WebhookChannel:
-    return WebhookChannel(
-        "slack",
-        "Slack",
-        slack_payload,
-        url,
-        timeout=timeout,
-        ca_file=ca_file,
-        proxy_settings=proxy_settings,
-        secret=secret,
-    )
-
-
-def generic(
-    url: str | None,
-    *,
-    timeout: float,
-    ca_file: str = "",
-    proxy_settings: ProxySettings | None = None,
-    secret: proxy.Secret | None = None,
-) -> WebhookChannel:
-    return WebhookChannel(
-        "webhook",
-        "the webhook",
-        generic_payload,
+        name,
+        label,
+        build,
         url,
         timeout=timeout,
         ca_file=ca_file,
