@@ -168,13 +168,16 @@ class KeyFiguresBox(QGroupBox):
             value.setObjectName(f"pmFigure_{span.name}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             target = rich_label(QLabel())  # the verdict in colour; no typed text
+            # What the figure measures, beside it, as the PDF prints it under it.
+            parts = [escape(span.definition)] if span.definition else []
             if span.target is not None:
                 verdict = {True: "met", False: "missed", None: ""}[span.met]
                 colour = {True: good, False: bad, None: ""}[span.met]
                 text = f"target {format_duration(span.target)}"
                 if verdict:
                     text += f" — <b style='color:{colour}'>{verdict}</b>"
-                target.setText(text)
+                parts.append(text)
+            target.setText(" · ".join(parts))
             if span.met is None:
                 muted(target)
             self.grid.addWidget(plain_label(span.label + ":"), row, 0)

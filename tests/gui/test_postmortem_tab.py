@@ -137,6 +137,13 @@ def test_key_figures_show_the_times(qtbot, opened, app, clock):
     wait_written(qtbot, opened)
     qtbot.waitUntil(lambda: tab.figures.values["declare"].text() == "00:12:00")
     assert tab.figures.values["mitigate"].text() == "not yet"
+    # Each figure says what it measures beside it.
+    verdicts = [
+        tab.figures.grid.itemAtPosition(row, 2).widget().text()
+        for row in range(tab.figures.grid.rowCount())
+        if tab.figures.grid.itemAtPosition(row, 2) is not None
+    ]
+    assert any(v.startswith("reported → declared") for v in verdicts), verdicts
     figures = postmortem.key_figures(app.ctx, reference=reference, settings=app.settings)
     assert figures.span("declare").value.total_seconds() == 12 * 60
     # Twelve minutes in, no update has fallen due yet; no audience line says "0 sent".
